@@ -1,0 +1,54 @@
+"""sco-research: cited data, maps, charts and reports about the Shanghai Cooperation Organization.
+
+The public API is re-exported here. Importing the package is cheap: matplotlib, geopandas,
+frictionless, pandera and papermill are imported only by the functions that need them.
+
+Examples
+--------
+>>> import sco_research as sco
+>>> sco.load("claims").shape[0] > 0
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .data import DataPackage, load, source_line, tables, validate
+from .errors import ConfigError, DataError, ParameterError, RenderError, SCOResearchError
+from .membership import STATUSES, membership_as_of, membership_changes
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "DataError",
+    "DataPackage",
+    "ParameterError",
+    "RenderError",
+    "SCOResearchError",
+    "STATUSES",
+    "charts",
+    "facts",
+    "load",
+    "maps",
+    "membership_as_of",
+    "membership_changes",
+    "source_line",
+    "tables",
+    "validate",
+]
+
+_LAZY_MODULES = {"charts", "facts", "maps", "render", "cli"}
+
+
+def __getattr__(name: str) -> Any:
+    # Submodules that pull in matplotlib/geopandas/papermill load on first attribute access.
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'sco_research' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LAZY_MODULES)

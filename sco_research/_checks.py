@@ -1,0 +1,141 @@
+"""Argument checks shared by the whole library.
+
+Each check raises :class:`~sco_research.errors.ParameterError` with a message that names the
+argument, shows the bad value with ``repr`` and says what is allowed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from .errors import ParameterError
+
+#: The SCO's founding day: the Declaration on the Establishment of the SCO, Shanghai.
+FOUNDING_DATE = pd.Timestamp("2001-06-15")
+
+DateLike = str | _dt.date | _dt.datetime | pd.Timestamp
+
+
+def _where(where: str | None) -> str:
+    return f" ({where})" if where else ""
+
+
+def check_choice(
+    name: str,
+    value: Any,
+    allowed: Iterable[Any],
+    *,
+    where: str | None = None,
+    kind: str = "value",
+) -> Any:
+    """Return ``value`` if it is one of ``allowed``; raise ``ParameterError`` otherwise.
+
+    Examples
+    --------
+    >>> check_choice("flow", "exports", ["exports", "imports"])
+    'exports'
+    >>> check_choice("flow", "export", ["exports", "imports"])
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: flow: unknown value 'export'; did you mean 'exports'? \
+Allowed: 'exports', 'imports'
+    """
+    allowed_list = list(allowed)
+    if value in allowed_list:
+        return value
+    hint = "."
+    if isinstance(value, str):
+        close = difflib.get_close_matches(value, [str(a) for a in allowed_list], n=3, cutoff=0.6)
+        if not close:
+            close = [str(a) for a in allowed_list if str(a).lower() == value.lower()]
+        if close:
+            hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    shown = ", ".join(repr(a) for a in allowed_list)
+    raise ParameterError(f"{name}: unknown {kind} {value!r}{_where(where)}{hint} Allowed: {shown}")
+
+
+def check_choices(
+    name: str, values: Any, allowed: Iterable[Any], *, where: str | None = None, kind: str = "value"
+) -> tuple:
+    """Check every item of a sequence (a lone string counts as one item); return a tuple.
+
+    Examples
+    --------
+    >>> check_choices("partners", "CHN", ["CHN", "IND"])
+    ('CHN',)
+    """
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = (values,)
+    try:
+        items = tuple(values)
+    except TypeError:
+        raise ParameterError(
+            f"{name}: expected a string or a list of strings, got {values!r}{_where(where)}"
+        ) from None
+    allowed_list = list(allowed)
+    for item in items:
+        check_choice(name, item, allowed_list, where=where, kind=kind)
+    return items
+
+
+def parse_date(
+    name: str,
+    value: DateLike,
+    *,
+    earliest: pd.Timestamp | None = FOUNDING_DATE,
+    where: str | None = None,
+) -> pd.Timestamp:
+    """Parse a date argument into a normalised :class:`pandas.Timestamp`.
+
+    Accepts an ISO string ``"YYYY-MM-DD"``, the string ``"today"``, :class:`datetime.date`,
+    :class:`datetime.datetime` or :class:`pandas.Timestamp`.
+
+    Examples
+    --------
+    >>> parse_date("as_of", "2017-06-09")
+    Timestamp('2017-06-09 00:00:00')
+    >>> parse_date("as_of", "2000-01-01")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: as_of: '2000-01-01' is before the SCO was founded \
+(2001-06-15); give a date on or after 2001-06-15
+    """
+    accepted = (
+        "an ISO date string 'YYYY-MM-DD', 'today', a datetime.date or a pandas.Timestamp"
+    )
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() == "today":
+            ts = pd.Timestamp.today()
+        else:
+            try:
+                ts = pd.Timestamp(_dt.date.fromisoformat(text))
+            except ValueError:
+                raise ParameterError(
+                    f"{name}: cannot read {value!r} as a date{_where(where)}; accepted: {accepted}"
+                ) from None
+    elif isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
+        ts = pd.Timestamp(value)
+        if pd.isna(ts):
+            raise ParameterError(f"{name}: got a missing date (NaT); accepted: {accepted}")
+    else:
+        raise ParameterError(
+            f"{name}: expected a date, got {value!r} of type {type(value).__name__}"
+            f"{_where(where)}; accepted: {accepted}"
+        )
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    ts = ts.normalize()
+    if earliest is not None and ts < earliest:
+        raise ParameterError(
+            f"{name}: {value!r} is before the SCO was founded ({earliest.date()}); "
+            f"give a date on or after {earliest.date()}"
+        )
+    return ts

@@ -1,0 +1,110 @@
+"""Who held which SCO status, and when.
+
+Examples
+--------
+>>> import sco_research as sco
+>>> m = sco.membership_as_of("2017-06-09")
+>>> sorted(m.loc[m["status"] == "member", "iso3"])
+['CHN', 'IND', 'KAZ', 'KGZ', 'PAK', 'RUS', 'TJK', 'UZB']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ._checks import DateLike, check_choices, parse_date
+from .data import load
+
+__all__ = ["STATUSES", "membership_as_of", "membership_changes"]
+
+#: The SCO statuses, from the closest association to the loosest.
+STATUSES = ("member", "observer", "dialogue_partner", "partner")
+
+
+def membership_as_of(date: DateLike = "today", statuses=None) -> pd.DataFrame:
+    """The states holding an SCO status on ``date``.
+
+    Parameters
+    ----------
+    date : str, datetime.date or pandas.Timestamp, default "today"
+        ``"YYYY-MM-DD"``, ``"today"``, a :class:`datetime.date` or a :class:`pandas.Timestamp`.
+        Not before the founding, 2001-06-15.
+    statuses : str or sequence of str, optional
+        Keep only these statuses (see :data:`STATUSES`). Default: all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``iso3``, ``country``, ``status``, ``since``, ``source_id``; members first, then
+        by country name.
+
+    Raises
+    ------
+    ParameterError
+        For an unparsable date, a date before the founding, or an unknown status.
+
+    Examples
+    --------
+    >>> first = membership_as_of("2001-06-15")
+    >>> len(first), set(first["status"])
+    (6, {'member'})
+    >>> membership_as_of("1999-01-01")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: date: '1999-01-01' is before the SCO was founded \
+(2001-06-15); give a date on or after 2001-06-15
+    """
+    day = parse_date("date", date)
+    wanted = check_choices("statuses", statuses, STATUSES, kind="status") or STATUSES
+    m = load("membership")
+    held = (m["start"] <= day) & (m["end"].isna() | (m["end"] > day)) & m["status"].isin(wanted)
+    out = m.loc[held, ["iso3", "country", "status", "start", "source_id"]]
+    out = out.rename(columns={"start": "since"})
+    out = out.sort_values(["status", "country"], key=_status_order).reset_index(drop=True)
+    return out
+
+
+def _status_order(col: pd.Series) -> pd.Series:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes
+    return col
+
+
+def membership_changes() -> pd.DataFrame:
+    """One row per change of a state's SCO status, oldest first.
+
+    A state's first status appears as a change from ``None``; a status that ends without a
+    successor appears as a change to ``None``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date``, ``iso3``, ``country``, ``from``, ``to``, ``source_id``.
+
+    Examples
+    --------
+    >>> ch = membership_changes()
+    >>> ind = ch[ch["iso3"] == "IND"]
+    >>> list(zip(ind["date"].dt.year, ind["from"], ind["to"]))
+    [(2005, None, 'observer'), (2017, 'observer', 'member')]
+    """
+    m = load("membership").sort_values(["iso3", "start"])
+    rows = []
+    for iso3, group in m.groupby("iso3", sort=True):
+        prev_status, prev_end = None, None
+        for rec in group.itertuples(index=False):
+            from_status = prev_status if prev_end is not None and prev_end == rec.start else None
+            if prev_end is not None and prev_end != rec.start:
+                rows.append((prev_end, iso3, rec.country, prev_status, None, prev_source))
+            rows.append((rec.start, iso3, rec.country, from_status, str(rec.status),
+                         rec.source_id))
+            prev_status, prev_end, prev_source = str(rec.status), rec.end, rec.source_id
+        if prev_end is not None and not pd.isna(prev_end):
+            rows.append((prev_end, iso3, group["country"].iloc[-1], prev_status, None,
+                         prev_source))
+    out = pd.DataFrame(rows, columns=["date", "iso3", "country", "from", "to", "source_id"])
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    out = out.astype({"iso3": "string", "country": "string", "source_id": "string"})
+    out["from"] = out["from"].astype(object).where(out["from"].notna(), None)
+    out["to"] = out["to"].astype(object).where(out["to"].notna(), None)
+    return out.sort_values(["date", "iso3"], kind="stable").reset_index(drop=True)
