@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .data import DataPackage, load, source_line, tables, validate
+from .data import DataPackage, load, source_line, sources_for, tables, validate
 from .errors import ConfigError, DataError, ParameterError, RenderError, SCOResearchError
 from .membership import STATUSES, membership_as_of, membership_changes
 
@@ -35,7 +35,9 @@ __all__ = [
     "maps",
     "membership_as_of",
     "membership_changes",
+    "save_figure",
     "source_line",
+    "sources_for",
     "tables",
     "validate",
 ]
@@ -47,6 +49,8 @@ def __getattr__(name: str) -> Any:
     # Submodules that pull in matplotlib/geopandas/papermill load on first attribute access.
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
+    if name == "save_figure":
+        return importlib.import_module("._plotting", __name__).save_figure
     raise AttributeError(f"module 'sco_research' has no attribute {name!r}")
 
 

@@ -33,7 +33,9 @@ from . import paths
 from ._checks import check_choice
 from .errors import DataError
 
-__all__ = ["DataPackage", "default_package", "load", "tables", "validate", "source_line"]
+__all__ = [
+    "DataPackage", "default_package", "load", "tables", "validate", "source_line", "sources_for",
+]
 
 #: Columns of the problem table returned by :meth:`DataPackage.validate`.
 PROBLEM_COLUMNS = ["table", "row", "field", "value", "rule"]
@@ -401,7 +403,9 @@ def validate() -> pd.DataFrame:
     return default_package().validate()
 
 
-def source_line(source_ids: Iterable[str], *, prefix: str = "Source: ", width: int = 0) -> str:
+def source_line(
+    source_ids: Iterable[str], *, prefix: str = "Source: ", width: int = 0, max_items: int = 6
+) -> str:
     """A source line for a chart or map, built from the sources table.
 
     Parameters
@@ -412,6 +416,9 @@ def source_line(source_ids: Iterable[str], *, prefix: str = "Source: ", width: i
         Text placed before the list.
     width : int
         If positive, wrap the line at this many characters.
+    max_items : int
+        With more sources than this, name the publishers (most cited first) and the number of
+        sources instead of every title; the full list is in the sources table.
 
     Examples
     --------
@@ -426,12 +433,42 @@ def source_line(source_ids: Iterable[str], *, prefix: str = "Source: ", width: i
         check_choice("source_ids", sid, sources.index, kind="source_id")
         seen.append(sid)
     parts = []
-    for sid in seen:
-        row = sources.loc[sid]
-        parts.append(f'{row["publisher"]}, "{row["title"]}" ({row["published"].date()})')
-    text = prefix + "; ".join(parts)
+    if len(seen) > max_items:
+        counts = sources.loc[seen, "publisher"].value_counts(sort=True)
+        names = list(counts.index[:8])
+        rest = len(counts) - len(names)
+        listed = ", ".join(names) + (f" and {rest} other publisher(s)" if rest > 0 else "")
+        text = (f"{prefix.rstrip(': ')}s: {len(seen)} sources from {listed}; "
+                "each row's source is listed in the table data/sources.csv")
+    else:
+        for sid in seen:
+            row = sources.loc[sid]
+            date = "n.d." if pd.isna(row["published"]) else row["published"].date()
+            parts.append(f'{row["publisher"]}, "{row["title"]}" ({date})')
+        text = prefix + "; ".join(parts)
     if width > 0:
         import textwrap
 
         text = "\n".join(textwrap.wrap(text, width))
     return text
+
+
+def sources_for(*frames: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the sources table cited by the ``source_id`` column of the given frames.
+
+    Examples
+    --------
+    >>> s = sources_for(load("quotes"))
+    >>> list(s.columns)
+    ['source_id', 'publisher', 'title', 'url', 'published', 'accessed', 'kind']
+    >>> len(s) == load("quotes")["source_id"].nunique()
+    True
+    """
+    ids: list[str] = []
+    for frame in frames:
+        for sid in frame["source_id"].dropna():
+            if sid not in ids:
+                ids.append(sid)
+    s = load("sources").set_index("source_id")
+    cols = ["publisher", "title", "url", "published", "accessed", "kind"]
+    return s.loc[ids, cols].reset_index()

@@ -1,0 +1,196 @@
+"""Shared matplotlib helpers for charts and maps: house style, source lines, event markers.
+
+Imported only by the plotting modules (never at ``import sco_research``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from .data import load, source_line
+
+#: Okabe–Ito colour-blind-safe palette.
+PALETTE = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+}
+
+#: Colours by SCO status, shared by maps and timeline charts.
+STATUS_COLORS = {
+    "member": PALETTE["blue"],
+    "observer": PALETTE["orange"],
+    "dialogue_partner": PALETTE["sky"],
+    "partner": PALETTE["green"],
+}
+
+STATUS_LABELS = {
+    "member": "Member",
+    "observer": "Observer",
+    "dialogue_partner": "Dialogue partner",
+    "partner": "Partner",
+}
+
+#: Colours by event kind (events table).
+EVENT_COLORS = {
+    "founding": PALETTE["blue"],
+    "accession": PALETTE["green"],
+    "status_change": PALETTE["sky"],
+    "summit": PALETTE["grey"],
+    "war": PALETTE["vermillion"],
+    "sanctions": PALETTE["purple"],
+    "swift": PALETTE["purple"],
+    "reserves": PALETTE["orange"],
+    "speech": PALETTE["black"],
+}
+
+#: The summit the seed article reports on.
+ARTICLE_SUMMIT = pd.Timestamp("2024-07-04")
+
+RC = {
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "legend.frameon": False,
+}
+
+
+def new_figure(figsize: tuple[float, float] = (9, 5), ax: Axes | None = None) -> tuple[Figure, Axes]:
+    """A figure and axes in house style; reuse ``ax`` (and its figure) when given."""
+    if ax is not None:
+        return ax.figure, ax
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    for key, value in RC.items():
+        if key.startswith("axes.spines."):
+            ax.spines[key.rsplit(".", 1)[1]].set_visible(value)
+    ax.title.set_fontsize(RC["axes.titlesize"])
+    ax.title.set_fontweight(RC["axes.titleweight"])
+    return fig, ax
+
+
+def set_title(ax: Axes, title: str, subtitle: str | None = None) -> None:
+    """A bold, left-aligned finding as title, with an optional grey subtitle under it."""
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold",
+                 pad=18 if subtitle else 6)
+    if subtitle:
+        ax.text(0, 1.01, subtitle, transform=ax.transAxes, fontsize=8.5, color="#444444",
+                va="bottom", ha="left")
+
+
+def add_source_line(fig: Figure, source_ids: Iterable[str], *, note: str | None = None,
+                    width: int = 150) -> str:
+    """Write a source line, built from the sources table, under the figure; return its text.
+
+    The text is also stored on the figure as ``fig._sco_source_line`` for tests and reports.
+    """
+    text = source_line(source_ids, width=width)
+    if note:
+        text = f"{note}\n{text}"
+    fig.text(0.01, -0.01, text, ha="left", va="top", fontsize=7, color="#555555",
+             wrap=True, transform=fig.transFigure)
+    fig._sco_source_line = text  # type: ignore[attr-defined]
+    return text
+
+
+def event_markers(
+    ax: Axes,
+    events: pd.DataFrame | None = None,
+    *,
+    kinds: Sequence[str] | None = None,
+    event_ids: Sequence[str] | None = None,
+    label: bool = True,
+    ymax_frac: float = 0.98,
+) -> list[str]:
+    """Draw dated events (from the events table) as thin vertical lines; return their source ids.
+
+    Parameters
+    ----------
+    ax : Axes with a date x-axis.
+    events : DataFrame, optional
+        Rows of the events table; default: the whole table filtered by ``kinds``/``event_ids``.
+    kinds, event_ids : optional filters.
+    label : bool
+        Write each event's short title next to its line.
+    """
+    ev = load("events") if events is None else events
+    if kinds is not None:
+        ev = ev[ev["kind"].isin(list(kinds))]
+    if event_ids is not None:
+        ev = ev[ev["event_id"].isin(list(event_ids))]
+    lo, hi = ax.get_xlim()
+    import matplotlib.dates as mdates
+
+    sources = []
+    for i, rec in enumerate(ev.sort_values("date").itertuples(index=False)):
+        x = mdates.date2num(rec.date)
+        if not (lo <= x <= hi):
+            continue
+        color = EVENT_COLORS.get(str(rec.kind), PALETTE["grey"])
+        ax.axvline(rec.date, color=color, lw=0.8, ls="--", alpha=0.8, zorder=0)
+        if label:
+            ax.text(rec.date, ymax_frac - 0.06 * (i % 4), " " + str(rec.title), rotation=0,
+                    transform=ax.get_xaxis_transform(), fontsize=6.5, color=color,
+                    va="top", ha="left", clip_on=True)
+        sources.append(rec.source_id)
+    return sources
+
+
+def callout(ax: Axes, text: str, *, xy: tuple[float, float] = (0.99, 0.02)) -> None:
+    """The article's claim as a short boxed callout in a corner of the axes."""
+    ax.text(*xy, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
+            style="italic", wrap=True,
+            bbox={"boxstyle": "round,pad=0.4", "fc": "#f7f7f7", "ec": "#cccccc"})
+
+
+def save_figure(fig: Figure, output_dir: str | None, name: str,
+                formats: Sequence[str] = ("png",)) -> list[str]:
+    """Save ``fig`` as ``output_dir/name.<fmt>`` for each format; do nothing if no folder.
+
+    Each file is written to a temporary name first and renamed, so a failed save never leaves
+    half a file. Returns the paths written.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> save_figure(plt.figure(), None, "empty")
+    []
+    """
+    import os
+    from pathlib import Path
+
+    from ._checks import check_choices
+
+    if output_dir is None or output_dir == "":
+        return []
+    fmts = check_choices("formats", formats, ("png", "svg", "pdf"), kind="format")
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in fmts:
+        target = out / f"{name}.{fmt}"
+        tmp = out / f".{name}.{os.getpid()}.tmp.{fmt}"
+        fig.savefig(tmp, format=fmt, bbox_inches="tight", dpi=150)
+        os.replace(tmp, target)
+        written.append(str(target))
+    return written

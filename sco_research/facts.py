@@ -1,0 +1,239 @@
+"""The seed article's facts: filtered claims and quotes, claims per theme, a timeline of events.
+
+Examples
+--------
+>>> from sco_research import facts
+>>> c = facts.claims(theme="currency")
+>>> list(c["claim_id"])
+['c13']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ._checks import check_choice
+from .data import default_package, load
+
+__all__ = [
+    "THEMES",
+    "check_filters",
+    "claims",
+    "quotes",
+    "claims_per_theme",
+    "claims_per_theme_chart",
+    "events_timeline_chart",
+]
+
+
+def _enum(table: str, field: str) -> tuple[str, ...]:
+    for f in default_package().resource(table)["schema"]["fields"]:
+        if f["name"] == field:
+            return tuple(f["constraints"]["enum"])
+    raise KeyError(field)  # pragma: no cover - schema is fixed
+
+
+#: Themes of the claims table, as the data package declares them.
+THEMES: tuple[str, ...] = _enum("claims", "theme")
+
+
+def check_filters(theme: str | None = None, actor: str | None = None) -> None:
+    """Raise ``ParameterError`` for an unknown ``theme`` or ``actor`` (notebooks call it first).
+
+    Examples
+    --------
+    >>> check_filters("security", None)
+    >>> check_filters(None, "putin")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: actor: unknown actor_id 'putin'. Allowed: ...
+    """
+    if theme is not None:
+        check_choice("theme", theme, THEMES, kind="theme")
+    if actor is not None:
+        check_choice("actor", actor, list(load("actors")["actor_id"]), kind="actor_id")
+
+
+def claims(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
+    """The article's claims, optionally filtered, with the actor's name joined in.
+
+    Parameters
+    ----------
+    theme : str, optional
+        One of :data:`THEMES`.
+    actor : str, optional
+        An ``actor_id`` of the actors table (e.g. ``"vladimir_putin"``).
+
+    Raises
+    ------
+    ParameterError
+        Unknown theme or actor; the message lists the allowed values.
+
+    Examples
+    --------
+    >>> claims(actor="dmitry_peskov")[["claim_id", "via"]].to_dict("records")
+    [{'claim_id': 'c10', 'via': 'RIA'}]
+    >>> claims(theme="economy")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: theme: unknown theme 'economy'. Allowed: ...
+    """
+    check_filters(theme, actor)
+    c = load("claims")
+    if theme is not None:
+        c = c[c["theme"] == theme]
+    if actor is not None:
+        c = c[c["actor_id"] == actor]
+    names = load("actors").set_index("actor_id")["name"]
+    c = c.assign(actor=c["actor_id"].map(names).astype("string"))
+    cols = ["claim_id", "paragraph", "theme", "actor", "via", "kind", "date", "claim", "note",
+            "actor_id", "source_id"]
+    return c[cols].reset_index(drop=True)
+
+
+def quotes(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
+    """Direct quotations, filtered by the theme of their claim and/or the speaker.
+
+    Examples
+    --------
+    >>> q = quotes(actor="xi_jinping")
+    >>> sorted(set(q["channel"]))
+    ['CCTV']
+    """
+    check_filters(theme, actor)
+    q = load("quotes")
+    c = load("claims").set_index("claim_id")
+    q = q.assign(theme=q["claim_id"].map(c["theme"]))
+    if theme is not None:
+        q = q[q["theme"] == theme]
+    if actor is not None:
+        q = q[q["speaker_id"] == actor]
+    names = load("actors").set_index("actor_id")["name"]
+    publishers = load("sources").set_index("source_id")["publisher"]
+    q = q.assign(speaker=q["speaker_id"].map(names), as_printed_by=q["source_id"].map(publishers))
+    cols = ["quote_id", "speaker", "channel", "date", "paragraph", "claim_id", "quote",
+            "as_printed_by", "note", "source_id"]
+    return q[cols].reset_index(drop=True)
+
+
+def claims_per_theme(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
+    """Number of claims per theme and kind (rows: themes in schema order; columns: kinds).
+
+    Examples
+    --------
+    >>> int(claims_per_theme().to_numpy().sum()) == len(load("claims"))
+    True
+    """
+    c = claims(theme, actor)
+    table = pd.crosstab(c["theme"], c["kind"]).reindex(index=list(THEMES), fill_value=0)
+    kinds = _enum("claims", "kind")
+    return table.reindex(columns=[k for k in kinds if k in table.columns], fill_value=0)
+
+
+def claims_per_theme_chart(theme: str | None = None, actor: str | None = None):
+    """Horizontal bars: how many claims the article makes per theme, split by kind.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from ._plotting import PALETTE, add_source_line, new_figure, set_title
+
+    table = claims_per_theme(theme, actor)
+    table = table[table.sum(axis=1) > 0].iloc[::-1]
+    fig, ax = new_figure((8, 0.45 * max(len(table), 2) + 1.6))
+    colors = [PALETTE["grey"], PALETTE["blue"], PALETTE["sky"], PALETTE["orange"]]
+    left = pd.Series(0, index=table.index)
+    for kind, color in zip(table.columns, colors):
+        ax.barh(table.index.astype(str).str.replace("_", " "), table[kind], left=left,
+                color=color, label=kind.replace("_", " "), height=0.6)
+        left = left + table[kind]
+    ax.set_xlabel("claims in the article (count)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="lower right", fontsize=7.5, title="kind of claim", title_fontsize=7.5)
+    total = int(table.to_numpy().sum())
+    if len(table):
+        per_theme = table.sum(axis=1)
+        top = per_theme.idxmax()
+        title = (f"{total} claims; {str(top).replace('_', ' ')} leads with "
+                 f"{int(per_theme[top])}")
+    else:
+        title = "No claims match this filter"
+    set_title(ax, title, "Claims of the TEMPO.CO article of 4 July 2024, by theme and kind")
+    src = claims(theme, actor)["source_id"].unique().tolist() or [
+        "tempo-2024-07-04-eurasian-security-club"]
+    add_source_line(fig, src)
+    return fig
+
+
+def events_timeline_chart(start: str | None = None, end: str | None = None, kinds=None):
+    """The dated events as a timeline, one lane per kind, the article's summit marked.
+
+    Parameters
+    ----------
+    start, end : str, optional
+        ISO dates bounding the chart (default: all events).
+    kinds : sequence of str, optional
+        Event kinds to show (default: all).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> fig = events_timeline_chart(start="2020-01-01")
+    >>> fig.axes[0].get_title(loc="left").startswith("From")
+    True
+    """
+    import matplotlib.dates as mdates
+
+    from ._checks import check_choices, parse_date
+    from ._plotting import ARTICLE_SUMMIT, EVENT_COLORS, PALETTE, add_source_line, new_figure
+    from ._plotting import set_title
+
+    ev = load("events")
+    all_kinds = _enum("events", "kind")
+    if kinds is not None:
+        kinds = check_choices("kinds", kinds, all_kinds, kind="event kind")
+        ev = ev[ev["kind"].isin(kinds)]
+    lo = parse_date("start", start, earliest=None) if start is not None else None
+    hi = parse_date("end", end, earliest=None) if end is not None else None
+    if lo is not None:
+        ev = ev[ev["date"] >= lo]
+    if hi is not None:
+        ev = ev[ev["date"] <= hi]
+    if ev.empty:
+        from .errors import ParameterError
+
+        raise ParameterError(
+            f"start/end/kinds: no events between {start!r} and {end!r} for kinds {kinds!r}; "
+            f"events run from {load('events')['date'].min().date()} to "
+            f"{load('events')['date'].max().date()}"
+        )
+    ev = ev.sort_values("date")
+    lanes = [k for k in all_kinds if k in set(ev["kind"].astype(str))]
+    fig, ax = new_figure((10, 0.55 * len(lanes) + 2.2))
+    y = {k: i for i, k in enumerate(lanes[::-1])}
+    for kind in lanes:
+        sub = ev[ev["kind"] == kind]
+        ax.scatter(sub["date"], [y[kind]] * len(sub), s=28, color=EVENT_COLORS[kind],
+                   zorder=3, label=kind)
+    ax.set_yticks(list(y.values()), [k.replace("_", " ") for k in y])
+    ax.set_ylim(-0.7, len(lanes) - 0.3)
+    ax.axvline(ARTICLE_SUMMIT, color=PALETTE["vermillion"], lw=1.5, zorder=2)
+    ax.text(ARTICLE_SUMMIT, 1.0, " Astana summit, 4 Jul 2024 (the article)", rotation=0,
+            transform=ax.get_xaxis_transform(), fontsize=7.5, color=PALETTE["vermillion"],
+            ha="left", va="bottom")
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=12))
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.set_xlabel("date")
+    ax.grid(axis="x", color="#eeeeee")
+    first, last = ev["date"].min(), ev["date"].max()
+    set_title(ax, f"From {first:%B %Y} to {last:%B %Y}: {len(ev)} dated events",
+              "Events the article mentions or implies, by kind")
+    fig._sco_events = ev  # type: ignore[attr-defined]
+    add_source_line(fig, ev["source_id"].tolist(), width=170)
+    return fig
