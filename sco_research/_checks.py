@@ -37,13 +37,13 @@ def check_choice(
 
     Examples
     --------
-    >>> check_choice("flow", "exports", ["exports", "imports"])
+    >>> check_choice("flow", "exports", ["exports", "turnover"])
     'exports'
-    >>> check_choice("flow", "export", ["exports", "imports"])
+    >>> check_choice("flow", "export", ["exports", "turnover"])
     Traceback (most recent call last):
     ...
     sco_research.errors.ParameterError: flow: unknown value 'export'; did you mean 'exports'? \
-Allowed: 'exports', 'imports'
+Allowed: 'exports', 'turnover'
     """
     allowed_list = list(allowed)
     if value in allowed_list:

@@ -184,7 +184,7 @@ class DataPackage:
             )
         except pd.errors.ParserError as exc:
             raise DataError(
-                f"table {name!r} ({path}): broken CSV row: {exc}. Each row needs "
+                f"table {name!r} ({path}): broken CSV row: {str(exc).strip()}. Each row needs "
                 f"{len(fields)} fields ({', '.join(fields)}); quote values that contain commas."
             ) from None
         raw = raw.map(lambda v: v.strip() if isinstance(v, str) else v)

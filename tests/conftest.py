@@ -1,0 +1,77 @@
+"""Shared fixtures: Agg backend, a private cache, broken copies of the data package."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+
+from sco_research import paths  # noqa: E402
+from sco_research.data import DataPackage  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Validation stamps go to a temporary folder, so every test session validates afresh."""
+    cache = tmp_path_factory.mktemp("cache")
+    old = paths.CACHE_DIR
+    paths.CACHE_DIR = cache
+    os.environ["SCO_RESEARCH_CACHE"] = str(cache)
+    yield cache
+    paths.CACHE_DIR = old
+
+
+@pytest.fixture
+def package_copy(tmp_path) -> Path:
+    """A copy of the bundled data package (CSV files and descriptor) in a temporary folder."""
+    dest = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, dest, ignore=shutil.ignore_patterns("geo"))
+    return dest
+
+
+def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` by ``new`` in a CSV file (``count`` times); fail if ``old`` is absent."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not found in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def broken(package_copy):
+    """Factory: edit a table of the copied package and return a DataPackage over it."""
+
+    def make(table: str, old: str, new: str) -> DataPackage:
+        edit_csv(package_copy / f"{table}.csv", old, new)
+        return DataPackage(package_copy / "datapackage.json")
+
+    return make
+
+
+NOTEBOOKS = paths.NOTEBOOKS_DIR
+
+
+def run_notebook(name: str, tmp_path: Path, **parameters):
+    """Execute a notebook with papermill in a real kernel; return the executed notebook."""
+    import papermill as pm
+
+    out = tmp_path / f"out-{name}"
+    return pm.execute_notebook(
+        str(NOTEBOOKS / name), str(out), parameters=parameters, kernel_name="python3",
+        cwd=str(paths.PROJECT_ROOT), progress_bar=False,
+    )

@@ -1,0 +1,58 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from sco_research._checks import check_choice, check_choices, parse_date
+from sco_research.errors import ParameterError, SCOResearchError
+
+
+def test_check_choice_accepts_allowed_value():
+    assert check_choice("flow", "exports", ["exports", "imports"]) == "exports"
+
+
+def test_check_choice_names_argument_value_suggestion_and_allowed():
+    with pytest.raises(ParameterError, match=r"flow: unknown value 'export'; did you mean "
+                       r"'exports'\? Allowed: 'exports', 'turnover'"):
+        check_choice("flow", "export", ["exports", "turnover"])
+
+
+def test_check_choice_without_close_match_lists_allowed():
+    with pytest.raises(ParameterError, match=r"^x: unknown value 'zzz'\. Allowed: 'a', 'b'$"):
+        check_choice("x", "zzz", ["a", "b"])
+
+
+def test_check_choices_string_and_bad_type():
+    assert check_choices("partners", "CHN", ["CHN", "IND"]) == ("CHN",)
+    assert check_choices("partners", None, ["CHN"]) == ()
+    with pytest.raises(ParameterError, match="partners: expected a string or a list"):
+        check_choices("partners", 5, ["CHN"])
+    with pytest.raises(ParameterError, match="partners: unknown value 'USA'"):
+        check_choices("partners", ["CHN", "USA"], ["CHN", "IND"])
+
+
+@pytest.mark.parametrize("value", ["2017-06-09", dt.date(2017, 6, 9), dt.datetime(2017, 6, 9, 15),
+                                   pd.Timestamp("2017-06-09 10:00", tz="UTC")])
+def test_parse_date_accepts_all_documented_types(value):
+    assert parse_date("as_of", value) == pd.Timestamp("2017-06-09")
+
+
+def test_parse_date_today():
+    assert parse_date("as_of", "today") == pd.Timestamp.today().normalize()
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2017-13-09", r"as_of: cannot read '2017-13-09' as a date; accepted: an ISO date"),
+    ("June 2017", r"as_of: cannot read 'June 2017' as a date"),
+    (2017, r"as_of: expected a date, got 2017 of type int"),
+    ("2001-06-14", r"as_of: '2001-06-14' is before the SCO was founded \(2001-06-15\)"),
+    (pd.NaT, r"as_of: got a missing date"),
+])
+def test_parse_date_errors(value, message):
+    with pytest.raises(ParameterError, match=message):
+        parse_date("as_of", value)
+
+
+def test_error_hierarchy():
+    assert issubclass(ParameterError, SCOResearchError)
+    assert issubclass(ParameterError, ValueError)

@@ -1,0 +1,32 @@
+import subprocess
+import sys
+
+from sco_research.cli import main
+
+from .conftest import edit_csv
+
+
+def test_validate_bundled_package(capsys):
+    assert main(["validate"]) == 0
+    assert "valid (" in capsys.readouterr().out
+
+
+def test_validate_broken_copy_prints_table_row_field_value_rule(package_copy, capsys):
+    edit_csv(package_copy / "membership.csv", "member,2017-06-09", "member,2017-06-31")
+    code = main(["validate", "--datapackage", str(package_copy / "datapackage.json")])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "membership.csv row" in out.out
+    assert "field 'start': value '2017-06-31' breaks rule:" in out.out
+    assert "problem(s) in" in out.err
+
+
+def test_tables_command(capsys):
+    assert main(["tables"]) == 0
+    assert "membership" in capsys.readouterr().out
+
+
+def test_console_script_is_installed():
+    out = subprocess.run([sys.executable, "-m", "sco_research.cli", "--help"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and "validate" in out.stdout

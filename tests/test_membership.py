@@ -1,0 +1,101 @@
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import sco_research as sco
+from sco_research.errors import ParameterError
+
+FOUNDERS = {"CHN", "KAZ", "KGZ", "RUS", "TJK", "UZB"}
+
+# Independent references: full members on a date, as the cited source states them.
+REFERENCES = [
+    ("2001-06-15", FOUNDERS, "sco-about-sco"),
+    ("2007-08-16", FOUNDERS, "uzdaily-2007-08-16-joint-communique"),
+    ("2010-06-11", FOUNDERS, "asianews-2010-06-12-tashkent-summit"),
+    ("2017-06-08", FOUNDERS, "tass-2017-06-09-india-pakistan-join-sco"),
+    ("2017-06-09", FOUNDERS | {"IND", "PAK"}, "tass-2017-06-09-india-pakistan-join-sco"),
+    ("2023-03-29", FOUNDERS | {"IND", "PAK"}, "gulfnews-2023-03-29-saudi-dialogue-partner"),
+    ("2023-12-01", FOUNDERS | {"IND", "PAK", "IRN"}, "xinhua-peoplecn-2023-12-01-belarus-ratifies"),
+    ("2024-07-04", FOUNDERS | {"IND", "PAK", "IRN", "BLR"},
+     "newsaz-2024-07-04-belarus-becomes-sco-member"),
+    ("2025-09-01", FOUNDERS | {"IND", "PAK", "IRN", "BLR"},
+     "tass-2025-09-01-laos-partner-unified-status"),
+]
+
+
+@pytest.mark.parametrize("date, members, source_id", REFERENCES)
+def test_members_match_independent_references(date, members, source_id):
+    assert source_id in set(sco.load("sources")["source_id"])
+    m = sco.membership_as_of(date)
+    assert set(m.loc[m["status"] == "member", "iso3"]) == members
+
+
+def test_observers_before_2017_and_partners_after_the_2025_merger():
+    m = sco.membership_as_of("2016-01-01")
+    assert {"IND", "PAK", "IRN", "MNG", "AFG", "BLR"} <= set(m.loc[m["status"] == "observer",
+                                                              "iso3"])
+    after = sco.membership_as_of("2025-09-01")
+    assert set(after["status"]) == {"member", "partner"}
+    assert "LAO" in set(after["iso3"])
+    before = sco.membership_as_of("2025-08-31")
+    assert "partner" not in set(before["status"])
+
+
+def test_every_accession_event_agrees_with_the_timeline():
+    ev = sco.load("events")
+    acc = ev[ev["kind"] == "accession"]
+    assert len(acc) >= 4
+    for rec in acc.itertuples():
+        m = sco.membership_as_of(rec.date)
+        assert rec.iso3 in set(m.loc[m["status"] == "member", "iso3"])
+        prev = sco.membership_as_of(rec.date - pd.Timedelta(days=1))
+        assert rec.iso3 not in set(prev.loc[prev["status"] == "member", "iso3"])
+
+
+@pytest.mark.parametrize("value", ["2017-06-09", dt.date(2017, 6, 9), pd.Timestamp("2017-06-09")])
+def test_accepts_documented_date_types(value):
+    assert len(sco.membership_as_of(value)) == len(sco.membership_as_of("2017-06-09"))
+
+
+def test_today_is_the_default():
+    assert sco.membership_as_of().equals(sco.membership_as_of("today"))
+
+
+def test_columns_and_order():
+    m = sco.membership_as_of("2024-07-04")
+    assert list(m.columns) == ["iso3", "country", "status", "since", "source_id"]
+    assert m["status"].iloc[0] == "member"
+
+
+def test_status_filter():
+    m = sco.membership_as_of("2016-01-01", statuses="observer")
+    assert set(m["status"]) == {"observer"}
+    with pytest.raises(ParameterError, match=r"statuses: unknown status 'observers'; did you "
+                       r"mean 'observer'\? Allowed: 'member', 'observer'"):
+        sco.membership_as_of("2016-01-01", statuses=["observers"])
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2000-12-31", r"date: '2000-12-31' is before the SCO was founded \(2001-06-15\)"),
+    ("2017/06/09", r"date: cannot read '2017/06/09' as a date; accepted: an ISO date string "
+                   r"'YYYY-MM-DD', 'today', a datetime.date or a pandas.Timestamp"),
+    ("2017-02-30", r"date: cannot read '2017-02-30' as a date"),
+])
+def test_bad_dates(value, message):
+    with pytest.raises(ParameterError, match=message):
+        sco.membership_as_of(value)
+
+
+def test_changes_one_row_per_change():
+    ch = sco.membership_changes()
+    assert list(ch.columns) == ["date", "iso3", "country", "from", "to", "source_id"]
+    assert ch["date"].is_monotonic_increasing
+    ind = ch[ch["iso3"] == "IND"]
+    assert list(zip(ind["date"].dt.strftime("%Y-%m-%d"), ind["from"], ind["to"])) == [
+        ("2005-07-05", None, "observer"), ("2017-06-09", "observer", "member")]
+    blr = ch[ch["iso3"] == "BLR"]
+    assert list(blr["to"]) == ["dialogue_partner", "observer", "member"]
+    # one change per period start, plus one for each period that ends without a successor
+    m = sco.load("membership")
+    assert len(ch) >= len(m)

@@ -1,0 +1,66 @@
+"""The project's own promises: dependency lists in sync, clean notebooks, a cheap import."""
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+
+import yaml
+
+from sco_research import paths
+
+ROOT = paths.PROJECT_ROOT
+
+
+def _name(req: str) -> str:
+    return re.split(r"[<>=!~ \[]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r): r for r in project["dependencies"]}
+    wanted.update({_name(r): r for r in project["optional-dependencies"]["dev"]})
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {_name(d): d for d in env["dependencies"] if isinstance(d, str)}
+    conda.pop("python"), conda.pop("pip")
+    assert set(conda) == set(wanted)
+    for name, req in wanted.items():
+        spec = req[len(name):].strip()
+        assert conda[name].replace(" ", "")[len(name):] == spec.replace(" ", ""), name
+    pip = [d for d in env["dependencies"] if isinstance(d, dict)][0]["pip"]
+    assert pip == ["-e ."]
+
+
+def test_notebooks_are_committed_clean_with_a_parameters_cell_first():
+    notebooks = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        nb = json.loads(path.read_text())
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path
+        first = code[0]
+        assert "parameters" in first["metadata"].get("tags", []), path
+        lines = [ln for ln in "".join(first["source"]).splitlines() if ln.strip()]
+        assert all("#" in ln for ln in lines), f"{path}: every parameter needs a comment"
+
+
+def test_import_is_cheap_and_lazy():
+    code = ("import sys, sco_research; heavy = {'matplotlib', 'geopandas', 'papermill', "
+            "'frictionless', 'pandera', 'nbconvert', 'shapely'}; "
+            "print(sorted(heavy & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_gitignore_covers_generated_output():
+    ignored = (ROOT / ".gitignore").read_text().split()
+    for entry in (".venv/", "reports/", "__pycache__/"):
+        assert entry in ignored
+
+
+def test_makefile_targets_have_help():
+    text = (ROOT / "Makefile").read_text()
+    for target in ("install", "report", "test", "lab", "validate", "lint", "bench"):
+        assert re.search(rf"^{target}:.*## \S", text, re.M), target
