@@ -197,3 +197,16 @@ def test_source_line_single_and_summary():
 def test_sources_for_lists_cited_rows():
     s = sco.sources_for(sco.load("quotes"))
     assert set(s["source_id"]) == set(sco.load("quotes")["source_id"])
+
+
+def test_every_source_is_cited_by_a_row_or_a_note():
+    s = sco.load("sources")
+    cited, notes = set(), []
+    for table in ALL_TABLES:
+        df = sco.load(table)
+        if table != "sources":
+            cited |= set(df["source_id"])
+        notes.extend(df["note"].dropna())
+    text = " ".join(notes)
+    orphans = [sid for sid in s["source_id"] if sid not in cited and sid not in text]
+    assert not orphans
