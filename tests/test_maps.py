@@ -1,0 +1,311 @@
+"""Maps: bundled geometries, what each map draws, bad arguments, notebooks.
+
+Figures are checked by their content: the states drawn in each status colour (every state is an
+artist with gid ``country-<ISO3>``), the legend entries and counts, the title, the source line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+import sco_research as sco  # noqa: E402
+from sco_research import maps, paths  # noqa: E402
+from sco_research._plotting import STATUS_COLORS, STATUS_LABELS  # noqa: E402
+from sco_research.errors import ParameterError  # noqa: E402
+
+from .conftest import NOTEBOOKS, run_notebook  # noqa: E402
+
+COLOR_STATUS = {to_hex(c): s for s, c in STATUS_COLORS.items()}
+DATES = ["2001-06-15", "2005-07-05", "2017-06-09", "2023-07-15", "2024-07-04", "2025-09-01",
+         "today"]
+
+
+def drawn_by_colour(ax) -> dict[str, set[str]]:
+    """ISO codes of the states drawn in each status colour (patches and dots)."""
+    out: dict[str, set[str]] = {}
+    for art in [*ax.patches, *ax.collections]:
+        gid = art.get_gid() or ""
+        if not gid.startswith("country-"):
+            continue
+        fc = art.get_facecolor()
+        fc = fc[0] if getattr(fc, "ndim", 1) == 2 else fc
+        out.setdefault(COLOR_STATUS[to_hex(fc)], set()).add(gid.removeprefix("country-"))
+    return out
+
+
+def expected_by_status(day) -> dict[str, set[str]]:
+    m = sco.membership_as_of(day)
+    return {str(s): set(g["iso3"]) for s, g in m.groupby("status", observed=True)}
+
+
+def legend_texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def long_date(day: pd.Timestamp) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+# -- geometries -------------------------------------------------------------------------------
+
+
+def test_every_state_that_ever_held_a_status_has_a_geometry():
+    geo = maps.load_geometries()
+    assert geo.crs.to_epsg() == 4326
+    assert geo["iso3"].is_unique
+    assert geo.geometry.is_valid.all() and not geo.geometry.is_empty.any()
+    ever = set(sco.load("membership")["iso3"])
+    assert ever <= set(geo["iso3"]), ever - set(geo["iso3"])
+    # The -99 trap: France and Norway carry their real ISO codes.
+    assert {"FRA", "NOR"} <= set(geo["iso3"]) and "-99" not in set(geo["iso3"])
+    # Bahrain and the Maldives are too small to see: they become dots.
+    small = geo.set_index("iso3").loc[["BHR", "MDV"], "area_km2"]
+    assert (small < maps.DOT_BELOW_KM2).all()
+
+
+def test_geometry_file_is_small_and_described_with_its_provenance():
+    path = maps._geo_path()
+    assert path.stat().st_size < 4_000_000
+    desc = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    geo = next(r for r in desc["resources"] if r["name"] == "geo")
+    assert geo["hash"] == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    assert geo["x-natural-earth"]["version"] == "5.1.1"
+    assert geo["x-natural-earth"]["scale"] == "1:10m"
+    assert geo["licenses"][0]["name"] == "public-domain"
+    assert "Natural Earth" in geo["sources"][0]["title"]
+    assert (paths.PROJECT_ROOT / geo["x-derived-by"]).exists()
+    # Not a table: the tabular API ignores it.
+    assert "geo" not in set(sco.tables()["name"])
+    with pytest.raises(ParameterError, match=r"name: unknown table 'geo'"):
+        sco.load("geo")
+
+
+def test_geometries_are_read_once(monkeypatch):
+    maps.load_geometries()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(maps.gpd, "read_parquet", fail)
+    assert len(maps.load_geometries()) > 200
+
+
+# -- the map ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("date", DATES)
+def test_states_drawn_per_status_match_membership(date):
+    fig = maps.membership_map(date)
+    ax = fig.axes[0]
+    day = sco._checks.parse_date("as_of", date)
+    expected = expected_by_status(day)
+    assert drawn_by_colour(ax) == expected
+    assert {s: set(v) for s, v in fig._sco_map["drawn"].items() if v} == expected
+    # Legend: one entry per status held that day, with its count, in STATUSES order.
+    counts = [f"{STATUS_LABELS[s]} ({len(expected[s])})" for s in sco.STATUSES if s in expected]
+    assert legend_texts(ax)[: len(counts)] == counts
+    assert ax.get_title(loc="left") == f"The SCO on {long_date(day)}"
+
+
+def test_source_line_cites_the_rows_drawn_and_names_the_borders():
+    fig = maps.membership_map("2024-07-04")
+    ids = sco.membership_as_of("2024-07-04")["source_id"].unique()
+    text = fig._sco_source_line
+    assert sco.source_line(ids, width=170) in text
+    assert "Natural Earth 1:10m v5.1.1" in text and "German point-of-view" in text
+    assert "Kashmir" in text and "Crimea" in text
+    # It is on the figure, not only recorded.
+    assert any(t.get_text() == text for t in fig.texts)
+
+
+def test_newly_joined_states_are_outlined():
+    fig = maps.membership_map("2024-07-04")
+    assert fig._sco_map["new"] == {"BLR": "member"}
+    outlines = {a.get_gid() for a in fig.axes[0].patches}
+    assert "outline-BLR" in outlines
+    assert "Joined 4 Jul 2024" in legend_texts(fig.axes[0])
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.endswith("Outlined: joined on 4 July 2024 (Belarus)") for t in texts)
+
+
+def test_a_renamed_status_is_not_a_new_arrival():
+    # On 2025-09-01 observers and dialogue partners became partners; only Laos joined.
+    assert maps.membership_map("2025-09-01")._sco_map["new"] == {"LAO": "partner"}
+    later = maps.membership_map("2026-01-01")._sco_map
+    assert later["new"] == {"LAO": "partner"}
+    assert later["joined_on"] == pd.Timestamp("2025-09-01")
+
+
+def test_tiny_states_are_dots_and_labelled():
+    fig = maps.membership_map("2023-07-15")
+    ax = fig.axes[0]
+    dots = {c.get_gid() for c in ax.collections}
+    assert {"country-BHR", "country-MDV"} <= dots
+    assert {"label-BHR", "label-MDV"} <= {t.get_gid() for t in ax.texts}
+    assert "Small state" in legend_texts(ax)
+
+
+def test_highlight_statuses_labels_and_extents():
+    fig = maps.membership_map("2023-07-15", extent="world", highlight=["USA", "IND"])
+    ax = fig.axes[0]
+    assert {"outline-USA", "outline-IND"} <= {a.get_gid() for a in ax.patches}
+    assert "Highlighted" in legend_texts(ax)
+
+    fig = maps.membership_map("2017-06-09", statuses=["member"], labels=False)
+    ax = fig.axes[0]
+    assert drawn_by_colour(ax) == {"member": expected_by_status("2017-06-09")["member"]}
+    assert legend_texts(ax)[0] == "Member (8)"
+    assert not [t for t in ax.texts if (t.get_gid() or "").startswith("label-")]
+
+    fig = maps.membership_map("2024-07-04", extent="central_asia")
+    assert drawn_by_colour(fig.axes[0])["member"] == expected_by_status("2024-07-04")["member"]
+
+
+def test_draws_into_given_axes():
+    fig, ax = plt.subplots(figsize=(6, 5))
+    out = maps.membership_map("2017-06-09", ax=ax)
+    assert out is fig
+    assert drawn_by_colour(ax) == expected_by_status("2017-06-09")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"highlight": ["INDD"]},
+         r"highlight: unknown ISO 3166-1 alpha-3 code 'INDD'; did you mean 'IND'\? Allowed: "),
+        ({"highlight": "ind"}, r"highlight: unknown ISO 3166-1 alpha-3 code 'ind'; did you "
+                               r"mean 'IND'\?"),
+        ({"extent": "europe"},
+         r"extent: unknown extent 'europe'\. Allowed: 'eurasia', 'central_asia', 'world'"),
+        ({"extent": "eurasa"}, r"extent: unknown extent 'eurasa'; did you mean 'eurasia'\?"),
+        ({"statuses": ["members"]},
+         r"statuses: unknown status 'members'; did you mean 'member'\? Allowed: 'member', "
+         r"'observer', 'dialogue_partner', 'partner'"),
+        ({"as_of": "2001-06-14"},
+         r"as_of: '2001-06-14' is before the SCO was founded \(2001-06-15\)"),
+        ({"as_of": "15/06/2001"}, r"as_of: cannot read '15/06/2001' as a date"),
+    ],
+)
+def test_bad_arguments(kwargs, pattern):
+    with pytest.raises(ParameterError, match=pattern):
+        maps.membership_map(**kwargs)
+
+
+def test_bad_arguments_elsewhere():
+    with pytest.raises(ParameterError, match=r"dates: '2000-01-01' is before the SCO was"):
+        maps.expansion_panels(["2000-01-01"])
+    with pytest.raises(ParameterError, match=r"dates: got an empty list"):
+        maps.expansion_panels([])
+    with pytest.raises(ParameterError, match=r"extent: unknown extent 'asia'"):
+        maps.expansion_panels(extent="asia")
+    with pytest.raises(ParameterError, match=r"end: '1999-12-31' is before the SCO was"):
+        maps.membership_timeline_chart(end="1999-12-31")
+    with pytest.raises(ParameterError, match=r"extent: unknown extent 'wrld'; did you mean"):
+        maps.explore(extent="wrld")
+
+
+# -- small multiples, timeline, explorer ------------------------------------------------------
+
+
+def test_expansion_panels_show_each_enlargement():
+    dates = maps.enlargement_dates()
+    assert [d.year for d in dates][:4] == [2001, 2017, 2023, 2024]
+    assert pd.Timestamp("2025-09-01") in dates
+    fig = maps.expansion_panels()
+    assert len(fig._sco_panels) == len(dates)
+    for ax, day in zip(fig.axes, dates, strict=False):
+        assert ax.get_title(loc="left") == long_date(day)
+        assert drawn_by_colour(ax) == expected_by_status(day)
+    assert [p["new"] for p in fig._sco_panels][1:4] == [
+        {"IND": "member", "PAK": "member"}, {"IRN": "member"}, {"BLR": "member"}]
+    assert "Natural Earth" in fig._sco_source_line
+
+
+def test_timeline_chart_has_one_bar_per_status_period_and_the_summits():
+    fig = maps.membership_timeline_chart(end="2026-01-01")
+    ax = fig.axes[0]
+    m = sco.load("membership")
+    bars = {}
+    for c in ax.collections:
+        gid = c.get_gid() or ""
+        if gid.startswith("bar-"):
+            _, iso3, status = gid.split("-", 2)
+            assert to_hex(c.get_facecolor()[0]) == to_hex(STATUS_COLORS[status])
+            bars[(iso3, status)] = bars.get((iso3, status), 0) + 1
+    assert bars == m.groupby(["iso3", "status"], observed=True).size().to_dict()
+    summits = sco.load("events").query("kind == 'summit' and date <= '2026-01-01'")
+    lines = [c for c in ax.collections if (c.get_gid() or "").startswith("summit-")]
+    assert len(lines) == len(summits)
+    labels = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("summit-label-")]
+    assert "Astana" in labels and "Tianjin" in labels
+    assert sorted(ax.get_yticklabels()[i].get_text() for i in range(len(ax.get_yticks()))) == \
+        sorted(m["country"].unique())
+    assert fig._sco_source_line.startswith("Source")
+
+
+def test_explore_redraws_on_a_new_date():
+    box = maps.explore(start="2017-06-09")
+    slider = box.children[0]
+    assert slider.options[0][1] == sco._checks.FOUNDING_DATE
+    assert box.last["counts"]["member"] == 8
+    slider.value = pd.Timestamp("2024-07-04")
+    assert box.last["as_of"] == pd.Timestamp("2024-07-04")
+    assert box.last["new"] == {"BLR": "member"}
+
+
+# -- notebooks --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["02-membership-map.ipynb", "03-membership-timeline.ipynb"])
+def test_notebooks_are_committed_without_outputs(name):
+    nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert all(not c.outputs and c.execution_count is None for c in code)
+
+
+def test_map_notebook_with_defaults(tmp_path):
+    nb = run_notebook("02-membership-map.ipynb", tmp_path)
+    shown = [o["data"]["text/plain"] for c in nb.cells if c.cell_type == "code"
+             for o in c.outputs if "text/plain" in o.get("data", {})]
+    table = next(t for t in shown if "iso3" in t)
+    assert "Laos" in table and "China" in table
+    assert shown[-1].startswith("VBox(")  # the explorer
+
+
+def test_map_notebook_with_parameters_saves_png_and_svg(tmp_path):
+    out = tmp_path / "figs"
+    run_notebook("02-membership-map.ipynb", tmp_path, as_of="2017-06-09",
+                 extent="central_asia", highlight=["IND", "PAK"], labels=False,
+                 output_dir=str(out))
+    stem = "sco-membership-2017-06-09-central_asia"
+    assert (out / f"{stem}.png").stat().st_size > 10_000
+    svg = (out / f"{stem}.svg").read_text(encoding="utf-8")
+    assert 'id="country-IND"' in svg and 'id="outline-PAK"' in svg
+
+
+def test_map_notebook_rejects_a_bad_parameter(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError, match=r"before the SCO was founded"):
+        run_notebook("02-membership-map.ipynb", tmp_path, as_of="1999-01-01")
+
+
+def test_timeline_notebook_with_defaults_and_parameters(tmp_path):
+    run_notebook("03-membership-timeline.ipynb", tmp_path)
+    out = tmp_path / "figs"
+    run_notebook("03-membership-timeline.ipynb", tmp_path, dates=["2001-06-15", "2024-07-04"],
+                 end="2024-12-31", output_dir=str(out))
+    for stem in ("sco-expansion-panels", "sco-membership-timeline"):
+        assert (out / f"{stem}.png").exists() and (out / f"{stem}.svg").exists()
