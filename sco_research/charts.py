@@ -693,7 +693,7 @@ def _place_labels(ax: Axes, items: Sequence[tuple], fontsize: float = 6.5) -> No
                             arrowprops={"arrowstyle": "-", "lw": 0.4, "color": color,
                                         "shrinkA": 0, "shrinkB": 3} if far else None)
             t.set_in_layout(False)
-            box = t.get_window_extent(renderer)
+            box = t.get_window_extent(renderer).padded(2 * fig.dpi / 72)
             inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
                       and box.y1 <= frame.y1)
             if inside and not any(box.overlaps(b) for b in taken):
@@ -1486,7 +1486,7 @@ def reserve_and_payment_shares_chart(
         st = statements.assign(plotted_value=0.0, plotted_unit=None,
                                role="statement without a figure")
         a.scatter(st["plotted_at"], [0] * len(st), marker="^", s=36, color="#333333", zorder=4)
-        a.set_ylim(-0.6, 1.6)
+        a.set_ylim(-1.6, 1.6)
         a.set_yticks([])
         a.spines["left"].set_visible(False)
         a.set_ylabel("SCO payment system\nor bank: statements", fontsize=8)
@@ -1498,9 +1498,9 @@ def reserve_and_payment_shares_chart(
     events = _draw_events(layout.axes, layout)
     if "payment_system" in panels:
         a = layout.axes[panels.index("payment_system")]
-        _place_labels(a, [(r.plotted_at, 0, _surname(r.stated_by), "#333333")
-                          for r in statements.drop_duplicates(["stated_by", "stated_on"])
-                          .itertuples(index=False)], fontsize=6)
+        said = statements.groupby("plotted_at")["stated_by"].agg(
+            lambda names: "\n".join(_unique(_surname(n) for n in names)))
+        _place_labels(a, [(day, 0, who, "#333333") for day, who in said.items()], fontsize=6)
     # Finding: who leads in each indicator at the latest figure, and where the yuan stands.
     bits, cny = [], []
     leaders = set()
@@ -1542,6 +1542,16 @@ _LANE_COLORS = {
     "reserve_immobilisation": _plotting.EVENT_COLORS["reserves"],
     "other": "#555555",
 }
+
+
+def _estimate_label(rec) -> str:
+    """'300 Russian finance ministry: abroad' - the amount, who estimated it, where held."""
+    where = str(rec.held_where or "").split(" (")[0].split(",")[0].strip()
+    who = _surname(rec.imposed_by)
+    text = f"{rec.amount:g} {who}"
+    if where and where.lower() not in who.lower():
+        text += f": {where if len(where) <= 18 else where[:17] + '…'}"
+    return text
 
 
 def sanctions_timeline_chart(
@@ -1675,10 +1685,8 @@ def sanctions_timeline_chart(
         a.set_ylabel(f"Estimate, {unit}", fontsize=8)
         _headroom(a, g["amount"].max(), 0, frac=0.74 if a is layout.axes[0] else 0.86)
         label_items[k + (1 if lanes else 0)] = [
-            (r.announced, r.amount,
-             f"{r.amount:g} {_surname(r.imposed_by)}, "
-             f"{str(r.held_where).split(' (')[0][:26]}",
-             "#5a3d00") for r in g.itertuples(index=False)]
+            (r.announced, r.amount, _estimate_label(r), "#5a3d00")
+            for r in g.itertuples(index=False)]
         out.append(g.assign(plotted_value=g["amount"], plotted_unit=unit, role="estimate"))
     if units:
         layout.handles.append(Line2D([], [], marker="o", ls="", color=_plotting.EVENT_COLORS[
