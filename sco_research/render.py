@@ -54,6 +54,7 @@ import shutil
 import string
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -1050,7 +1051,7 @@ def _lock(out: Path) -> Iterator[None]:
 # ---------------------------------------------------------------------------------------------
 #: Installed in every kernel (``exec_lines``) to record which data files the notebook opens.
 _TRACE_SOURCE = r'''
-import os, sys
+import os, sys, _thread
 def _sco_research_trace():
     log = os.environ.get("SCO_RESEARCH_READ_LOG")
     root = os.environ.get("SCO_RESEARCH_DATA")
@@ -1059,13 +1060,16 @@ def _sco_research_trace():
     roots = tuple(sorted(set(os.path.join(p, "") for p in (os.path.abspath(root),
                                                            os.path.realpath(root)))))
     seen = set()
-    busy = []
+    busy = set()  # threads inside the hook (its own open() must not recurse)
     with open(log, "a", encoding="utf-8") as fh:
         fh.write("#trace\n")
     def hook(event, args):
-        if event != "open" or busy or not args or isinstance(args[0], int):
+        if event != "open" or not args or isinstance(args[0], int):
             return
-        busy.append(1)
+        me = _thread.get_ident()
+        if me in busy:
+            return
+        busy.add(me)
         try:
             path = os.path.abspath(os.fsdecode(args[0]))
             if path.startswith(roots) and path not in seen:
@@ -1075,7 +1079,7 @@ def _sco_research_trace():
         except Exception:
             pass
         finally:
-            busy.pop()
+            busy.discard(me)
     sys.addaudithook(hook)
 _sco_research_trace()
 '''
@@ -1088,10 +1092,21 @@ _TRACE_ARG = (
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init() -> None:
-    """Import papermill and nbconvert once per worker process; build the HTML exporter."""
+def _worker_init(pids: Any = None) -> None:
+    """Import papermill and nbconvert once per worker process; build the HTML exporter.
+
+    ``pids`` (a queue) receives this worker's process id, so that the parent can pass an
+    interrupt on to it.
+    """
     import logging
+    import signal
     import warnings
+
+    # An idle worker ignores SIGINT (the parent decides what happens on Ctrl-C); a busy one
+    # turns it into KeyboardInterrupt, which stops its report cleanly (see _render_one).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if pids is not None:
+        pids.put(os.getpid())
 
     # jsonschema (imported by nbformat) builds an IRI grammar with lark when the optional
     # rfc3987_syntax is installed: ~1 s per process, for "iri" format checks that nbformat's
@@ -1105,6 +1120,9 @@ def _worker_init() -> None:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     for name in ("papermill", "traitlets", "nbconvert"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    # nbclient leaves a task behind when a report is interrupted; its "never retrieved" message
+    # only repeats the failure the report already records.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     _WORKER["papermill"] = papermill
     _WORKER["nbformat"] = nbformat
     _WORKER["exporter"] = HTMLExporter(
@@ -1284,9 +1302,14 @@ def _reads(log: Path, root: Path) -> list[str] | None:
 
 def _render_one(task: dict) -> dict:
     """Execute one report in this worker; publish its folder; return what happened."""
+    import signal
+
     if not _WORKER:
         _worker_init()
     pm = _WORKER["papermill"]
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:  # an interrupt now stops this report: kernel shut down, partial kept
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     t0 = time.perf_counter()
     name, out = task["name"], Path(task["out"])
     stage_root = _staging(out)
@@ -1334,6 +1357,7 @@ def _render_one(task: dict) -> dict:
                 for tmp in (reads_log, kernel_log):
                     with contextlib.suppress(OSError):
                         tmp.unlink()
+                os.chmod(stage, 0o777 & ~_umask())  # mkdtemp makes 0700
                 _swap_in(stage, final, stage_root)
                 result["ok"] = True
             except Exception as exc:
@@ -1352,6 +1376,8 @@ def _render_one(task: dict) -> dict:
                 _atomic_write(final / f"{name}.failed.log", log + "\n")
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        if in_main_thread:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
 
@@ -1763,13 +1789,16 @@ def _run_pool(todo, declared, ctx, entries, outcomes, prog, jobs, timeout, confi
               workdir) -> bool:
     import concurrent.futures as cf
     import multiprocessing
+    import signal
 
     # Longest first (by last duration; never-rendered ones first), so two workers finish together.
     todo = sorted(todo, key=lambda t: -(entries[t[0].name].get("duration_s") or 1e9))
     workers = min(jobs, len(todo))
     interrupted = False
+    mp = multiprocessing.get_context("spawn")
+    pids = mp.SimpleQueue()
     with cf.ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
-                                mp_context=multiprocessing.get_context("spawn")) as pool:
+                                initargs=(pids,), mp_context=mp) as pool:
         futures = {}
         for report, reason, inputs in todo:
             task = _task(report, declared[report.notebook], ctx, timeout, workdir)
@@ -1787,7 +1816,10 @@ def _run_pool(todo, declared, ctx, entries, outcomes, prog, jobs, timeout, confi
             interrupted = True
             for fut in pending:
                 fut.cancel()
-            prog.note("interrupted: waiting for the running reports to stop…")
+            prog.note("interrupted: stopping the running reports…")
+            while not pids.empty():  # a terminal's Ctrl-C reached them already; a kill did not
+                with contextlib.suppress(OSError):
+                    os.kill(pids.get(), signal.SIGINT)
             for fut in cf.as_completed([f for f in pending if not f.cancelled()]):
                 _record(fut, futures[fut], ctx, entries, outcomes, prog)
     return interrupted

@@ -556,3 +556,44 @@ def test_thumbnail_comes_from_the_first_saved_figure(tmp_path):
     assert figures == ["figures/b.svg", "figures/b.png", "figures/a.png"]
     assert thumb == "thumb.png"  # made from b.png, the raster twin of the first figure
     assert (stage / "thumb.png").is_file()
+
+
+def test_an_interrupted_run_keeps_finished_reports_and_leaves_nothing_half_written(project):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    write_config(project, """\
+reports:
+  - name: plain
+    notebook: notebooks/plain.ipynb
+  - name: sleepy
+    notebook: notebooks/sleepy.ipynb
+""")
+    out = project / "out"
+    env = {**os.environ, "SCO_RESEARCH_DATA": str(project / "data")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sco_research.cli", "render", "--config",
+         str(project / "reports.yaml"), "--out", str(out), "--jobs", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:  # wait (polling, no timing assertion) until plain is done and sleepy's kernel runs
+        for _ in range(600):
+            staged = list((out / ".staging").glob("sleepy~new~*/.reads"))
+            if staged and (out / "plain" / "plain.html").exists():
+                break
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        stdout, _ = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert "FAILED sleepy: interrupted" in stdout
+    assert (out / "plain" / "plain.html").is_file()
+    assert (out / "sleepy" / "sleepy.failed.ipynb").is_file()
+    assert not (out / "sleepy" / "sleepy.html").exists()
+    assert not list((out / ".staging").iterdir())
+    doc = {e["name"]: e for e in manifest(project)["reports"]}
+    assert doc["plain"]["status"] == "ok" and doc["sleepy"]["status"] == "failed"
