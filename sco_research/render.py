@@ -1090,6 +1090,45 @@ _TRACE_ARG = (
 )
 
 _WORKER: dict[str, Any] = {}
+#: The papermill engine the workers register (see :func:`_register_engine`).
+ENGINE_NAME = "sco-research"
+
+
+def _register_engine() -> None:
+    """Register a papermill engine whose client does not act as a widget frontend.
+
+    To fill an ``ipywidgets.Output``, nbclient plays the frontend: from the coroutine reading
+    IOPub it sends comm messages on the shell channel, while another coroutine waits on that same
+    channel for the cell's reply. Now and then the reply is missed and the cell never ends
+    (jupyter/nbclient#312; seen here with the map explorer of notebook 02 under load). A static
+    report needs no widget frontend: without it, what the widget displays stays ordinary cell
+    output, which the HTML page can show.
+    """
+    import logging
+
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class StaticWidgetsClient(PapermillNotebookClient):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.comm_open_handlers = {}  # no Output-widget frontend emulation
+
+    class StaticWidgetsEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
+                                     stdout_file=None, stderr_file=None, start_timeout=60,
+                                     execution_timeout=None, **kwargs):
+            kwargs.pop("input_path", None)
+            client = StaticWidgetsClient(
+                nb_man, kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                startup_timeout=start_timeout, timeout=execution_timeout, **kwargs,
+            )
+            return client.execute()
+
+    papermill_engines.register(ENGINE_NAME, StaticWidgetsEngine)
+
 
 
 def _worker_init(pids: Any = None) -> None:
@@ -1123,6 +1162,7 @@ def _worker_init(pids: Any = None) -> None:
     # nbclient leaves a task behind when a report is interrupted; its "never retrieved" message
     # only repeats the failure the report already records.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    _register_engine()
     _WORKER["papermill"] = papermill
     _WORKER["nbformat"] = nbformat
     _WORKER["exporter"] = HTMLExporter(
@@ -1342,7 +1382,8 @@ def _render_one(task: dict) -> dict:
                           SCO_RESEARCH_READ_LOG=str(reads_log)), _fds_to(kernel_log):
                 nb = pm.execute_notebook(
                     task["notebook"], str(nb_path), parameters=params,
-                    cwd=task["cwd"], progress_bar=False, log_output=False,
+                    engine_name=ENGINE_NAME, cwd=task["cwd"], progress_bar=False,
+                    log_output=False,
                     start_timeout=KERNEL_START_TIMEOUT, timeout_func=budget,
                     extra_arguments=[_TRACE_ARG],
                 )
