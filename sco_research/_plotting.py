@@ -73,7 +73,9 @@ RC = {
 }
 
 
-def new_figure(figsize: tuple[float, float] = (9, 5), ax: Axes | None = None) -> tuple[Figure, Axes]:
+def new_figure(
+    figsize: tuple[float, float] = (9, 5), ax: Axes | None = None
+) -> tuple[Figure, Axes]:
     """A figure and axes in house style; reuse ``ax`` (and its figure) when given."""
     if ax is not None:
         return ax.figure, ax

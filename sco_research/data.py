@@ -422,8 +422,9 @@ def source_line(
 
     Examples
     --------
-    >>> source_line(["tempo-2024-07-04-eurasian-security-club"])
-    'Source: TEMPO.CO, "Xi Jinping and Putin outline ambitions for Eurasian Security Club" (2024-07-04)'
+    >>> print(source_line(["tempo-2024-07-04-eurasian-security-club"], width=80))
+    Source: TEMPO.CO, "Xi Jinping and Putin outline ambitions for Eurasian Security
+    Club" (2024-07-04)
     """
     sources = load("sources").set_index("source_id")
     seen: list[str] = []

@@ -144,7 +144,7 @@ def claims_per_theme_chart(theme: str | None = None, actor: str | None = None):
     fig, ax = new_figure((8, 0.45 * max(len(table), 2) + 1.6))
     colors = [PALETTE["grey"], PALETTE["blue"], PALETTE["sky"], PALETTE["orange"]]
     left = pd.Series(0, index=table.index)
-    for kind, color in zip(table.columns, colors):
+    for kind, color in zip(table.columns, colors[: len(table.columns)], strict=True):
         ax.barh(table.index.astype(str).str.replace("_", " "), table[kind], left=left,
                 color=color, label=kind.replace("_", " "), height=0.6)
         left = left + table[kind]
@@ -191,8 +191,14 @@ def events_timeline_chart(start: str | None = None, end: str | None = None, kind
     import matplotlib.dates as mdates
 
     from ._checks import check_choices, parse_date
-    from ._plotting import ARTICLE_SUMMIT, EVENT_COLORS, PALETTE, add_source_line, new_figure
-    from ._plotting import set_title
+    from ._plotting import (
+        ARTICLE_SUMMIT,
+        EVENT_COLORS,
+        PALETTE,
+        add_source_line,
+        new_figure,
+        set_title,
+    )
 
     ev = load("events")
     all_kinds = _enum("events", "kind")

@@ -91,7 +91,7 @@ def membership_changes() -> pd.DataFrame:
     m = load("membership").sort_values(["iso3", "start"])
     rows = []
     for iso3, group in m.groupby("iso3", sort=True):
-        prev_status, prev_end = None, None
+        prev_status, prev_end, prev_source = None, None, None
         for rec in group.itertuples(index=False):
             from_status = prev_status if prev_end is not None and prev_end == rec.start else None
             if prev_end is not None and prev_end != rec.start:

@@ -92,7 +92,7 @@ def test_changes_one_row_per_change():
     assert list(ch.columns) == ["date", "iso3", "country", "from", "to", "source_id"]
     assert ch["date"].is_monotonic_increasing
     ind = ch[ch["iso3"] == "IND"]
-    assert list(zip(ind["date"].dt.strftime("%Y-%m-%d"), ind["from"], ind["to"])) == [
+    assert list(zip(ind["date"].dt.strftime("%Y-%m-%d"), ind["from"], ind["to"], strict=True)) == [
         ("2005-07-05", None, "observer"), ("2017-06-09", "observer", "member")]
     blr = ch[ch["iso3"] == "BLR"]
     assert list(blr["to"]) == ["dialogue_partner", "observer", "member"]

@@ -4,8 +4,8 @@ import json
 import re
 import subprocess
 import sys
-import tomllib
 
+import tomllib
 import yaml
 
 from sco_research import paths
