@@ -542,8 +542,8 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
 
     Examples
     --------
-    >>> notebook_parameters("notebooks/02-membership-map.ipynb")["as_of"]["type"]  # doctest: +SKIP
-    'str'
+    >>> notebook_parameters("notebooks/02-membership-map.ipynb")["as_of"]  # doctest: +SKIP
+    {'type': None, 'default': '"today"', 'help': 'str: day of the map, ...', ...}
     """
     notebook = Path(notebook)
     try:
