@@ -597,3 +597,22 @@ reports:
     assert not list((out / ".staging").iterdir())
     doc = {e["name"]: e for e in manifest(project)["reports"]}
     assert doc["plain"]["status"] == "ok" and doc["sleepy"]["status"] == "failed"
+
+
+def test_widget_output_is_kept_as_cell_output(project):
+    # nbclient's Output-widget frontend emulation can miss a cell's reply (nbclient#312); the
+    # renderer's engine turns it off, so what the widget shows stays in the cell's outputs.
+    make_notebook(
+        project / "notebooks" / "widget.ipynb", "label: str = 'inside the widget'",
+        "import ipywidgets as w\nout = w.Output()\n"
+        "with out:\n    out.clear_output(wait=True)\n    print(label)\n"
+        "w.VBox([w.IntSlider(), out])",
+    )
+    write_config(project, "reports:\n  - name: widget\n    notebook: notebooks/widget.ipynb\n")
+    assert run(project, jobs=1).ok
+    nb = nbformat.read(str(project / "out" / "widget" / "widget.ipynb"), as_version=4)
+    outputs = nb.cells[-1].outputs
+    assert [o.output_type for o in outputs] == ["stream", "execute_result"]
+    assert outputs[0].text == "inside the widget\n"
+    assert "inside the widget" in (project / "out" / "widget" / "widget.html").read_text(
+        encoding="utf-8")
