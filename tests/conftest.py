@@ -67,11 +67,20 @@ NOTEBOOKS = paths.NOTEBOOKS_DIR
 
 
 def run_notebook(name: str, tmp_path: Path, **parameters):
-    """Execute a notebook with papermill in a real kernel; return the executed notebook."""
+    """Execute a notebook with papermill in a real kernel; return the executed notebook.
+
+    It uses the same papermill engine as ``sco-research render`` (no widget-frontend emulation,
+    which can stall a headless run: jupyter/nbclient#312) and a cell timeout, so a stuck kernel
+    fails the test instead of stalling the suite.
+    """
     import papermill as pm
 
+    from sco_research import render
+
+    render._register_engine()
     out = tmp_path / f"out-{name}"
     return pm.execute_notebook(
         str(NOTEBOOKS / name), str(out), parameters=parameters, kernel_name="python3",
-        cwd=str(paths.PROJECT_ROOT), progress_bar=False,
+        cwd=str(paths.PROJECT_ROOT), progress_bar=False, engine_name=render.ENGINE_NAME,
+        execution_timeout=300,
     )
