@@ -1083,6 +1083,8 @@ def _sco_research_trace():
     sys.addaudithook(hook)
 _sco_research_trace()
 '''
+# Passed base64-encoded on the kernel's command line, which jupyter_client formats (``{...}``)
+# and traitlets parses: no quoting or brace in the code can be mangled on the way.
 _TRACE_B64 = base64.b64encode(_TRACE_SOURCE.encode()).decode()
 _TRACE_ARG = (
     f"--IPKernelApp.exec_lines=exec(__import__('base64').b64decode({_TRACE_B64!r}).decode(), "
@@ -1402,11 +1404,13 @@ def _render_one(task: dict) -> dict:
                 _swap_in(stage, final, stage_root)
                 result["ok"] = True
             except Exception as exc:
-                result["error"] = f"writing the HTML page failed: {type(exc).__name__}: {exc}"
+                result["error"] = (f"the notebook ran, but writing its HTML page or figures "
+                                   f"failed: {type(exc).__name__}: {_first_line(exc)}")
         if not result["ok"]:
             final.mkdir(parents=True, exist_ok=True)
-            with contextlib.suppress(OSError):
-                (final / f"{name}.failed.log").unlink()
+            for stale in (f"{name}.failed.log", f"{name}.failed.ipynb"):  # an older failure's
+                with contextlib.suppress(OSError):
+                    (final / stale).unlink()
             if nb_path.exists():
                 os.replace(nb_path, final / f"{name}.failed.ipynb")
                 result["failed_ipynb"] = f"{name}/{name}.failed.ipynb"
