@@ -74,6 +74,7 @@ __all__ = [
     "load_config",
     "notebook_parameters",
     "plan",
+    "register_engine",
     "render",
     "select_reports",
 ]
@@ -1092,19 +1093,30 @@ _TRACE_ARG = (
 )
 
 _WORKER: dict[str, Any] = {}
-#: The papermill engine the workers register (see :func:`_register_engine`).
+#: The papermill engine the workers register (see :func:`register_engine`).
 ENGINE_NAME = "sco-research"
 
 
-def _register_engine() -> None:
-    """Register a papermill engine whose client does not act as a widget frontend.
+def register_engine() -> str:
+    """Register with papermill an engine whose client does not act as a widget frontend.
 
     To fill an ``ipywidgets.Output``, nbclient plays the frontend: from the coroutine reading
     IOPub it sends comm messages on the shell channel, while another coroutine waits on that same
     channel for the cell's reply. Now and then the reply is missed and the cell never ends
     (jupyter/nbclient#312; seen here with the map explorer of notebook 02 under load). A static
     report needs no widget frontend: without it, what the widget displays stays ordinary cell
-    output, which the HTML page can show.
+    output, which the HTML page can show. Registering again is harmless.
+
+    Returns
+    -------
+    str
+        The engine's name, :data:`ENGINE_NAME`, for ``papermill.execute_notebook(engine_name=)``.
+
+    Examples
+    --------
+    >>> import papermill as pm                                      # doctest: +SKIP
+    >>> engine = register_engine()                                  # doctest: +SKIP
+    >>> pm.execute_notebook("in.ipynb", "out.ipynb", engine_name=engine)  # doctest: +SKIP
     """
     import logging
 
@@ -1130,6 +1142,10 @@ def _register_engine() -> None:
             return client.execute()
 
     papermill_engines.register(ENGINE_NAME, StaticWidgetsEngine)
+    return ENGINE_NAME
+
+
+_register_engine = register_engine  # the name tests/conftest.py first used
 
 
 
@@ -1164,7 +1180,7 @@ def _worker_init(pids: Any = None) -> None:
     # nbclient leaves a task behind when a report is interrupted; its "never retrieved" message
     # only repeats the failure the report already records.
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
-    _register_engine()
+    register_engine()
     _WORKER["papermill"] = papermill
     _WORKER["nbformat"] = nbformat
     _WORKER["exporter"] = HTMLExporter(
