@@ -77,7 +77,7 @@ def run_notebook(name: str, tmp_path: Path, **parameters):
 
     from sco_research import render
 
-    render._register_engine()
+    render.register_engine()
     out = tmp_path / f"out-{name}"
     return pm.execute_notebook(
         str(NOTEBOOKS / name), str(out), parameters=parameters, kernel_name="python3",
