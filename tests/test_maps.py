@@ -309,3 +309,30 @@ def test_timeline_notebook_with_defaults_and_parameters(tmp_path):
                  end="2024-12-31", output_dir=str(out))
     for stem in ("sco-expansion-panels", "sco-membership-timeline"):
         assert (out / f"{stem}.png").exists() and (out / f"{stem}.svg").exists()
+
+
+# -- image comparison against committed baselines (stable dates only, never "today") --------
+# After an intended change of the drawing or the data, regenerate with
+#   SCO_UPDATE_BASELINES=1 .venv/bin/python -m pytest tests/test_maps.py -k baseline
+BASELINES = {
+    "membership-map-2017-06-09.png": (
+        lambda: maps.membership_map("2017-06-09", highlight=["IND", "PAK"]), 60),
+    "expansion-panels.png": (lambda: maps.expansion_panels(), 50),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BASELINES))
+def test_figure_matches_its_baseline_image(name, tmp_path):
+    import os
+
+    from matplotlib.testing.compare import compare_images
+
+    draw, dpi = BASELINES[name]
+    baseline = paths.PROJECT_ROOT / "tests" / "baseline" / name
+    fig = draw()
+    if os.environ.get("SCO_UPDATE_BASELINES"):
+        fig.savefig(baseline, dpi=dpi)
+    actual = tmp_path / name
+    fig.savefig(actual, dpi=dpi)
+    diff = compare_images(str(baseline), str(actual), tol=5)
+    assert diff is None, diff
