@@ -20,6 +20,9 @@ FOUNDING_DATE = pd.Timestamp("2001-06-15")
 
 DateLike = str | _dt.date | _dt.datetime | pd.Timestamp
 
+#: How many allowed values an error message lists before it says how many there are.
+_MAX_SHOWN = 25
+
 
 def _where(where: str | None) -> str:
     return f" ({where})" if where else ""
@@ -55,7 +58,9 @@ Allowed: 'exports', 'turnover'
             close = [str(a) for a in allowed_list if str(a).lower() == value.lower()]
         if close:
             hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?"
-    shown = ", ".join(repr(a) for a in allowed_list)
+    shown = ", ".join(repr(a) for a in allowed_list[:_MAX_SHOWN])
+    if len(allowed_list) > _MAX_SHOWN:
+        shown += f", ... ({len(allowed_list)} in all)"
     raise ParameterError(f"{name}: unknown {kind} {value!r}{_where(where)}{hint} Allowed: {shown}")
 
 

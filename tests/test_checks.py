@@ -56,3 +56,9 @@ def test_parse_date_errors(value, message):
 def test_error_hierarchy():
     assert issubclass(ParameterError, SCOResearchError)
     assert issubclass(ParameterError, ValueError)
+
+
+def test_long_allowed_lists_are_cut_with_a_count():
+    allowed = [f"A{i:02d}" for i in range(40)]
+    with pytest.raises(ParameterError, match=r"Allowed: 'A00', .*'A24', \.\.\. \(40 in all\)$"):
+        check_choice("code", "B00", allowed)
