@@ -30,3 +30,11 @@ def test_console_script_is_installed():
     out = subprocess.run([sys.executable, "-m", "sco_research.cli", "--help"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and "validate" in out.stdout
+
+
+def test_library_errors_exit_2_with_the_message(tmp_path, capsys):
+    code = main(["validate", "--datapackage", str(tmp_path / "missing.json")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("sco-research validate: error: data package descriptor not found: ")
+    assert err.rstrip().endswith("missing.json")

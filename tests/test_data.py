@@ -210,3 +210,27 @@ def test_every_source_is_cited_by_a_row_or_a_note():
     text = " ".join(notes)
     orphans = [sid for sid in s["source_id"] if sid not in cited and sid not in text]
     assert not orphans
+
+
+def test_missing_descriptor(tmp_path):
+    with pytest.raises(DataError, match=r"data package descriptor not found: .*nowhere\.json"):
+        DataPackage(tmp_path / "nowhere.json").load("claims")
+
+
+def test_descriptor_that_is_not_json(package_copy):
+    (package_copy / "datapackage.json").write_text('{"resources": [', encoding="utf-8")
+    with pytest.raises(DataError, match=r"datapackage\.json line 1, column 16: not valid JSON"):
+        DataPackage(package_copy / "datapackage.json").load("claims")
+
+
+def test_table_file_missing(package_copy):
+    (package_copy / "quotes.csv").unlink()
+    with pytest.raises(DataError, match=r"table 'quotes': file not found: .*quotes\.csv"):
+        DataPackage(package_copy / "datapackage.json").load("quotes")
+
+
+def test_table_file_not_utf8(package_copy):
+    path = package_copy / "actors.csv"
+    path.write_bytes(path.read_bytes().replace(b"Jinping", b"Jinp\xefng", 1))
+    with pytest.raises(DataError, match=r"table 'actors' \(.*actors\.csv\): not UTF-8 text"):
+        DataPackage(package_copy / "datapackage.json").load("actors")
