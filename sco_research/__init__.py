@@ -18,6 +18,7 @@ from typing import Any
 from .data import DataPackage, load, source_line, sources_for, tables, validate
 from .errors import ConfigError, DataError, ParameterError, RenderError, SCOResearchError
 from .membership import STATUSES, membership_as_of, membership_changes
+from .publish import publish_figure, publish_table
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,8 @@ __all__ = [
     "maps",
     "membership_as_of",
     "membership_changes",
+    "publish_figure",
+    "publish_table",
     "save_figure",
     "source_line",
     "sources_for",

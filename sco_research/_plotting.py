@@ -5,8 +5,10 @@ Imported only by the plotting modules (never at ``import sco_research``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 
+import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
@@ -73,13 +75,29 @@ RC = {
 }
 
 
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """The house rcParams for the figures created inside the block.
+
+    pyplot loads its backend when the first figure is created. Loading IPython's inline backend
+    switches interactive mode on; inside ``plt.rc_context`` that switch would be undone on exit,
+    and every later figure of the session would no longer be shown. So the backend is resolved
+    before the context is entered (only while pyplot has none yet: ``switch_backend`` closes
+    open figures, and there are none before the first backend is loaded).
+    """
+    if getattr(plt, "_backend_mod", None) is None:
+        plt.switch_backend(matplotlib.get_backend())
+    with plt.rc_context(RC):
+        yield
+
+
 def new_figure(
     figsize: tuple[float, float] = (9, 5), ax: Axes | None = None
 ) -> tuple[Figure, Axes]:
     """A figure and axes in house style; reuse ``ax`` (and its figure) when given."""
     if ax is not None:
         return ax.figure, ax
-    with plt.rc_context(RC):
+    with house_style():
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     for key, value in RC.items():
         if key.startswith("axes.spines."):

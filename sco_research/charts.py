@@ -479,7 +479,7 @@ def _layout(n_panels: int, ax: Axes | None, *, height_ratios: Sequence[float] | 
                 f"one given Axes; pass ax=None or select a single one"
             )
         return _Layout(ax.figure, [ax], None)
-    with plt.rc_context(_plotting.RC):
+    with _plotting.house_style():
         fig = plt.figure(figsize=figsize, layout="constrained")
         gs = fig.add_gridspec(n_panels, 2, width_ratios=[3.3, 1],
                               height_ratios=list(height_ratios) if height_ratios else None)

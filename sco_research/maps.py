@@ -44,7 +44,14 @@ from matplotlib.patches import Patch
 from shapely.plotting import patch_from_polygon
 
 from ._checks import FOUNDING_DATE, DateLike, check_choice, check_choices, parse_date
-from ._plotting import PALETTE, RC, STATUS_COLORS, STATUS_LABELS, add_source_line, set_title
+from ._plotting import (
+    PALETTE,
+    STATUS_COLORS,
+    STATUS_LABELS,
+    add_source_line,
+    house_style,
+    set_title,
+)
 from .data import default_package, load
 from .errors import DataError, ParameterError
 from .membership import STATUSES, membership_as_of, membership_changes
@@ -565,7 +572,7 @@ def membership_map(
     if ax is None:
         # Axes as wide as the figure less its margins; room above for the title and key.
         height = (ext.width - 0.25) * (y1 - y0) / (x1 - x0) + 0.62
-        with plt.rc_context(RC):
+        with house_style():
             fig, ax = plt.subplots(figsize=(ext.width, height), layout="constrained")
         width_in = ext.width - 0.25
     else:
@@ -662,7 +669,7 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
     _, (x0, x1, y0, y1) = _frame(extent, str(_geo_path()))
     panel_w = 3.6
     panel_h = panel_w * (y1 - y0) / (x1 - x0) + 0.35
-    with plt.rc_context(RC):
+    with house_style():
         fig, axes = plt.subplots(nrows, ncols, figsize=(panel_w * ncols, panel_h * nrows + 0.8),
                                  layout="constrained", squeeze=False)
     infos, sources = [], []
@@ -737,7 +744,7 @@ def membership_timeline_chart(end: DateLike = "today") -> Figure:
     )
     ypos = {iso3: i for i, iso3 in enumerate(order)}
     height = 0.22 * len(order) + 2.4
-    with plt.rc_context(RC):
+    with house_style():
         fig, ax = plt.subplots(figsize=(9.5, height), layout="constrained")
     ax.spines["left"].set_visible(False)
     for rec in m.itertuples(index=False):

@@ -558,17 +558,20 @@ def test_notebooks_are_committed_without_outputs():
 
 def test_trade_notebook_defaults(tmp_path):
     nb = run_notebook("04-trade.ipynb", tmp_path, output_dir=str(tmp_path / "figs"))
-    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "figs").glob("*.png")) == [
         "energy-crude-oil.png", "trade-turnover.png"]
     text = outputs_text(nb)
     assert "c05" in text and "c06" in text
-    assert "https://" in text and "source_id" in text
+    assert "source_id" in text
+    for csv in ("trade-turnover.csv", "energy-crude-oil.csv"):  # each figure's rows, cited
+        rows = pd.read_csv(tmp_path / "figs" / csv)
+        assert len(rows) and rows["url"].str.startswith("http").all()
 
 
 def test_trade_notebook_other_parameters(tmp_path):
     nb = run_notebook("04-trade.ipynb", tmp_path, partners=["KAZ"], start="2021-01-01",
                       end="2024-12-31", flow="turnover", output_dir=str(tmp_path / "figs"))
-    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == ["trade-turnover.png"]
+    assert sorted(p.name for p in (tmp_path / "figs").glob("*.png")) == ["trade-turnover.png"]
     assert "No energy rows for ['KAZ']" in outputs_text(nb)
     run_notebook("04-trade.ipynb", tmp_path, partners=["CHN"], flow="exports")
 
@@ -580,7 +583,7 @@ def test_trade_notebook_bad_partner_fails_clearly(tmp_path):
 
 def test_currency_notebook_defaults(tmp_path):
     nb = run_notebook("05-currency.ipynb", tmp_path, output_dir=str(tmp_path / "figs"))
-    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "figs").glob("*.png")) == [
         "reserve-and-payment-shares.png", "sanctions-timeline.png",
         "settlement-mix-exports.png", "settlement-shares.png"]
     text = outputs_text(nb)
@@ -591,7 +594,7 @@ def test_currency_notebook_other_parameters(tmp_path):
     nb = run_notebook("05-currency.ipynb", tmp_path,
                       indicators=["reserves_share_cofer", "russia_import_settlement"],
                       start="2016-01-01", end="2022-01-31", output_dir=str(tmp_path / "figs"))
-    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "figs").glob("*.png")) == [
         "reserve-and-payment-shares.png", "settlement-mix-imports.png"]
     assert "No sanctions rows between 2016-01-01 and 2022-01-31" in outputs_text(nb)
 

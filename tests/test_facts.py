@@ -109,7 +109,7 @@ def test_save_figure_writes_atomically(tmp_path):
 
 def test_notebook_defaults(tmp_path):
     nb = run_notebook("01-article-facts.ipynb", tmp_path, output_dir=str(tmp_path / "figs"))
-    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "figs").glob("*.png")) == [
         "claims-per-theme.png", "events-timeline.png"]
     html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells
                    for o in c.get("outputs", []) if isinstance(o.get("data"), dict))

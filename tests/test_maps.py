@@ -277,11 +277,14 @@ def test_notebooks_are_committed_without_outputs(name):
 
 def test_map_notebook_with_defaults(tmp_path):
     nb = run_notebook("02-membership-map.ipynb", tmp_path)
-    shown = [o["data"]["text/plain"] for c in nb.cells if c.cell_type == "code"
-             for o in c.outputs if "text/plain" in o.get("data", {})]
-    table = next(t for t in shown if "iso3" in t)
-    assert "Laos" in table and "China" in table
-    assert shown[-1].startswith("VBox(")  # the explorer
+    from sco_research.publish import TABLE_MIME
+
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    table = next(o["data"][TABLE_MIME] for o in outputs if TABLE_MIME in o.get("data", {}))
+    assert "iso3" in table["columns"]
+    countries = {row[table["columns"].index("country")] for row in table["data"]}
+    assert {"Laos", "China"} <= countries
+    assert outputs[-1]["data"]["text/plain"].startswith("VBox(")  # the explorer
 
 
 def test_map_notebook_with_parameters_saves_png_and_svg(tmp_path):

@@ -541,6 +541,13 @@ def test_render_the_project_reports(tmp_path):
         assert (out / e["html"]).is_file() and f'href="{e["html"]}"' in index
         assert (out / e["ipynb"]).is_file()
         assert all((out / f).is_file() for f in e["figures"])
+        # Every saved figure is on its page: the page embeds the very PNG bytes it saved.
+        page = (out / e["html"]).read_text(encoding="utf-8")
+        pngs = [f for f in e["figures"] if f.endswith(".png")]
+        assert pngs, f"{e['name']} saved no figure"
+        for f in pngs:
+            data = base64.b64encode((out / f).read_bytes()).decode("ascii")
+            assert data in page, f"{e['name']}: {f} is saved but not shown on its page"
     shutil.rmtree(out)
 
 
