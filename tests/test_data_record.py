@@ -122,3 +122,126 @@ def test_summit_tables_cite_dated_sources(table):
     df = sco.load(table)
     s = sco.load("sources").set_index("source_id")
     assert s.loc[sorted(set(df["source_id"])), "url"].str.match(r"^https?://").all()
+
+
+# -- settlement currencies ----------------------------------------------------------------------
+
+
+def test_bounded_figures_carry_a_qualifier_and_only_they_do():
+    for table, col in (("currency", "value"), ("sanctions", "amount"),
+                       ("friendly_trade_share", "value")):
+        df = sco.load(table)
+        has_value = df[col].notna()
+        assert df.loc[has_value, "qualifier"].notna().all(), table
+        assert df.loc[~has_value, "qualifier"].isna().all(), table
+
+
+def test_end_2022_ruble_share_keeps_the_lower_bound_and_the_central_banks_figure():
+    c = sco.load("currency")
+    rub = c[(c["series"] == "russia_export_settlement") & (c["currency"] == "RUB")
+            & (c["period"] == "2022-12")]
+    assert set(zip(rub["value"], rub["qualifier"], strict=True)) == {(30.0, "over"), (34.0, "exact")}
+
+
+def test_bank_of_russia_mix_runs_from_2021_for_exports_and_imports():
+    c = sco.load("currency")
+    cbr = c[c["stated_by"] == "Bank of Russia"]
+    for series in ("russia_export_settlement", "russia_import_settlement"):
+        periods = set(cbr.loc[cbr["series"] == series, "period"].dropna())
+        assert "2021" in periods and {"2022-01", "2022-12"} <= periods, series
+        currencies = set(cbr.loc[cbr["series"] == series, "currency"])
+        assert {"USD", "EUR", "RUB", "CNY", "unfriendly"} <= currencies | {"USD+EUR"}, series
+    shares = cbr["value"].dropna()
+    assert ((shares >= 0) & (shares <= 100)).all()
+
+
+def test_statements_about_all_of_russias_trade_are_their_own_series():
+    c = sco.load("currency")
+    trade = c[c["series"] == "russia_trade_settlement"]
+    assert (trade["scope"] == "RUS-foreign-trade").all()
+    assert {"Vladimir Putin", "Mikhail Mishustin"} <= set(trade["stated_by"])
+    assert not (c.loc[c["series"] != "russia_trade_settlement", "scope"] == "RUS-foreign-trade").any()
+
+
+def test_cofer_vintages_differ_where_both_are_kept():
+    c = sco.load("currency")
+    cofer = c[c["series"] == "reserves_share_cofer"]
+    assert c.loc[c["series"] != "reserves_share_cofer", "vintage"].isna().all()
+    both = cofer.dropna(subset=["vintage"]).groupby(["period", "currency"])
+    pairs = 0
+    for key, g in both:
+        if set(g["vintage"]) == {"first_release", "revised"}:
+            pairs += 1
+            first = g.loc[g["vintage"] == "first_release", "value"]
+            revised = g.loc[g["vintage"] == "revised", "value"]
+            assert not set(first) & set(revised), key
+    assert pairs >= 3
+
+
+# -- sanctions and the friendly-country share ------------------------------------------------
+
+
+def test_tenth_package_cuts_three_more_banks_from_swift():
+    s = sco.load("sanctions")
+    tenth = s[(s["measure"] == "swift_disconnection") & (s["announced"] == "2023-02-25")]
+    assert set(tenth["target"]) == {"Alfa-Bank", "Rosbank", "Tinkoff Bank"}
+    assert (s["measure"] == "transaction_ban").sum() >= 2
+
+
+def test_windfall_income_and_transfers_have_amount_unit_and_period():
+    s = sco.load("sanctions")
+    income = s[s["measure"] == "windfall_income"]
+    assert len(income) >= 6
+    assert income["amount"].notna().all() and (income["unit"] == "EUR billion").all()
+    assert income["period"].notna().all()
+    transfers = s[s["measure"] == "windfall_transfer"]
+    assert len(transfers) >= 3 and transfers["amount"].notna().all()
+    # The Commission's rounded 1.5 and Euroclear's 1.55 for the same July 2024 payment both stay.
+    assert {1.5, 1.55} <= set(transfers["amount"])
+
+
+def test_euroclear_holdings_are_dated_by_period():
+    s = sco.load("sanctions")
+    held = s[(s["measure"] == "reserve_estimate") & (s["imposed_by"] == "Euroclear")
+             & s["period"].notna()]
+    assert {"2024-03", "2024-06", "2024-09", "2024-12", "2025-03", "2025-06", "2025-12"} <= set(held["period"])
+    assert held["amount"].notna().all()
+
+
+def test_friendly_share_statements():
+    f = sco.load("friendly_trade_share")
+    assert set(f["flow"]) <= {"turnover", "exports", "imports", "non_energy_exports"}
+    values = f["value"].dropna()
+    assert ((values > 0) & (values <= 100)).all()
+    worded = f[f["value"].isna()]
+    assert worded["note"].str.contains("words", case=False).all()
+
+
+# -- India 2024 and the membership date rule ------------------------------------------------------
+
+
+def test_india_2024_keeps_the_early_estimate_and_the_later_official_figure():
+    t = sco.load("trade")
+    rows = t[(t["reporter"] == "RUS") & (t["partner"] == "IND") & (t["period"] == "2024")
+             & (t["flow"] == "turnover")]
+    assert sorted(rows["value"]) == [64.0, 66.0]
+    published = sco.load("sources").set_index("source_id").loc[rows["source_id"], "published"]
+    later = rows.assign(published=published.to_numpy()).sort_values("published")
+    assert later["value"].iloc[-1] == 64.0
+
+
+def test_every_status_starts_on_a_summit_day():
+    m = sco.load("membership")
+    ev = sco.load("events")
+    summit_days = set(ev.loc[ev["kind"] == "summit", "date"])
+    off = m[~m["start"].isin(summit_days)]
+    assert off.empty, off[["iso3", "status", "start"]]
+
+
+def test_saudi_arabia_dates_from_samarkand_with_its_memorandum():
+    m = sco.load("membership")
+    sau = m[(m["iso3"] == "SAU") & (m["status"] == "dialogue_partner")].iloc[0]
+    assert sau["start"] == pd.Timestamp("2022-09-16")
+    assert sau["memorandum_date"] == pd.Timestamp("2022-09-16")
+    later = m[(m["status"] == "dialogue_partner") & (m["start"] == pd.Timestamp("2022-09-16"))]
+    assert later["memorandum_date"].notna().all()
