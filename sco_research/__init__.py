@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .bibliography import publishers, sources_by_tier, sources_chart, sources_chart_rows
 from .data import DataPackage, load, source_line, sources_for, tables, validate
 from .errors import ConfigError, DataError, ParameterError, RenderError, SCOResearchError
 from .membership import STATUSES, membership_as_of, membership_changes
@@ -30,6 +31,7 @@ __all__ = [
     "RenderError",
     "SCOResearchError",
     "STATUSES",
+    "bibliography",
     "charts",
     "facts",
     "load",
@@ -38,8 +40,12 @@ __all__ = [
     "membership_changes",
     "publish_figure",
     "publish_table",
+    "publishers",
     "save_figure",
     "source_line",
+    "sources_by_tier",
+    "sources_chart",
+    "sources_chart_rows",
     "sources_for",
     "tables",
     "validate",
