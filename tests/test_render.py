@@ -508,7 +508,7 @@ def test_project_reports_yaml_lists_every_notebook():
     notebooks = {e["notebook"] for e in doc["reports"]}
     assert notebooks == {f"notebooks/{n}.ipynb" for n in (
         "01-article-facts", "02-membership-map", "03-membership-timeline", "04-trade",
-        "05-currency")}
+        "05-currency", "07-sources")}
     grid = next(e for e in doc["reports"] if "grid" in e)
     assert [str(d) for d in grid["grid"]["as_of"]] == [
         "2001-06-15", "2017-06-09", "2023-07-04", "2024-07-04"]
