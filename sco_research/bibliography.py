@@ -341,7 +341,8 @@ def overview(tier: str | None = None, publisher: str | None = None) -> str:
              f"{int(s['cited_rows'].sum())} rows of the data tables."]
     by_tier = s["tier"].astype(str).value_counts()
     parts.append("By tier: " + ", ".join(
-        f"{int(by_tier.get(t, 0))} {t} ({_pct(int(by_tier.get(t, 0)), n)})" for t in tiers()
+        f"{int(by_tier.get(t, 0))} {t.replace('_', ' ')} ({_pct(int(by_tier.get(t, 0)), n)})"
+        for t in tiers()
     ) + ".")
     kinds = title_kinds(tier, publisher).set_index("title_kind")["sources"]
     parts.append(
