@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .data import load, source_line
+from .data import source_line
 
 #: Okabe–Ito colour-blind-safe palette.
 PALETTE = {
@@ -118,60 +118,42 @@ def set_title(ax: Axes, title: str, subtitle: str | None = None) -> None:
 
 def add_source_line(fig: Figure, source_ids: Iterable[str], *, note: str | None = None,
                     width: int = 150) -> str:
-    """Write a source line, built from the sources table, under the figure; return its text.
-
-    The text is also stored on the figure as ``fig._sco_source_line`` for tests and reports.
-    """
+    """Write a source line, built from the sources table, under the figure; return its text."""
     text = source_line(source_ids, width=width)
     if note:
         text = f"{note}\n{text}"
     fig.text(0.01, -0.01, text, ha="left", va="top", fontsize=7, color="#555555",
              wrap=True, transform=fig.transFigure)
-    fig._sco_source_line = text  # type: ignore[attr-defined]
     return text
 
 
-def event_markers(
-    ax: Axes,
-    events: pd.DataFrame | None = None,
-    *,
-    kinds: Sequence[str] | None = None,
-    event_ids: Sequence[str] | None = None,
-    label: bool = True,
-    ymax_frac: float = 0.98,
-) -> list[str]:
-    """Draw dated events (from the events table) as thin vertical lines; return their source ids.
+def add_wrapped_source_line(fig: Figure, source_ids: Iterable[str], *, note: str | None = None,
+                            width: int = 170) -> str:
+    """:func:`add_source_line` with the note wrapped beforehand; return the text.
 
-    Parameters
-    ----------
-    ax : Axes with a date x-axis.
-    events : DataFrame, optional
-        Rows of the events table; default: the whole table filtered by ``kinds``/``event_ids``.
-    kinds, event_ids : optional filters.
-    label : bool
-        Write each event's short title next to its line.
+    The text arrives wrapped at ``width`` characters, so matplotlib's own wrapping, which
+    measures the text word by word at every draw, is switched off.
     """
-    ev = load("events") if events is None else events
-    if kinds is not None:
-        ev = ev[ev["kind"].isin(list(kinds))]
-    if event_ids is not None:
-        ev = ev[ev["event_id"].isin(list(event_ids))]
-    lo, hi = ax.get_xlim()
-    import matplotlib.dates as mdates
+    import textwrap
 
-    sources = []
-    for i, rec in enumerate(ev.sort_values("date").itertuples(index=False)):
-        x = mdates.date2num(rec.date)
-        if not (lo <= x <= hi):
-            continue
-        color = EVENT_COLORS.get(str(rec.kind), PALETTE["grey"])
-        ax.axvline(rec.date, color=color, lw=0.8, ls="--", alpha=0.8, zorder=0)
-        if label:
-            ax.text(rec.date, ymax_frac - 0.06 * (i % 4), " " + str(rec.title), rotation=0,
-                    transform=ax.get_xaxis_transform(), fontsize=6.5, color=color,
-                    va="top", ha="left", clip_on=True)
-        sources.append(rec.source_id)
-    return sources
+    if note:
+        note = "\n".join(textwrap.wrap(note, width))
+    n_texts = len(fig.texts)
+    text = add_source_line(fig, source_ids, note=note, width=width)
+    for artist in fig.texts[n_texts:]:
+        artist.set_wrap(False)
+    return text
+
+
+def fmt_day(day: pd.Timestamp, short: bool = False) -> str:
+    """'4 July 2024' (or '4 Jul 2024').
+
+    Examples
+    --------
+    >>> fmt_day(pd.Timestamp("2024-07-04")), fmt_day(pd.Timestamp("2024-07-04"), short=True)
+    ('4 July 2024', '4 Jul 2024')
+    """
+    return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
 
 
 def callout(ax: Axes, text: str, *, xy: tuple[float, float] = (0.99, 0.02)) -> None:

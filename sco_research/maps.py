@@ -20,22 +20,19 @@ Examples
 >>> fig = maps.membership_map("2024-07-04")
 >>> fig.axes[0].get_title(loc="left")
 'The SCO on 4 July 2024'
->>> sorted(fig._sco_map["new"])
+>>> rows = maps.membership_map_rows("2024-07-04")
+>>> sorted(rows.loc[rows["new"], "iso3"])
 ['BLR']
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
-import geopandas as gpd
 import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import pandas as pd
-import shapely
 from matplotlib.axes import Axes
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
@@ -44,25 +41,33 @@ from matplotlib.patches import Patch
 from shapely.plotting import patch_from_polygon
 
 from ._checks import FOUNDING_DATE, DateLike, check_choice, check_choices, parse_date
-from ._plotting import (
-    PALETTE,
-    STATUS_COLORS,
-    STATUS_LABELS,
-    add_source_line,
-    house_style,
-    set_title,
+from ._plotting import PALETTE, STATUS_COLORS, STATUS_LABELS, house_style, set_title
+from ._plotting import add_wrapped_source_line as _source_line
+from ._plotting import fmt_day as _fmt_day
+from .data import load
+from .errors import ParameterError
+from .geometry import EXTENTS, _read_geometries, load_geometries
+from .geometry import frame as _frame
+from .geometry import geo_path as _geo_path
+from .membership import (
+    STATUSES,
+    enlargement_dates,
+    held_on,
+    joining_changes,
+    membership_changes,
+    newcomers,
 )
-from .data import default_package, load
-from .errors import DataError, ParameterError
-from .membership import STATUSES, membership_as_of, membership_changes
 
 __all__ = [
     "EXTENTS",
     "BORDERS_NOTE",
     "load_geometries",
     "membership_map",
+    "membership_map_rows",
     "expansion_panels",
+    "expansion_panels_rows",
     "membership_timeline_chart",
+    "membership_timeline_rows",
     "explore",
     "enlargement_dates",
     "check_parameters",
@@ -83,66 +88,6 @@ INK = "#1a1a1a"
 DOT_BELOW_KM2 = 3000.0
 
 
-@dataclass(frozen=True)
-class _Extent:
-    """A map frame: projection, the lon/lat box drawn, and the lon/lat box kept in view."""
-
-    crs: str
-    clip: tuple[float, float, float, float] | None
-    #: lon/lat points the frame must show; the view is their projected bounds plus ``margin``.
-    view: tuple[tuple[float, float], ...]
-    margin: tuple[float, float, float, float]
-    width: float
-    label_scale: float
-    #: Only states at least this large (km2) are named, besides the outlined ones.
-    min_label_km2: float
-    legend_loc: str
-
-
-#: The map frames ``membership_map`` accepts.
-EXTENTS: dict[str, _Extent] = {
-    # Albers equal-area conic centred on Central Asia: Egypt to the Bering Strait, the Maldives
-    # to the Arctic coast.
-    "eurasia": _Extent(
-        crs="+proj=aea +lat_0=45 +lon_0=85 +lat_1=25 +lat_2=60 +datum=WGS84 +units=m +no_defs",
-        clip=(-40.0, -30.0, 200.0, 90.0),
-        view=((24.0, 22.0), (25.0, 31.5), (73.0, -1.0), (107.0, 9.0), (146.0, 43.0),
-              (100.0, 77.5), (28.0, 56.0), (23.0, 52.0)),
-        margin=(0.02, 0.01, 0.02, 0.02),
-        width=9.5,
-        label_scale=1.0,
-        min_label_km2=0.0,
-        legend_loc="lower left",
-    ),
-    # The member states and their neighbours, closer up.
-    "central_asia": _Extent(
-        crs="+proj=aea +lat_0=40 +lon_0=75 +lat_1=25 +lat_2=50 +datum=WGS84 +units=m +no_defs",
-        clip=(0.0, -10.0, 160.0, 90.0),
-        view=((44.0, 24.0), (62.0, 20.0), (90.0, 21.0), (110.0, 35.0), (90.0, 56.0),
-              (60.0, 56.0), (42.0, 50.0)),
-        margin=(0.02, 0.02, 0.02, 0.02),
-        width=9.5,
-        label_scale=1.1,
-        min_label_km2=0.0,
-        legend_loc="upper right",
-    ),
-    # The whole world in the Equal Earth projection.
-    "world": _Extent(
-        crs="EPSG:8857",
-        clip=None,
-        view=((-180.0, 0.0), (180.0, 0.0), (0.0, -58.0), (0.0, 84.0)),
-        margin=(0.0, 0.0, 0.0, 0.0),
-        width=10.0,
-        label_scale=0.85,
-        min_label_km2=1.2e6,
-        legend_loc="lower left",
-    ),
-}
-
-#: Label anchors (lon, lat) where Natural Earth's label point does not suit these maps.
-_LABEL_ANCHORS = {"RUS": (96.0, 62.0), "CHN": (102.0, 33.5), "IND": (78.5, 21.5),
-                  "KAZ": (67.5, 48.0), "EGY": (29.5, 26.0), "SAU": (43.0, 23.5),
-                  "AFG": (65.5, 33.8), "PAK": (68.0, 28.5)}
 #: Offsets (points) and alignment of labels that would collide, with a leader line.
 _LABEL_OFFSETS = {
     "KWT": (-12, 8, "right"),
@@ -161,92 +106,6 @@ _LABEL_OFFSETS = {
 }
 _SHORT_NAMES = {"ARE": "UAE"}
 _LABEL_SIZE = 7.0
-
-_LOCK = threading.RLock()
-
-
-# -- geometries -------------------------------------------------------------------------------
-
-
-def _geo_path():
-    pkg = default_package()
-    resource = pkg.resources.get("geo")
-    if resource is None:
-        raise DataError(
-            f"{pkg.descriptor_path}: no 'geo' resource; run scripts/build_geometries.py"
-        )
-    return pkg.base / resource["path"]
-
-
-@lru_cache(maxsize=4)
-def _read_geometries(path: str) -> gpd.GeoDataFrame:
-    try:
-        return gpd.read_parquet(path)
-    except FileNotFoundError:
-        raise DataError(
-            f"country geometries not found: {path}; rebuild them with "
-            "scripts/build_geometries.py"
-        ) from None
-
-
-def load_geometries() -> gpd.GeoDataFrame:
-    """The bundled country polygons (read once, then cached).
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        One row per country or territory, in EPSG:4326: ``iso3`` (ISO 3166-1 alpha-3, or
-        Natural Earth's own code where there is none, see ``is_iso``), ``name``, ``is_iso``,
-        ``label_x``/``label_y`` (label point, lon/lat), ``area_km2`` and ``geometry``.
-
-    Raises
-    ------
-    DataError
-        If the file is missing.
-
-    Examples
-    --------
-    >>> geo = load_geometries()
-    >>> geo.crs.to_epsg()
-    4326
-    >>> {"BHR", "MDV", "FRA", "NOR"} <= set(geo["iso3"])
-    True
-    """
-    with _LOCK:
-        return _read_geometries(str(_geo_path())).copy()
-
-
-load_geometries.cache_clear = _read_geometries.cache_clear  # type: ignore[attr-defined]
-
-
-@lru_cache(maxsize=8)
-def _frame(extent: str, path: str) -> tuple[gpd.GeoDataFrame, tuple[float, float, float, float]]:
-    """Geometries clipped and projected for ``extent``, and the view limits (x0, x1, y0, y1)."""
-    ext = EXTENTS[extent]
-    geo = _read_geometries(path)
-    if ext.clip is not None:
-        geoms = shapely.clip_by_rect(geo.geometry.values, *ext.clip)
-        geo = geo.set_geometry(gpd.GeoSeries(geoms, index=geo.index, crs=geo.crs))
-        geo = geo[~geo.geometry.is_empty]
-    lon = geo["label_x"].to_numpy(float).copy()
-    lat = geo["label_y"].to_numpy(float).copy()
-    for i, iso3 in enumerate(geo["iso3"]):
-        if iso3 in _LABEL_ANCHORS and extent != "world":
-            lon[i], lat[i] = _LABEL_ANCHORS[iso3]
-    out = geo.to_crs(ext.crs)
-    pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=geo.crs).to_crs(ext.crs)
-    out = out.assign(px=pts.x.to_numpy(), py=pts.y.to_numpy())
-    out = out.set_index("iso3", drop=False)
-    # View: the projected bounds of the points the frame must show, plus margins.
-    lons, lats = zip(*ext.view, strict=True)
-    pts = gpd.GeoSeries(gpd.points_from_xy(lons, lats), crs=geo.crs).to_crs(ext.crs)
-    x0, x1, y0, y1 = pts.x.min(), pts.x.max(), pts.y.min(), pts.y.max()
-    left, bottom, right, top = ext.margin
-    w, h = x1 - x0, y1 - y0
-    view = (float(x0 - left * w), float(x1 + right * w), float(y0 - bottom * h),
-            float(y1 + top * h))
-    return out, view
-
 
 # -- arguments --------------------------------------------------------------------------------
 
@@ -284,43 +143,7 @@ did you mean 'IND'? Allowed: ...
     return day, marked, tuple(s for s in STATUSES if s in wanted)
 
 
-# -- membership facts used by the maps --------------------------------------------------------
-
-
-def enlargement_dates() -> list[pd.Timestamp]:
-    """The founding, each day new members were admitted, and every status change since the last.
-
-    These are the default dates of :func:`expansion_panels`.
-
-    Examples
-    --------
-    >>> [d.date().isoformat() for d in enlargement_dates()][:4]
-    ['2001-06-15', '2017-06-09', '2023-07-04', '2024-07-04']
-    """
-    ch = membership_changes()
-    accessions = sorted(set(ch.loc[ch["to"] == "member", "date"]))
-    later = sorted(set(ch.loc[ch["date"] > accessions[-1], "date"]))
-    return [pd.Timestamp(d) for d in accessions + later]
-
-
-def _newcomers(day: pd.Timestamp) -> tuple[pd.Timestamp | None, dict[str, str]]:
-    """The latest day, on or before ``day``, on which states joined, and who joined then.
-
-    Joining means a first SCO status, or admission as a member. A mere renaming of a status
-    (as on 2025-09-01, when observers and dialogue partners all became partners) is not.
-    """
-    ch = membership_changes()
-    joining = ch["to"].notna() & (ch["from"].isna() | (ch["to"] == "member"))
-    joins = ch[(ch["date"] <= day) & joining]
-    if joins.empty:
-        return None, {}
-    last = joins["date"].max()
-    rows = joins[joins["date"] == last]
-    return pd.Timestamp(last), dict(zip(rows["iso3"].astype(str), rows["to"], strict=True))
-
-
-def _fmt_day(day: pd.Timestamp, short: bool = False) -> str:
-    return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
+# -- words ------------------------------------------------------------------------------------
 
 
 def _plural(n: int, status: str) -> str:
@@ -335,9 +158,28 @@ def _patch(geom, **kw):
     return patch_from_polygon(geom, **kw)
 
 
+def _map_rows(day: pd.Timestamp, extent: str, highlight: Sequence[str],
+              statuses: Sequence[str], joins: pd.DataFrame) -> pd.DataFrame:
+    """The membership rows a map of ``day`` draws, with how each state is drawn."""
+    frame, _ = _frame(extent, str(_geo_path()))
+    held = held_on(day, statuses)
+    joined_on, comers = newcomers(day, joins)
+    iso = held["iso3"].astype(str)
+    area = iso.map(frame["area_km2"]) if len(held) else pd.Series([], dtype=float)
+    new = [comers.get(i) == str(s) for i, s in zip(iso, held["status"], strict=True)]
+    return held.assign(
+        as_of=day,
+        drawn_as=["outside the frame" if pd.isna(a) else "dot" if a < DOT_BELOW_KM2
+                  else "area" for a in area],
+        new=new,
+        joined_on=[joined_on if n else pd.NaT for n in new],
+        highlighted=iso.isin(list(highlight)).to_numpy(),
+    )
+
+
 def _draw(
     ax: Axes,
-    day: pd.Timestamp,
+    held: pd.DataFrame,
     extent: str,
     *,
     highlight: Sequence[str] = (),
@@ -347,14 +189,15 @@ def _draw(
     font_scale: float = 1.0,
     axes_width_in: float | None = None,
 ) -> dict:
-    """Draw the membership map of ``day`` into ``ax``; return what was drawn."""
+    """Draw the map of the rows ``held`` (see :func:`_map_rows`) into ``ax``; return a summary
+    of what was drawn (counts, newcomers, dots, labels) for the legend and the title."""
     frame, (x0, x1, y0, y1) = _frame(extent, str(_geo_path()))
     ext = EXTENTS[extent]
-    held = membership_as_of(day, statuses=list(statuses))
     status_of = dict(zip(held["iso3"].astype(str), held["status"].astype(str), strict=True))
     name_of = dict(zip(held["iso3"].astype(str), held["country"].astype(str), strict=True))
-    joined_on, newcomers = _newcomers(day)
-    new = {iso: s for iso, s in newcomers.items() if status_of.get(iso) == s}
+    new_rows = held[held["new"]]
+    new = dict(zip(new_rows["iso3"].astype(str), new_rows["status"].astype(str), strict=True))
+    joined_on = new_rows["joined_on"].iloc[0] if len(new_rows) else None
 
     ax.set_facecolor(OCEAN)
     for spine in ax.spines.values():
@@ -459,7 +302,6 @@ def _draw(
     ax.set_aspect("equal")
     counts = {s: int((held["status"] == s).sum()) for s in statuses}
     return {
-        "as_of": day,
         "extent": extent,
         "drawn": drawn,
         "dots": dots,
@@ -505,6 +347,30 @@ def _summary(info: dict) -> str:
     return text[0].upper() + text[1:]
 
 
+def membership_map_rows(
+    as_of: DateLike = "today",
+    extent: str = "eurasia",
+    highlight: str | Iterable[str] = (),
+    statuses: str | Iterable[str] | None = STATUSES,
+) -> pd.DataFrame:
+    """Exactly the rows :func:`membership_map` draws with the same arguments.
+
+    One row per state holding a selected status on ``as_of`` (as
+    :func:`sco_research.membership_as_of`: ``iso3``, ``country``, ``status``, ``since``,
+    ``source_id``), plus ``as_of``, ``drawn_as`` (``'area'``, ``'dot'`` for states too small to
+    see, or ``'outside the frame'``), ``new`` (joined on ``joined_on``, the latest day states
+    joined, and outlined) and ``highlighted``.
+
+    Examples
+    --------
+    >>> rows = membership_map_rows("2017-06-09", highlight=["IND", "PAK"])
+    >>> int((rows["status"] == "member").sum()), sorted(rows.loc[rows["new"], "iso3"])
+    (8, ['IND', 'PAK'])
+    """
+    day, marked, wanted = check_parameters(as_of, extent, highlight, statuses)
+    return _map_rows(day, extent, marked, wanted, joining_changes())
+
+
 def membership_map(
     as_of: DateLike = "today",
     extent: str = "eurasia",
@@ -541,9 +407,8 @@ def membership_map(
     Returns
     -------
     matplotlib.figure.Figure
-        The figure. ``fig._sco_map`` records what was drawn: ``drawn`` (ISO codes per status),
-        ``counts``, ``new``, ``joined_on``, ``source_ids``; ``fig._sco_source_line`` holds the
-        source line.
+        The map. The rows it draws are :func:`membership_map_rows`; in the SVG every state has
+        an id such as ``country-IND``.
 
     Raises
     ------
@@ -556,10 +421,8 @@ def membership_map(
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> fig = membership_map("2017-06-09", highlight=["IND", "PAK"])
-    >>> fig._sco_map["counts"]["member"]
-    8
-    >>> sorted(fig._sco_map["new"])
-    ['IND', 'PAK']
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'Member (8)'
     >>> membership_map("2000-01-01")
     Traceback (most recent call last):
     ...
@@ -567,6 +430,12 @@ def membership_map(
 (2001-06-15); give a date on or after 2001-06-15
     """
     day, marked, wanted = check_parameters(as_of, extent, highlight, statuses)
+    rows = _map_rows(day, extent, marked, wanted, joining_changes())
+    return _map_figure(rows, day, extent, marked, wanted, labels=bool(labels), ax=ax)
+
+
+def _map_figure(rows: pd.DataFrame, day: pd.Timestamp, extent: str, marked: Sequence[str],
+                wanted: Sequence[str], *, labels: bool, ax: Axes | None) -> Figure:
     ext = EXTENTS[extent]
     _, (x0, x1, y0, y1) = _frame(extent, str(_geo_path()))
     if ax is None:
@@ -577,7 +446,7 @@ def membership_map(
         width_in = ext.width - 0.25
     else:
         fig, width_in = ax.figure, None
-    info = _draw(ax, day, extent, highlight=marked, statuses=wanted, labels=bool(labels),
+    info = _draw(ax, rows, extent, highlight=marked, statuses=wanted, labels=labels,
                  axes_width_in=width_in)
     _legend(ax, info, loc=ext.legend_loc)
     subtitle = _summary(info)
@@ -589,26 +458,7 @@ def membership_map(
     if info["outside"]:
         note = f"Outside this frame: {', '.join(_name(i) for i in info['outside'])}. " + note
     _source_line(fig, info["source_ids"], note=note, width=170)
-    fig._sco_map = info  # type: ignore[attr-defined]
     return fig
-
-
-def _source_line(fig: Figure, source_ids: Iterable[str], *, note: str | None = None,
-                 width: int = 170) -> str:
-    """:func:`add_source_line` with the note wrapped beforehand.
-
-    The text arrives wrapped at ``width`` characters, so matplotlib's own wrapping, which
-    measures the text word by word at every draw, is switched off.
-    """
-    import textwrap
-
-    if note:
-        note = "\n".join(textwrap.wrap(note, width))
-    n_texts = len(fig.texts)
-    text = add_source_line(fig, source_ids, note=note, width=width)
-    for artist in fig.texts[n_texts:]:
-        artist.set_wrap(False)
-    return text
 
 
 @lru_cache(maxsize=1)
@@ -627,6 +477,42 @@ def _name(iso3: str) -> str:
 # -- small multiples --------------------------------------------------------------------------
 
 
+def _panel_days(dates: Iterable[DateLike] | None) -> list[pd.Timestamp]:
+    if dates is None:
+        return enlargement_dates()
+    if isinstance(dates, (str, pd.Timestamp)) or not isinstance(dates, Iterable):
+        dates = [dates]
+    days = [parse_date("dates", d) for d in dates]
+    if not days:
+        raise ParameterError("dates: got an empty list; give at least one date, or None")
+    if len(days) > 9:
+        raise ParameterError(f"dates: got {len(days)} dates; at most 9 panels fit")
+    return sorted(dict.fromkeys(days))
+
+
+def _panels_rows(days: Sequence[pd.Timestamp], extent: str) -> pd.DataFrame:
+    joins = joining_changes()
+    parts = [_map_rows(day, extent, (), STATUSES, joins).assign(panel=i)
+             for i, day in enumerate(days)]
+    return pd.concat(parts, ignore_index=True)
+
+
+def expansion_panels_rows(dates: Iterable[DateLike] | None = None,
+                          extent: str = "eurasia") -> pd.DataFrame:
+    """Exactly the rows :func:`expansion_panels` draws: :func:`membership_map_rows` for each
+    panel's day, with ``panel`` (0 for the first) and ``as_of``.
+
+    Examples
+    --------
+    >>> rows = expansion_panels_rows(["2001-06-15", "2017-06-09"])
+    >>> rows[rows["status"] == "member"].groupby("panel").size().tolist()
+    [6, 8]
+    """
+    days = _panel_days(dates)
+    check_choice("extent", extent, EXTENTS, kind="extent")
+    return _panels_rows(days, extent)
+
+
 def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eurasia") -> Figure:
     """Small multiples: the membership map at each enlargement of the SCO.
 
@@ -641,28 +527,19 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
     Returns
     -------
     matplotlib.figure.Figure
-        ``fig._sco_panels`` lists, per panel, what was drawn (as ``membership_map`` records it).
+        The panels; the rows they draw are :func:`expansion_panels_rows`.
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> fig = expansion_panels(["2001-06-15", "2017-06-09"])
-    >>> [p["counts"]["member"] for p in fig._sco_panels]
-    [6, 8]
+    >>> [ax.get_title(loc="left") for ax in fig.axes[:2]]
+    ['15 June 2001', '9 June 2017']
     """
-    if dates is None:
-        days = enlargement_dates()
-    else:
-        if isinstance(dates, (str, pd.Timestamp)) or not isinstance(dates, Iterable):
-            dates = [dates]
-        days = [parse_date("dates", d) for d in dates]
-        if not days:
-            raise ParameterError("dates: got an empty list; give at least one date, or None")
-        if len(days) > 9:
-            raise ParameterError(f"dates: got {len(days)} dates; at most 9 panels fit")
+    days = _panel_days(dates)
     check_choice("extent", extent, EXTENTS, kind="extent")
-    days = sorted(dict.fromkeys(days))
+    rows = _panels_rows(days, extent)
     n = len(days)
     ncols = min(3, n + 1)
     nrows = -(-(n + 1) // ncols)
@@ -673,9 +550,9 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
         fig, axes = plt.subplots(nrows, ncols, figsize=(panel_w * ncols, panel_h * nrows + 0.8),
                                  layout="constrained", squeeze=False)
     infos, sources = [], []
-    for ax, day in zip(axes.flat, days, strict=False):
-        info = _draw(ax, day, extent, labels=False, label_new_only=True, font_scale=0.9,
-                     axes_width_in=panel_w - 0.15)
+    for i, (ax, day) in enumerate(zip(axes.flat, days, strict=False)):
+        info = _draw(ax, rows[rows["panel"] == i], extent, labels=False, label_new_only=True,
+                     font_scale=0.9, axes_width_in=panel_w - 0.15)
         infos.append(info)
         sources.extend(info["source_ids"])
         ax.set_title(f"{_fmt_day(day)}", loc="left", fontsize=9.5, fontweight="bold", pad=14)
@@ -694,97 +571,6 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
     fig.suptitle("How the Shanghai Cooperation Organisation grew", x=0.01, ha="left",
                  fontsize=12, fontweight="bold")
     _source_line(fig, sources, note=BORDERS_NOTE, width=190)
-    fig._sco_panels = infos  # type: ignore[attr-defined]
-    return fig
-
-
-# -- timeline chart ---------------------------------------------------------------------------
-
-
-def _summit_label(event_id: str) -> str:
-    parts = event_id.split("-")[2:]
-    online = parts and parts[0] in ("videoconference", "virtual")
-    city = " ".join(p.capitalize() for p in (parts[1:] if online else parts))
-    return f"{city} (online)" if online else city
-
-
-def membership_timeline_chart(end: DateLike = "today") -> Figure:
-    """One bar per state, coloured by its SCO status over time, with the summits marked.
-
-    Parameters
-    ----------
-    end : date, default "today"
-        Right edge of the chart; statuses still held are drawn up to it.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        ``fig._sco_timeline`` holds the bars drawn (``iso3``, ``status``, ``start``, ``end``).
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> fig = membership_timeline_chart()
-    >>> bars = fig._sco_timeline
-    >>> bars.loc[bars["iso3"] == "IND", "status"].tolist()
-    ['observer', 'member']
-    """
-    import matplotlib.dates as mdates
-
-    stop = parse_date("end", end)
-    m = load("membership")
-    m = m[m["start"] <= stop].copy()
-    m["end"] = m["end"].fillna(stop).clip(upper=stop)
-    first = m.groupby("iso3")["start"].min()
-    best = m.groupby("iso3")["status"].apply(lambda s: min(STATUSES.index(str(v)) for v in s))
-    order = (
-        pd.DataFrame({"first": first, "best": best, "name": m.groupby("iso3")["country"].first()})
-        .sort_values(["first", "best", "name"]).index.tolist()
-    )
-    ypos = {iso3: i for i, iso3 in enumerate(order)}
-    height = 0.22 * len(order) + 2.4
-    with house_style():
-        fig, ax = plt.subplots(figsize=(9.5, height), layout="constrained")
-    ax.spines["left"].set_visible(False)
-    for rec in m.itertuples(index=False):
-        start = mdates.date2num(rec.start)
-        width = mdates.date2num(rec.end) - start
-        ax.broken_barh([(start, max(width, 1.0))], (ypos[rec.iso3] - 0.36, 0.72),
-                       facecolors=STATUS_COLORS[str(rec.status)], edgecolor="white",
-                       linewidth=0.4, gid=f"bar-{rec.iso3}-{rec.status}")
-    ax.set_yticks(range(len(order)), [m.loc[m["iso3"] == i, "country"].iloc[0] for i in order])
-    ax.tick_params(axis="y", length=0, labelsize=8)
-    ax.invert_yaxis()
-    ax.set_ylim(len(order) - 0.4, -5.2)
-    ax.set_xlim(mdates.date2num(FOUNDING_DATE - pd.Timedelta(days=120)),
-                mdates.date2num(stop + pd.Timedelta(days=120)))
-    ax.xaxis.set_major_locator(mdates.YearLocator(2))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.tick_params(axis="x", labelsize=8)
-
-    ev = load("events")
-    summits = ev[(ev["kind"] == "summit") & (ev["date"] <= stop)].sort_values("date")
-    for rec in summits.itertuples(index=False):
-        ax.vlines(rec.date, -0.5, len(order) - 0.5, color="#9a9a9a", lw=0.5, ls=(0, (2, 2)),
-                  zorder=0, gid=f"summit-{rec.event_id}")
-        ax.text(rec.date, -0.65, _summit_label(rec.event_id), rotation=90, ha="center",
-                va="bottom", fontsize=6.5, color="#555555", gid=f"summit-label-{rec.event_id}")
-
-    handles = [Patch(facecolor=STATUS_COLORS[s], label=STATUS_LABELS[s]) for s in STATUSES
-               if (m["status"] == s).any()]
-    handles.append(Line2D([], [], color="#9a9a9a", lw=0.8, ls=(0, (2, 2)),
-                          label="Summit (venue above)"))
-    # The lower left of the chart is empty: the states there joined late.
-    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False,
-              title="Status", title_fontsize=8, alignment="left")
-    n_members = int(((m["status"] == "member") & (m["end"] >= stop)).sum())
-    set_title(ax, "Two decades of SCO enlargement",
-              f"Status of each state from the founding on {_fmt_day(FOUNDING_DATE)} to "
-              f"{_fmt_day(stop)}; {n_members} members at the end")
-    _source_line(fig, [*m["source_id"].astype(str), *summits["source_id"].astype(str)],
-                 width=170)
-    fig._sco_timeline = m[["iso3", "country", "status", "start", "end"]].reset_index(drop=True)
     return fig
 
 
@@ -817,14 +603,14 @@ def explore(extent: str = "eurasia", start: DateLike = "today", labels: bool = T
     -------
     ipywidgets.VBox
         The slider above the map. ``box.redraw(date)`` redraws for a date; ``box.last`` holds
-        what the last map drew.
+        the rows the last map drew (:func:`membership_map_rows`).
 
     Examples
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> box = explore(start="2017-06-09")
-    >>> box.last["counts"]["member"]
+    >>> int((box.last["status"] == "member").sum())
     8
     """
     import ipywidgets as widgets
@@ -845,7 +631,7 @@ def explore(extent: str = "eurasia", start: DateLike = "today", labels: bool = T
 
     def redraw(day) -> None:
         fig = membership_map(day, extent=extent, labels=labels)
-        box.last = fig._sco_map
+        box.last = membership_map_rows(day, extent=extent)
         if get_ipython() is not None:  # outside Jupyter there is nothing to show it in
             with out:
                 out.clear_output(wait=True)
@@ -856,3 +642,10 @@ def explore(extent: str = "eurasia", start: DateLike = "today", labels: bool = T
     box.redraw = redraw
     redraw(value)
     return box
+
+
+# The membership timeline is a chart: it lives with the charts.
+from .charts.membership_timeline import (  # noqa: E402
+    membership_timeline_chart,
+    membership_timeline_rows,
+)

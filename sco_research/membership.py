@@ -15,7 +15,14 @@ import pandas as pd
 from ._checks import DateLike, check_choices, parse_date
 from .data import load
 
-__all__ = ["STATUSES", "membership_as_of", "membership_changes"]
+__all__ = [
+    "STATUSES",
+    "enlargement_dates",
+    "joining_changes",
+    "membership_as_of",
+    "membership_changes",
+    "newcomers",
+]
 
 #: The SCO statuses, from the closest association to the loosest.
 STATUSES = ("member", "observer", "dialogue_partner", "partner")
@@ -56,6 +63,18 @@ def membership_as_of(date: DateLike = "today", statuses=None) -> pd.DataFrame:
     """
     day = parse_date("date", date)
     wanted = check_choices("statuses", statuses, STATUSES, kind="status") or STATUSES
+    return held_on(day, wanted)
+
+
+def held_on(day: pd.Timestamp, statuses=STATUSES) -> pd.DataFrame:
+    """:func:`membership_as_of` for a parsed day and checked statuses (no argument checks).
+
+    Examples
+    --------
+    >>> len(held_on(pd.Timestamp("2001-06-15")))
+    6
+    """
+    wanted = tuple(statuses)
     m = load("membership")
     held = (m["start"] <= day) & (m["end"].isna() | (m["end"] > day)) & m["status"].isin(wanted)
     out = m.loc[held, ["iso3", "country", "status", "start", "source_id"]]
@@ -108,3 +127,57 @@ def membership_changes() -> pd.DataFrame:
     out["from"] = out["from"].astype(object).where(out["from"].notna(), None)
     out["to"] = out["to"].astype(object).where(out["to"].notna(), None)
     return out.sort_values(["date", "iso3"], kind="stable").reset_index(drop=True)
+
+
+def enlargement_dates() -> list[pd.Timestamp]:
+    """The founding, each day new members were admitted, and every status change since the last.
+
+    These are the default dates of :func:`sco_research.maps.expansion_panels`.
+
+    Examples
+    --------
+    >>> [d.date().isoformat() for d in enlargement_dates()][:4]
+    ['2001-06-15', '2017-06-09', '2023-07-04', '2024-07-04']
+    """
+    ch = membership_changes()
+    accessions = sorted(set(ch.loc[ch["to"] == "member", "date"]))
+    later = sorted(set(ch.loc[ch["date"] > accessions[-1], "date"]))
+    return [pd.Timestamp(d) for d in accessions + later]
+
+
+def joining_changes() -> pd.DataFrame:
+    """The changes by which a state joined: a first SCO status, or admission as a member.
+
+    A mere renaming of a status (as on 2025-09-01, when observers and dialogue partners all
+    became partners) is not a joining. Compute it once and pass it to :func:`newcomers`.
+
+    Examples
+    --------
+    >>> j = joining_changes()
+    >>> sorted(j.loc[j["date"] == "2017-06-09", "iso3"])
+    ['IND', 'PAK']
+    """
+    ch = membership_changes()
+    joining = ch["to"].notna() & (ch["from"].isna() | (ch["to"] == "member"))
+    return ch[joining].reset_index(drop=True)
+
+
+def newcomers(day: pd.Timestamp, joins: pd.DataFrame | None = None
+              ) -> tuple[pd.Timestamp | None, dict[str, str]]:
+    """The latest day, on or before ``day``, on which states joined, and who joined then.
+
+    ``joins`` is :func:`joining_changes` (computed here when not given: pass it when asking
+    for many days).
+
+    Examples
+    --------
+    >>> newcomers(pd.Timestamp("2024-12-31"))
+    (Timestamp('2024-07-04 00:00:00'), {'BLR': 'member'})
+    """
+    joins = joining_changes() if joins is None else joins
+    before = joins[joins["date"] <= day]
+    if before.empty:
+        return None, {}
+    last = before["date"].max()
+    rows = before[before["date"] == last]
+    return pd.Timestamp(last), dict(zip(rows["iso3"].astype(str), rows["to"], strict=True))

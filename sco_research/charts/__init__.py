@@ -1,0 +1,164 @@
+"""Charts for the trade and currency themes: the article's claims next to cited figures.
+
+Every chart comes with a row function that returns exactly the rows it draws, each with its
+``source_id``, publisher and ``url``: :func:`trade_rows` for :func:`trade_chart`,
+:func:`energy_rows`, :func:`settlement_currency_rows`, :func:`export_settlement_mix_rows`,
+:func:`reserve_and_payment_shares_rows`, :func:`sanctions_timeline_rows` and
+:func:`membership_timeline_rows`. The rows of the dated events a chart marks (the invasion, the
+first SWIFT cut-offs and reserve freeze, SCO summits) come last, with ``table='events'`` and
+``role='event marker'``.
+
+Each chart carries a title stating the finding, computed from those rows (comparing figures for
+periods of the same length from sources of the same tier); axes labelled with units, never two
+units on one axis; the article's claim as a short callout; and a source line.
+
+Where two sources give different figures for the same thing, both are plotted: the main one
+(the more primary source, then the later publication) on the line, the others as hollow
+markers joined to it by a dotted stroke.
+
+The package is split by job: ``_frames`` (rows: periods, units, source ranking, event rows),
+``_text`` (words and numbers), ``_layout`` (panels, event markers, labels, titles), one module
+per theme (``trade``, ``energy``, ``currency``, ``settlement_mix``, ``sanctions``,
+``membership_timeline``) and ``figures`` (the figures of a report with their rows).
+
+matplotlib is imported here, never by ``import sco_research``.
+
+Examples
+--------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import matplotlib.pyplot as plt
+>>> from sco_research import charts
+>>> rows = charts.trade_rows(("CHN", "IND"), start="2013-01-01", end="2025-12-31")
+>>> {"source_id", "url", "value", "unit", "plotted_value", "role"} <= set(rows.columns)
+True
+>>> fig = charts.trade_chart(("CHN", "IND"), start="2013-01-01", end="2025-12-31")
+>>> plt.close(fig)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .._checks import check_choice
+from ..errors import ParameterError
+from ._frames import MARKER_ROLE, check_window
+from .currency import (
+    INDICATORS,
+    SETTLEMENT_INDICATORS,
+    SHARE_INDICATORS,
+    check_indicators,
+    reserve_and_payment_shares_chart,
+    reserve_and_payment_shares_rows,
+    settlement_currency_chart,
+    settlement_currency_rows,
+)
+from .energy import energy_chart, energy_rows
+from .figures import ChartFigure, currency_figures, trade_figures
+from .membership_timeline import membership_timeline_chart, membership_timeline_rows
+from .sanctions import sanctions_timeline_chart, sanctions_timeline_rows
+from .settlement_mix import export_settlement_mix_chart, export_settlement_mix_rows
+from .trade import TRADE_FLOWS, trade_chart, trade_rows
+
+__all__ = [
+    "CHARTS",
+    "INDICATORS",
+    "ROWS",
+    "SETTLEMENT_INDICATORS",
+    "SHARE_INDICATORS",
+    "TRADE_FLOWS",
+    "ChartFigure",
+    "chart_rows",
+    "check_indicators",
+    "check_window",
+    "currency_figures",
+    "energy_chart",
+    "energy_rows",
+    "export_settlement_mix_chart",
+    "export_settlement_mix_rows",
+    "membership_timeline_chart",
+    "membership_timeline_rows",
+    "reserve_and_payment_shares_chart",
+    "reserve_and_payment_shares_rows",
+    "sanctions_timeline_chart",
+    "sanctions_timeline_rows",
+    "settlement_currency_chart",
+    "settlement_currency_rows",
+    "trade_chart",
+    "trade_figures",
+    "trade_rows",
+]
+
+#: Chart functions by name.
+CHARTS: dict[str, Callable[..., Figure]] = {
+    "trade_chart": trade_chart,
+    "energy_chart": energy_chart,
+    "settlement_currency_chart": settlement_currency_chart,
+    "export_settlement_mix_chart": export_settlement_mix_chart,
+    "reserve_and_payment_shares_chart": reserve_and_payment_shares_chart,
+    "sanctions_timeline_chart": sanctions_timeline_chart,
+}
+
+#: The row function of each chart, by the chart's name.
+ROWS: dict[str, Callable[..., pd.DataFrame]] = {
+    "trade_chart": trade_rows,
+    "energy_chart": energy_rows,
+    "settlement_currency_chart": settlement_currency_rows,
+    "export_settlement_mix_chart": export_settlement_mix_rows,
+    "reserve_and_payment_shares_chart": reserve_and_payment_shares_rows,
+    "sanctions_timeline_chart": sanctions_timeline_rows,
+}
+
+
+def chart_rows(chart: str | Callable[..., Figure], /, *, events: bool = False,
+               **params) -> pd.DataFrame:
+    """The rows behind a chart, by its name or function and its arguments.
+
+    Calls the chart's row function (see :data:`ROWS`); nothing is drawn.
+
+    Parameters
+    ----------
+    chart : str or chart function
+        A chart of :data:`CHARTS`, by name or the function itself.
+    events : bool
+        Return the events drawn as dated markers instead of the data rows.
+    **params
+        Arguments of the chart function (``ax`` is ignored).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The data rows (``events=False``) or the event-marker rows of the row function.
+
+    Raises
+    ------
+    ParameterError
+        ``chart`` is not a chart name (a figure is refused: use the row functions); or a bad
+        chart argument.
+
+    Examples
+    --------
+    >>> rows = chart_rows("sanctions_timeline_chart", start="2022-01-01")
+    >>> bool(rows["url"].notna().all())
+    True
+    >>> chart_rows("trade", partners=("CHN",))
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: chart: unknown chart 'trade'...
+    """
+    if isinstance(chart, Figure):
+        raise ParameterError(
+            "chart: a figure does not carry its rows; call the chart's row function with the "
+            f"same arguments instead ({', '.join(f.__name__ for f in ROWS.values())}), or "
+            "pass a chart name"
+        )
+    name = getattr(chart, "__name__", chart) if callable(chart) else chart
+    func = ROWS[check_choice("chart", name, list(ROWS), kind="chart")]
+    params.pop("ax", None)
+    rows = func(**params)
+    marker = rows["role"] == MARKER_ROLE
+    out = rows[marker] if events else rows[~marker]
+    return out.dropna(axis=1, how="all").reset_index(drop=True)

@@ -1,0 +1,279 @@
+"""Figure layout for the charts: panels, date axes, event markers, labels, titles, source line.
+
+Drawing only: every function takes rows already selected (see :mod:`._frames`) and returns
+nothing hidden on the figure.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .. import _plotting
+from ..errors import ParameterError
+from ._frames import table, xrange
+
+#: Colours for partners and series (Okabe-Ito plus two darker tones).
+SERIES_COLORS = [
+    _plotting.PALETTE["blue"],
+    _plotting.PALETTE["green"],
+    _plotting.PALETTE["sky"],
+    _plotting.PALETTE["black"],
+    "#8C510A",
+    "#762A83",
+    _plotting.PALETTE["orange"],
+    _plotting.PALETTE["vermillion"],
+]
+
+LABEL_BOX = {"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.9}
+
+
+@dataclass
+class Layout:
+    """The figure, its data panels, the side column (legend and claim) and legend handles."""
+
+    fig: Figure
+    axes: list[Axes]
+    side: Axes | None
+    handles: list = field(default_factory=list)
+
+
+def check_ax(ax) -> None:
+    """Refuse anything but a matplotlib Axes or None."""
+    if ax is not None and not isinstance(ax, Axes):
+        raise ParameterError(
+            f"ax: expected a matplotlib Axes or None, got {ax!r} of type {type(ax).__name__}"
+        )
+
+
+def layout(n_panels: int, ax: Axes | None, *, height_ratios: Sequence[float] | None = None,
+           figsize: tuple[float, float] = (12, 6.2), panel_names: str = "panels") -> Layout:
+    """Panels stacked on a shared date axis, plus a side column for the legend and the claim."""
+    check_ax(ax)
+    if ax is not None:
+        if n_panels != 1:
+            raise ParameterError(
+                f"ax: this selection needs {n_panels} {panel_names}, which cannot be drawn on "
+                f"one given Axes; pass ax=None or select a single one"
+            )
+        return Layout(ax.figure, [ax], None)
+    with _plotting.house_style():
+        fig = plt.figure(figsize=figsize, layout="constrained")
+        gs = fig.add_gridspec(n_panels, 2, width_ratios=[3.3, 1],
+                              height_ratios=list(height_ratios) if height_ratios else None)
+        axes: list[Axes] = []
+        for i in range(n_panels):
+            axes.append(fig.add_subplot(gs[i, 0], sharex=axes[0] if axes else None))
+        side = fig.add_subplot(gs[:, 1])
+        side.axis("off")
+    for a in axes:
+        a.spines["top"].set_visible(False)
+        a.spines["right"].set_visible(False)
+        a.tick_params(labelsize=8)
+    return Layout(fig, axes, side)
+
+
+def set_date_axis(axes: Sequence[Axes], lo: pd.Timestamp, hi: pd.Timestamp) -> None:
+    """The shared x-range (:func:`._frames.xrange`) with year or quarter ticks."""
+    x0, x1 = xrange(lo, hi)
+    axes[0].set_xlim(x0, x1)
+    span_years = (hi - lo).days / 365.25
+    for a in axes:
+        if span_years > 2.5:
+            a.xaxis.set_major_locator(mdates.YearLocator())
+            a.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        else:
+            a.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+            a.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    for a in axes[:-1]:
+        a.tick_params(labelbottom=False)
+
+
+def draw_events(axes: Sequence[Axes], events: pd.DataFrame, handles: list) -> None:
+    """Dashed lines for the event rows on every panel; their labels at the top of the first.
+
+    Labels of events closer than 4% of the axis are written together, one line each, and the
+    groups are stacked downwards so no two labels share a line. A label starts just right of
+    its line (in the right 40% of the axis: ends just left of it) on a white ground, so other
+    lines never strike through it.
+    """
+    if events.empty:
+        return
+    for a in axes:
+        for rec in events.itertuples(index=False):
+            a.axvline(rec.date, color=_plotting.EVENT_COLORS.get(str(rec.kind), "#999999"),
+                      lw=0.8, ls="--", alpha=0.8, zorder=0)
+    ax = axes[0]
+    x0, x1 = ax.get_xlim()
+    labelled = events[events["label"].notna()].sort_values("date")
+    xs = mdates.date2num(labelled["date"])
+    groups: list[list[int]] = []
+    for i, x in enumerate(xs):
+        if groups and x - xs[groups[-1][-1]] < 0.04 * (x1 - x0):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    line = 0
+    for g in groups:
+        frac = (xs[g[0]] - x0) / (x1 - x0)
+        right = frac > 0.6
+        anchor = xs[g[-1]] if right else xs[g[0]]
+        for i in g:
+            rec = labelled.iloc[i]
+            ax.annotate(str(rec["label"]), (anchor, 1.0), xycoords=ax.get_xaxis_transform(),
+                        xytext=(-3 if right else 3, -3 - 10 * line), textcoords="offset points",
+                        ha="right" if right else "left", va="top", fontsize=6.8,
+                        color=_plotting.EVENT_COLORS.get(str(rec["kind"]), "#555555"),
+                        bbox=LABEL_BOX, zorder=6, annotation_clip=False)
+            line += 1
+    if (events["label"].isna() & (events["kind"] == "summit")).any():
+        handles.append(Line2D([], [], color=_plotting.EVENT_COLORS["summit"], ls="--", lw=0.9,
+                              label="Other SCO summits"))
+
+
+def label_points(ax: Axes, items: Sequence[tuple], *, fontsize: float = 6.5,
+                 avoid: tuple[Sequence, Sequence] | None = None) -> list:
+    """Write each ``(x, y, text, color)`` label near its point; ``adjustText`` moves them apart
+    and off the points in ``avoid`` (x dates, y values; default: the labelled points).
+
+    Returns the text artists.
+    """
+    if not items:
+        return []
+    from adjustText import adjust_text
+
+    fig = ax.figure
+    texts = [ax.text(x, y, text, fontsize=fontsize, color=color, zorder=6, bbox=LABEL_BOX)
+             for x, y, text, color in items]
+    tx_ = mdates.date2num([pd.Timestamp(i[0]) for i in items])
+    ty_ = np.array([float(i[1]) for i in items])
+    if avoid is None:
+        xs, ys = tx_, ty_
+    else:
+        xs = mdates.date2num([pd.Timestamp(x) for x in avoid[0]])
+        ys = np.asarray(avoid[1], dtype=float)
+    fig.canvas.draw()
+    adjust_text(texts, x=xs, y=ys, target_x=tx_, target_y=ty_, ax=ax, expand=(1.15, 1.4),
+                ensure_inside_axes=True,
+                arrowprops={"arrowstyle": "-", "lw": 0.4, "color": "#777777"})
+    return texts
+
+
+def claim_text(claim_ids: Sequence[str], width: int) -> tuple[str, list[str]]:
+    """The article's claims, in our words, as a callout; and their sources."""
+    claims = table("claims").set_index("claim_id")
+    parts, sources = [], []
+    for cid in claim_ids:
+        rec = claims.loc[cid]
+        body = textwrap.fill(str(rec["claim"]), width)
+        parts.append(f"The article ({cid}, paragraph {int(rec['paragraph'])}):\n{body}")
+        sources.append(rec["source_id"])
+    return "\n\n".join(parts), sources
+
+
+def title(ax: Axes, text: str, subtitle: str | None, width: int) -> None:
+    """A bold finding over the panels and a grey subtitle under it."""
+    lines = textwrap.wrap(text, width)
+    sub = textwrap.wrap(subtitle, int(width * 1.3)) if subtitle else []
+    ax.set_title("\n".join(lines), loc="left", fontsize=11, fontweight="bold",
+                 pad=6 + 11 * len(sub))
+    if sub:
+        ax.text(0, 1.012, "\n".join(sub), transform=ax.transAxes, fontsize=8.5,
+                color="#444444", va="bottom", ha="left")
+
+
+def finish(lay: Layout, *, heading: str, subtitle: str | None, claim_ids: Sequence[str],
+           source_ids: Sequence[str], rows_function: str, note: str | None) -> Figure:
+    """Title, legend, the article's claim and the source line; return the figure."""
+    fig, ax0 = lay.fig, lay.axes[0]
+    title(ax0, heading, subtitle, 95 if lay.side is not None else 70)
+    callout, claim_sources = claim_text(claim_ids, 40 if lay.side is not None else 60)
+    if lay.side is not None:
+        if lay.handles:
+            lay.side.legend(handles=lay.handles, loc="upper left", fontsize=7.5,
+                            frameon=False, borderaxespad=0, handlelength=2.2)
+        lay.side.text(0, 0, callout, transform=lay.side.transAxes, ha="left", va="bottom",
+                      fontsize=7.5, style="italic",
+                      bbox={"boxstyle": "round,pad=0.5", "fc": "#f7f7f7", "ec": "#cccccc"})
+    else:
+        if lay.handles:
+            ax0.legend(handles=lay.handles, loc="upper left", fontsize=7)
+        _plotting.callout(ax0, callout)
+    note_text = (f"Every figure drawn, with its source and URL: "
+                 f"sco_research.charts.{rows_function}(...).")
+    if note:
+        note_text = f"{note} {note_text}"
+    _plotting.add_source_line(fig, [*source_ids, *claim_sources],
+                              note=textwrap.fill(note_text, 200), width=200)
+    return fig
+
+
+def other_handle(label: str = "Another source, same period (sources disagree)") -> Line2D:
+    """Legend entry of the hollow markers of :func:`plot_others`."""
+    return Line2D([], [], marker="o", ls="", mfc="white", mec="#444444", mew=1.2, ms=6,
+                  label=label)
+
+
+def plot_others(ax: Axes, main: pd.DataFrame, others: pd.DataFrame, keys: Sequence[str],
+                color: str, marker: str) -> None:
+    """Hollow markers for the other sources, joined by a dotted stroke to the main figure."""
+    if others.empty:
+        return
+    ref = main.set_index(list(keys))["plotted_value"]
+    for rec in others.itertuples(index=False):
+        k = tuple(getattr(rec, c) for c in keys)
+        k = k[0] if len(k) == 1 else k
+        if k in ref.index:
+            ax.plot([rec.plotted_at, rec.plotted_at], [ref.loc[k], rec.plotted_value],
+                    color=color, lw=0.8, ls=":", zorder=2)
+    ax.scatter(others["plotted_at"], others["plotted_value"], marker=marker, s=34,
+               facecolors="white", edgecolors=color, linewidths=1.2, zorder=4)
+
+
+def line_xy(main: pd.DataFrame) -> tuple[list, list]:
+    """x and y of a line through ``main`` (sorted), broken where periods are missing."""
+    xs: list = []
+    ys: list = []
+    prev_end = None
+    for rec in main.sort_values("plotted_at").itertuples(index=False):
+        if prev_end is not None and pd.notna(rec.period_start) and (
+                rec.period_start - prev_end > pd.Timedelta(days=1)):
+            xs.append(rec.period_start)
+            ys.append(np.nan)
+        xs.append(rec.plotted_at)
+        ys.append(rec.plotted_value)
+        prev_end = rec.period_end
+    return xs, ys
+
+
+def headroom(ax: Axes, top: float, bottom: float = 0.0, frac: float = 0.74) -> None:
+    """Leave the upper part of the axes free for the event labels."""
+    ax.set_ylim(bottom, bottom + (top - bottom) / frac)
+
+
+def end_label(ax: Axes, x, y, text: str, color: str) -> None:
+    """A value written just right of the last point of a line."""
+    ax.annotate(text, (x, y), xytext=(5, 0), textcoords="offset points", fontsize=7.5,
+                color=color, va="center")
+
+
+def lane_label(ax: Axes, x, y: float, text: str, side: str, color: str,
+               fontsize: float = 6.3) -> None:
+    """A label over (``side='above'``) or under a point of a lane, on a white ground; written
+    leftwards from the point in the right 30% of the axis so it stays inside."""
+    x0, x1 = ax.get_xlim()
+    right = (mdates.date2num(pd.Timestamp(x)) - x0) / (x1 - x0) > 0.7
+    above = side == "above"
+    ax.annotate(text, (x, y), xytext=(-4 if right else 4, 6 if above else -7),
+                textcoords="offset points", ha="right" if right else "left",
+                va="bottom" if above else "top", fontsize=fontsize, color=color, zorder=6,
+                bbox=LABEL_BOX)

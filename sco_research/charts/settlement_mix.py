@@ -1,0 +1,216 @@
+"""The currency mix of Russia's export and import payments: the rows, and the chart.
+
+Examples
+--------
+>>> rows = export_settlement_mix_rows("exports")
+>>> set(rows.loc[rows["table"] == "currency", "scope"])
+{'RUS-exports'}
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .. import _plotting
+from .._checks import DateLike, check_choice
+from . import _frames as fr
+from . import _layout as lo
+from . import _text as tx
+from .currency import currency_rows
+
+__all__ = ["MIX_GROUPS", "export_settlement_mix_chart", "export_settlement_mix_rows"]
+
+#: Currency groups of the settlement mix (the Bank of Russia's terms): code -> name, colour,
+#: line style. Parts of a group (the yuan inside 'friendly' currencies) are dashed.
+MIX_GROUPS: dict[str, tuple[str, str, str]] = {
+    "RUB": ("Rubles", _plotting.PALETTE["blue"], "-"),
+    "friendly": ("'Friendly' currencies", _plotting.PALETTE["green"], "-"),
+    "unfriendly": ("'Unfriendly' currencies", _plotting.PALETTE["vermillion"], "-"),
+    "RUB+friendly": ("Rubles and 'friendly' together", _plotting.PALETTE["sky"], "-"),
+    "CNY": ("Yuan (part of 'friendly')", "#8C510A", "--"),
+    "USD+EUR": ("Dollar and euro (part of 'unfriendly')", _plotting.PALETTE["orange"], "--"),
+    "USD": ("Dollar", "#762A83", "--"),
+    "EUR": ("Euro", _plotting.PALETTE["black"], "--"),
+}
+
+
+def _length(days: float) -> str:
+    """'month', 'quarter', 'half-year', 'year' or 'other' for a period of ``days`` days."""
+    for name, (a, b) in {"month": (27, 32), "quarter": (88, 93), "half-year": (180, 185),
+                         "year": (364, 367)}.items():
+        if a <= days <= b:
+            return name
+    return "other"
+
+
+def _select(flow, start, end) -> fr.Selection:
+    flow = check_choice("flow", flow, ("exports", "imports"), kind="flow")
+    t0, t1 = fr.check_window(start, end)
+    series = f"russia_{flow[:-1]}_settlement"
+    rows = currency_rows([series], t0, t1, f"{flow} settlement figures")
+    scope = f"RUS-{flow}"
+    notes = []
+    off_scope = rows[rows["scope"] != scope]
+    if len(off_scope):
+        scopes = ", ".join(sorted(set(off_scope["scope"])))
+        notes.append(f"Not plotted: {len(off_scope)} figure(s) for another scope ({scopes}).")
+    unknown = rows[(rows["scope"] == scope) & ~rows["currency"].isin(list(MIX_GROUPS))]
+    if len(unknown):
+        notes.append(f"Not plotted: {len(unknown)} figure(s) for currency groups "
+                     f"{sorted(set(unknown['currency']))}.")
+    rows = rows[(rows["scope"] == scope) & rows["currency"].isin(list(MIX_GROUPS))
+                & (rows["unit"] == "percent")]
+    if rows.empty:
+        raise fr.empty(f"{flow} settlement figures in percent", t0, t1,
+                       rows["plotted_at"])
+    days = (rows["period_end"] - rows["period_start"]).dt.days
+    rows = rows.assign(plotted_value=rows["value"], plotted_unit=rows["unit"],
+                       period_length=[_length(d) if pd.notna(d) else "day stated"
+                                      for d in days])
+    rows = fr.mark_main(rows, ["currency", "period", "plotted_at"])
+    main = rows[rows["role"] == "main"].sort_values("plotted_at")
+    latest = main.groupby("currency").tail(1).index
+    rows["label"] = [MIX_GROUPS[c][0] if i in latest else None
+                     for i, c in zip(rows.index, rows["currency"], strict=True)]
+    lo_ = rows["period_start"].min()
+    hi_ = rows["period_end"].max()
+    return fr.Selection(rows=fr.with_sources(rows, "currency"),
+                        events=fr.event_rows(*fr.xrange(lo_, hi_)), lo=lo_, hi=hi_,
+                        note=" ".join(notes) or None, extra={"flow": flow})
+
+
+def export_settlement_mix_rows(
+    flow: str = "exports",
+    start: DateLike = "2021-01-01",
+    end: DateLike = "today",
+) -> pd.DataFrame:
+    """Exactly the rows :func:`export_settlement_mix_chart` draws with the same arguments.
+
+    The currency table's columns, then ``period_start``/``period_end``, ``plotted_at``,
+    ``plotted_value``/``plotted_unit``, ``period_length`` (month, quarter, year...), ``role``
+    (``'main'`` or ``'other source'`` for a second figure for the same group and period),
+    ``label`` (the group's name, at its latest point), ``publisher``, ``url``; then the event
+    markers.
+
+    Examples
+    --------
+    >>> rows = export_settlement_mix_rows("imports")
+    >>> set(rows.loc[rows["table"] == "currency", "series"])
+    {'russia_import_settlement'}
+    """
+    return _select(flow, start, end).all_rows()
+
+
+def export_settlement_mix_chart(
+    flow: str = "exports",
+    start: DateLike = "2021-01-01",
+    end: DateLike = "today",
+    ax: Axes | None = None,
+) -> Figure:
+    """The currency mix of Russia's export (or import) payments: one line per currency group.
+
+    The groups are the Bank of Russia's: rubles, 'friendly' and 'unfriendly' currencies, or
+    their combinations and parts where a source gives only those (parts are dashed). Each
+    figure sits at the middle of its period, with a whisker over periods longer than a month;
+    each line is named at its latest figure. Where two sources give a figure for the same group
+    and period, the other one is a hollow marker. Nothing is added up or filled in. The rows
+    drawn are :func:`export_settlement_mix_rows`.
+
+    Parameters
+    ----------
+    flow : {'exports', 'imports'}
+        Russia's export settlements (``russia_export_settlement``) or import settlements.
+    start, end : str, date or Timestamp
+        Window on the middle of each period.
+    ax : matplotlib Axes, optional
+        Draw into this Axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ParameterError
+        Unknown flow, a bad date or an empty window; the message names the allowed values.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig = export_settlement_mix_chart("exports")
+    >>> fig.axes[0].get_ylabel()
+    "Share of Russia's export payments, percent"
+    >>> plt.close(fig)
+    >>> export_settlement_mix_chart("export")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: flow: unknown flow 'export'; did you mean 'exports'...
+    """
+    lo.check_ax(ax)
+    sel = _select(flow, start, end)
+    rows, flow = sel.rows, sel.extra["flow"]
+    lay = lo.layout(1, ax)
+    axm = lay.axes[0]
+    labels = []
+    whiskers = False
+    for code, (_, color, ls) in MIX_GROUPS.items():
+        g = rows[rows["currency"] == code]
+        if g.empty:
+            continue
+        main = g[g["role"] == "main"].sort_values("plotted_at")
+        axm.plot(main["plotted_at"], main["plotted_value"], color=color, ls=ls, lw=1.4,
+                 marker="o", ms=4, zorder=3)
+        for rec in main.itertuples(index=False):
+            if rec.period_end - rec.period_start > pd.Timedelta(days=40):
+                axm.plot([rec.period_start, rec.period_end],
+                         [rec.plotted_value, rec.plotted_value], color=color, lw=0.9,
+                         alpha=0.5, zorder=2)
+                whiskers = True
+        lo.plot_others(axm, main, g[g["role"] != "main"], ["period", "plotted_at"], color, "o")
+        last = main.iloc[-1]
+        labels.append((last["plotted_at"], last["plotted_value"],
+                       f"{last['label']} {last['plotted_value']:g}%", color))
+    if rows["role"].ne("main").any():
+        lay.handles.append(lo.other_handle())
+    if whiskers:
+        lay.handles.append(Line2D([], [], color="#777777", lw=0.9, alpha=0.6,
+                                  label="Period a figure covers (longer than a month)"))
+    lay.handles.append(Line2D([], [], color="#555555", ls="--", lw=1.2,
+                              label="Part of a group (dashed)"))
+    lo.headroom(axm, 100, bottom=0, frac=0.78)
+    axm.set_yticks(range(0, 101, 20))
+    axm.set_ylabel(f"Share of Russia's {flow[:-1]} payments, percent")
+    axm.set_xlabel("Middle of the period each figure covers (or the day it was stated)")
+    lo.set_date_axis(lay.axes, sel.lo, sel.hi)
+    lo.draw_events(lay.axes, sel.events, lay.handles)
+    lo.label_points(axm, labels, fontsize=7, avoid=(rows["plotted_at"], rows["plotted_value"]))
+    main = rows[rows["role"] == "main"]
+    parts = []
+    for code, name in (("RUB", "rubles"), ("unfriendly", "'unfriendly' currencies"),
+                       ("USD+EUR", "dollar and euro")):
+        g = main[main["currency"] == code]
+        if len(g) < 2 or (code == "USD+EUR" and any("unfriendly" in p for p in parts)):
+            continue
+        first, last, _ = fr.like_with_like(g.assign(period_type=g["period_length"]),
+                                           pd.Timestamp.max)
+        if first is None:
+            continue
+        verb = "rose" if last["value"] > first["value"] else "fell"
+        parts.append(f"{name} {verb} from {first['value']:g}% ({tx.month(first)}) to "
+                     f"{last['value']:g}% ({tx.month(last)})")
+    if not parts:
+        b = main.sort_values("plotted_at").iloc[-1]
+        parts.append(f"the latest figure is {b['value']:g}% for "
+                     f"{MIX_GROUPS[b['currency']][0].lower()} ({tx.month(b)})")
+    heading = f"In Russia's {flow[:-1]} payments, " + tx.join(parts)
+    subtitle = ("Currency shares as the Bank of Russia and officials stated them, each compared "
+                "with a figure for a period of the same length; 'friendly' and 'unfriendly' "
+                "are the Russian authorities' terms")
+    return lo.finish(lay, heading=heading, subtitle=subtitle, claim_ids=["c13"],
+                     source_ids=[*rows["source_id"], *sel.events["source_id"]],
+                     rows_function="export_settlement_mix_rows", note=sel.note)
