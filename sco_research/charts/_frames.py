@@ -97,6 +97,13 @@ def period_span(period: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     m = _PERIOD_RE.match(text)
     if not m:
         return None
+    try:
+        return _span(m)
+    except ValueError:  # a month 13, say
+        return None
+
+
+def _span(m: re.Match) -> tuple[pd.Timestamp, pd.Timestamp]:
     if m["fy"]:
         y = int(m["fy"])
         return pd.Timestamp(y, 4, 1), pd.Timestamp(y + 1, 4, 1)
