@@ -30,7 +30,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
@@ -49,6 +48,7 @@ from .errors import ParameterError
 from .geometry import EXTENTS, _read_geometries, load_geometries
 from .geometry import frame as _frame
 from .geometry import geo_path as _geo_path
+from .map_labels import write_labels
 from .membership import (
     STATUSES,
     enlargement_dates,
@@ -88,24 +88,7 @@ INK = "#1a1a1a"
 DOT_BELOW_KM2 = 3000.0
 
 
-#: Offsets (points) and alignment of labels that would collide, with a leader line.
-_LABEL_OFFSETS = {
-    "KWT": (-12, 8, "right"),
-    "BHR": (22, 10, "left"),
-    "QAT": (-10, -22, "right"),
-    "ARE": (16, -14, "left"),
-    "ARM": (-12, -14, "right"),
-    "AZE": (14, 8, "left"),
-    "MDV": (-10, 0, "right"),
-    "LKA": (12, -6, "left"),
-    "NPL": (-4, 12, "right"),
-    "KGZ": (14, 9, "left"),
-    "TJK": (14, -7, "left"),
-    "KHM": (12, -8, "left"),
-    "LAO": (14, 6, "left"),
-}
 _SHORT_NAMES = {"ARE": "UAE"}
-_LABEL_SIZE = 7.0
 
 # -- arguments --------------------------------------------------------------------------------
 
@@ -256,46 +239,12 @@ def _draw(
             big = [i for i in status_of
                    if i in frame.index and frame.loc[i, "area_km2"] >= ext.min_label_km2]
             to_label = [*big, *outlined]
-        # Points per data unit, to keep whole labels inside the frame.
-        if axes_width_in is None:
-            axes_width_in = ax.get_position().width * ax.figure.get_figwidth()
-        unit = (x1 - x0) / (axes_width_in * 72.0)
-        for iso3 in dict.fromkeys(to_label):
-            if iso3 not in frame.index:
-                continue
-            row = frame.loc[iso3]
-            name = _SHORT_NAMES.get(iso3, name_of.get(iso3, row["name"]))
-            bold = iso3 in outlined or status_of.get(iso3) == "member"
-            size = _LABEL_SIZE * ext.label_scale * font_scale
-            if iso3 in ("RUS", "CHN", "IND", "KAZ"):
-                size *= 1.15
-            if label_new_only or extent == "world":
-                dx, dy, ha = 0, 0, "center"
-            else:
-                dx, dy, ha = _LABEL_OFFSETS.get(iso3, (0, 0, "center"))
-            if iso3 in dots and (dx, dy) == (0, 0):
-                dx, ha = 6, "left"
-            # Estimated extent of the text, in data units; skip labels that would not fit.
-            w = len(name) * size * (0.62 if bold else 0.56) * unit
-            lx = row["px"] + dx * unit - {"left": 0.0, "center": w / 2, "right": w}[ha]
-            ly = row["py"] + dy * unit
-            half_h = 0.6 * size * unit
-            if lx < x0 or lx + w > x1 or ly - half_h < y0 or ly + half_h > y1:
-                continue
-            arrow = None
-            if abs(dx) + abs(dy) > 12:
-                # No patchA: clipping the line at the text box is slow and not needed.
-                arrow = {"arrowstyle": "-", "color": "#555555", "lw": 0.5, "patchA": None,
-                         "shrinkA": 3, "shrinkB": 1}
-            t = ax.annotate(
-                name, (row["px"], row["py"]), xytext=(dx, dy), textcoords="offset points",
-                ha=ha, va="center", fontsize=size, color=INK,
-                fontweight="bold" if bold else "normal", arrowprops=arrow, zorder=7,
-                annotation_clip=True,
-            )
-            t.set_path_effects([pe.withStroke(linewidth=2.2, foreground="white", alpha=0.85)])
-            t.set_gid(f"label-{iso3}")
-            texts.append(iso3)
+        texts = write_labels(ax, frame, (x0, x1, y0, y1), extent, to_label,
+                             names={**name_of, **_SHORT_NAMES},
+                             bold=[i for i in to_label
+                                   if i in outlined or status_of.get(i) == "member"],
+                             dots=dots, centred=label_new_only, font_scale=font_scale,
+                             axes_width_in=axes_width_in)
 
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)

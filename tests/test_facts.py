@@ -71,7 +71,10 @@ def test_claims_per_theme_chart_content():
     labels = {t.get_text() for t in ax.get_yticklabels()}
     assert {"security", "currency", "us view"} <= labels
     assert ax.get_xlabel() == "claims in the article (count)"
-    assert fig._sco_source_line.startswith("Source: TEMPO.CO")
+    assert any(t.get_text().startswith("Source: TEMPO.CO") for t in fig.texts)
+    rows = facts.claims_per_theme_rows()
+    widths = sum(p.get_width() for p in ax.patches)
+    assert widths == len(rows) == len(sco.load("claims"))  # every row counted once
 
 
 def test_events_timeline_marks_the_article_summit():
@@ -84,7 +87,26 @@ def test_events_timeline_marks_the_article_summit():
     n = len(sco.load("events"))
     assert ax.get_title(loc="left").endswith(f"{n} dated events")
     plotted = sum(len(c.get_offsets()) for c in ax.collections)
-    assert plotted == n
+    rows = facts.events_timeline_rows()
+    assert plotted == n == len(rows)
+
+
+def test_events_timeline_labels_every_cluster_once():
+    fig = facts.events_timeline_chart()
+    ax = fig.axes[0]
+    rows = facts.events_timeline_rows()
+    labels = rows["label"].dropna()
+    texts = [t.get_text() for t in ax.texts]
+    assert set(labels) <= set(texts)
+    # every lane has at least one label; recurring kinds exactly one
+    assert set(rows.loc[rows["label"].notna(), "kind"]) == set(rows["kind"])
+    for kind in ("summit", "status_change"):
+        assert rows.loc[rows["kind"] == kind, "label"].notna().sum() == 1
+    n = (rows["kind"] == "summit").sum()
+    assert f"{n} summits" in " ".join(texts)
+    from tests.charts.helpers import overlapping_texts
+
+    assert overlapping_texts(fig) == []
 
 
 def test_events_timeline_bad_parameters():

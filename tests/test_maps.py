@@ -6,9 +6,6 @@ artist with gid ``country-<ISO3>``), the legend entries and counts, the title, t
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -57,50 +54,6 @@ def long_date(day: pd.Timestamp) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-# -- geometries -------------------------------------------------------------------------------
-
-
-def test_every_state_that_ever_held_a_status_has_a_geometry():
-    geo = maps.load_geometries()
-    assert geo.crs.to_epsg() == 4326
-    assert geo["iso3"].is_unique
-    assert geo.geometry.is_valid.all() and not geo.geometry.is_empty.any()
-    ever = set(sco.load("membership")["iso3"])
-    assert ever <= set(geo["iso3"]), ever - set(geo["iso3"])
-    # The -99 trap: France and Norway carry their real ISO codes.
-    assert {"FRA", "NOR"} <= set(geo["iso3"]) and "-99" not in set(geo["iso3"])
-    # Bahrain and the Maldives are too small to see: they become dots.
-    small = geo.set_index("iso3").loc[["BHR", "MDV"], "area_km2"]
-    assert (small < maps.DOT_BELOW_KM2).all()
-
-
-def test_geometry_file_is_small_and_described_with_its_provenance():
-    path = maps._geo_path()
-    assert path.stat().st_size < 4_000_000
-    desc = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
-    geo = next(r for r in desc["resources"] if r["name"] == "geo")
-    assert geo["hash"] == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-    assert geo["x-natural-earth"]["version"] == "5.1.1"
-    assert geo["x-natural-earth"]["scale"] == "1:10m"
-    assert geo["licenses"][0]["name"] == "public-domain"
-    assert "Natural Earth" in geo["sources"][0]["title"]
-    assert (paths.PROJECT_ROOT / geo["x-derived-by"]).exists()
-    # Not a table: the tabular API ignores it.
-    assert "geo" not in set(sco.tables()["name"])
-    with pytest.raises(ParameterError, match=r"name: unknown table 'geo'"):
-        sco.load("geo")
-
-
-def test_geometries_are_read_once(monkeypatch):
-    maps.load_geometries()
-
-    def fail(*args, **kwargs):
-        raise AssertionError("read again")
-
-    monkeypatch.setattr(maps.gpd, "read_parquet", fail)
-    assert len(maps.load_geometries()) > 200
-
-
 # -- the map ----------------------------------------------------------------------------------
 
 
@@ -111,7 +64,9 @@ def test_states_drawn_per_status_match_membership(date):
     day = sco._checks.parse_date("as_of", date)
     expected = expected_by_status(day)
     assert drawn_by_colour(ax) == expected
-    assert {s: set(v) for s, v in fig._sco_map["drawn"].items() if v} == expected
+    rows = maps.membership_map_rows(date)
+    assert {str(s): set(g["iso3"]) for s, g in rows.groupby("status", observed=True)} == expected
+    assert len(rows) == len(sco.membership_as_of(day))
     # Legend: one entry per status held that day, with its count, in STATUSES order.
     counts = [f"{STATUS_LABELS[s]} ({len(expected[s])})" for s in sco.STATUSES if s in expected]
     assert legend_texts(ax)[: len(counts)] == counts
@@ -121,17 +76,17 @@ def test_states_drawn_per_status_match_membership(date):
 def test_source_line_cites_the_rows_drawn_and_names_the_borders():
     fig = maps.membership_map("2024-07-04")
     ids = sco.membership_as_of("2024-07-04")["source_id"].unique()
-    text = fig._sco_source_line
+    text = next(t.get_text() for t in fig.texts if "Natural Earth" in t.get_text())
     assert sco.source_line(ids, width=170) in text
     assert "Natural Earth 1:10m v5.1.1" in text and "German point-of-view" in text
     assert "Kashmir" in text and "Crimea" in text
-    # It is on the figure, not only recorded.
-    assert any(t.get_text() == text for t in fig.texts)
+    assert not [k for k in vars(fig) if k.startswith("_sco")]  # nothing hidden on the figure
 
 
 def test_newly_joined_states_are_outlined():
     fig = maps.membership_map("2024-07-04")
-    assert fig._sco_map["new"] == {"BLR": "member"}
+    rows = maps.membership_map_rows("2024-07-04")
+    assert list(rows.loc[rows["new"], "iso3"]) == ["BLR"]
     outlines = {a.get_gid() for a in fig.axes[0].patches}
     assert "outline-BLR" in outlines
     assert "Joined 4 Jul 2024" in legend_texts(fig.axes[0])
@@ -141,10 +96,11 @@ def test_newly_joined_states_are_outlined():
 
 def test_a_renamed_status_is_not_a_new_arrival():
     # On 2025-09-01 observers and dialogue partners became partners; only Laos joined.
-    assert maps.membership_map("2025-09-01")._sco_map["new"] == {"LAO": "partner"}
-    later = maps.membership_map("2026-01-01")._sco_map
-    assert later["new"] == {"LAO": "partner"}
-    assert later["joined_on"] == pd.Timestamp("2025-09-01")
+    rows = maps.membership_map_rows("2025-09-01")
+    assert list(rows.loc[rows["new"], "iso3"]) == ["LAO"]
+    later = maps.membership_map_rows("2026-01-01")
+    assert list(later.loc[later["new"], "iso3"]) == ["LAO"]
+    assert set(later.loc[later["new"], "joined_on"]) == {pd.Timestamp("2025-09-01")}
 
 
 def test_tiny_states_are_dots_and_labelled():
@@ -152,6 +108,9 @@ def test_tiny_states_are_dots_and_labelled():
     ax = fig.axes[0]
     dots = {c.get_gid() for c in ax.collections}
     assert {"country-BHR", "country-MDV"} <= dots
+    rows = maps.membership_map_rows("2023-07-15")
+    assert {f"country-{i}" for i in rows.loc[rows["drawn_as"] == "dot", "iso3"]} == {
+        g for g in dots if g and g.startswith("country-")}
     assert {"label-BHR", "label-MDV"} <= {t.get_gid() for t in ax.texts}
     assert "Small state" in legend_texts(ax)
 
@@ -211,6 +170,10 @@ def test_bad_arguments_elsewhere():
         maps.expansion_panels(extent="asia")
     with pytest.raises(ParameterError, match=r"end: '1999-12-31' is before the SCO was"):
         maps.membership_timeline_chart(end="1999-12-31")
+    with pytest.raises(ParameterError, match=r"highlight: unknown ISO 3166-1 alpha-3 code 'XXX'"):
+        maps.membership_map_rows(highlight=["XXX"])
+    with pytest.raises(ParameterError, match=r"dates: got 10 dates; at most 9 panels fit"):
+        maps.expansion_panels_rows([f"201{i}-01-01" for i in range(10)])
     with pytest.raises(ParameterError, match=r"extent: unknown extent 'wrld'; did you mean"):
         maps.explore(extent="wrld")
 
@@ -223,13 +186,17 @@ def test_expansion_panels_show_each_enlargement():
     assert [d.year for d in dates][:4] == [2001, 2017, 2023, 2024]
     assert pd.Timestamp("2025-09-01") in dates
     fig = maps.expansion_panels()
-    assert len(fig._sco_panels) == len(dates)
-    for ax, day in zip(fig.axes, dates, strict=False):
+    rows = maps.expansion_panels_rows()
+    assert rows["panel"].nunique() == len(dates)
+    for i, (ax, day) in enumerate(zip(fig.axes, dates, strict=False)):
         assert ax.get_title(loc="left") == long_date(day)
         assert drawn_by_colour(ax) == expected_by_status(day)
-    assert [p["new"] for p in fig._sco_panels][1:4] == [
-        {"IND": "member", "PAK": "member"}, {"IRN": "member"}, {"BLR": "member"}]
-    assert "Natural Earth" in fig._sco_source_line
+        panel = rows[rows["panel"] == i]
+        assert {str(s): set(g["iso3"]) for s, g in panel.groupby("status", observed=True)} \
+            == expected_by_status(day)
+    new = [sorted(rows.loc[(rows["panel"] == i) & rows["new"], "iso3"]) for i in range(1, 4)]
+    assert new == [["IND", "PAK"], ["IRN"], ["BLR"]]
+    assert any("Natural Earth" in t.get_text() for t in fig.texts)
 
 
 def test_timeline_chart_has_one_bar_per_status_period_and_the_summits():
@@ -251,17 +218,17 @@ def test_timeline_chart_has_one_bar_per_status_period_and_the_summits():
     assert "Astana" in labels and "Tianjin" in labels
     assert sorted(ax.get_yticklabels()[i].get_text() for i in range(len(ax.get_yticks()))) == \
         sorted(m["country"].unique())
-    assert fig._sco_source_line.startswith("Source")
+    assert any(t.get_text().startswith("Source") for t in fig.texts)
 
 
 def test_explore_redraws_on_a_new_date():
     box = maps.explore(start="2017-06-09")
     slider = box.children[0]
     assert slider.options[0][1] == sco._checks.FOUNDING_DATE
-    assert box.last["counts"]["member"] == 8
+    assert (box.last["status"] == "member").sum() == 8
     slider.value = pd.Timestamp("2024-07-04")
-    assert box.last["as_of"] == pd.Timestamp("2024-07-04")
-    assert box.last["new"] == {"BLR": "member"}
+    assert set(box.last["as_of"]) == {pd.Timestamp("2024-07-04")}
+    assert list(box.last.loc[box.last["new"], "iso3"]) == ["BLR"]
 
 
 # -- notebooks --------------------------------------------------------------------------------

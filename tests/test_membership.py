@@ -99,3 +99,32 @@ def test_changes_one_row_per_change():
     # one change per period start, plus one for each period that ends without a successor
     m = sco.load("membership")
     assert len(ch) >= len(m)
+
+
+def test_enlargement_dates_and_newcomers():
+    dates = sco.membership.enlargement_dates()
+    assert [d.date().isoformat() for d in dates][:4] == [
+        "2001-06-15", "2017-06-09", "2023-07-04", "2024-07-04"]
+    joins = sco.membership.joining_changes()
+    assert sco.membership.newcomers(pd.Timestamp("2017-06-09"), joins) == (
+        pd.Timestamp("2017-06-09"), {"IND": "member", "PAK": "member"})
+    # the 2025 renaming of observers and dialogue partners is not a joining: only Laos joined
+    day, who = sco.membership.newcomers(pd.Timestamp("2026-01-01"), joins)
+    assert (day, who) == (pd.Timestamp("2025-09-01"), {"LAO": "partner"})
+    assert sco.membership.newcomers(pd.Timestamp("2001-06-14"), joins) == (None, {})
+
+
+def test_newcomers_do_not_reload_the_table(monkeypatch):
+    joins = sco.membership.joining_changes()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the membership table was loaded again")
+
+    monkeypatch.setattr(sco.membership, "load", fail)
+    assert sco.membership.newcomers(pd.Timestamp("2024-07-04"), joins)[1] == {"BLR": "member"}
+
+
+def test_enlargement_dates_stay_importable_from_maps():
+    from sco_research import maps
+
+    assert maps.enlargement_dates is sco.membership.enlargement_dates
