@@ -277,3 +277,25 @@ def lane_label(ax: Axes, x, y: float, text: str, side: str, color: str,
                 textcoords="offset points", ha="right" if right else "left",
                 va="bottom" if above else "top", fontsize=fontsize, color=color, zorder=6,
                 bbox=LABEL_BOX)
+
+
+def bound_marks(ax: Axes, rows: pd.DataFrame, y: str, color, handles: list) -> None:
+    """A short arrow up from figures a source gives as a lower bound ('over'), down from upper
+    bounds ('under'), so they are not read as exact; one legend entry when any is drawn."""
+    if "qualifier" not in rows.columns:
+        return
+    drawn = False
+    for rec in rows.itertuples(index=False):
+        q = getattr(rec, "qualifier", None)
+        if q not in ("over", "under"):
+            continue
+        c = color(rec) if callable(color) else color
+        ax.annotate("", (rec.plotted_at, getattr(rec, y)), xytext=(0, 11 if q == "over" else -11),
+                    textcoords="offset points", zorder=6,
+                    arrowprops={"arrowstyle": "<-", "color": c, "lw": 1.0,
+                                "shrinkA": 0, "shrinkB": 3})
+        drawn = True
+    if drawn and not any(getattr(h, "get_label", lambda: "")().startswith("Arrow:")
+                         for h in handles):
+        handles.append(Line2D([], [], marker="$\u2195$", ls="", color="#444444", ms=8,
+                              label="Arrow: the source says 'over' (up)\nor 'under' (down)"))

@@ -260,3 +260,20 @@ def wrap(text: str, width: int) -> str:
 def lines(parts: Sequence[str]) -> str:
     """Non-empty parts, one per line."""
     return "\n".join(p for p in parts if p)
+
+
+_BOUND_WORDS = {"over": "over ", "under": "under ", "about": "about "}
+
+
+def bound(rec) -> str:
+    """The words a source bounds a figure with (``'over '``, ``'under '``, ``'about '``), from
+    the row's ``qualifier`` where the table has one; ``''`` for an exact figure.
+
+    Examples
+    --------
+    >>> bound({"qualifier": "over"}), bound({"qualifier": "exact"}), bound({})
+    ('over ', '', '')
+    """
+    get = rec.get if isinstance(rec, (pd.Series, dict)) else (lambda k: getattr(rec, k, None))
+    q = get("qualifier")
+    return _BOUND_WORDS.get(str(q), "") if q is not None and not pd.isna(q) else ""

@@ -250,7 +250,8 @@ def settlement_currency_chart(
             if isinstance(rec.label, str):
                 labels.append((rec.plotted_at, rec.value, rec.label, color))
         axm.scatter(main["plotted_at"], main["value"], marker=marker, s=36, color=color,
-                    zorder=4, edgecolors="white", linewidths=0.5)
+                    zorder=7, edgecolors="white", linewidths=0.5)
+        lo.bound_marks(axm, main, "value", color, lay.handles)
         lay.handles.append(Line2D([], [], marker=marker, ls="", color=color, ms=6, label=label))
     silent = rows[rows["role"] == _SILENT]
     if len(silent):
@@ -276,16 +277,19 @@ def settlement_currency_chart(
     parts, who = [], []
     if len(combined):
         a, b = combined.sort_values("plotted_at").iloc[[0, -1]].itertuples(index=False)
-        parts.append(f"rubles and yuan in Russia–China payments rose from {a.value:g}% "
-                     f"({tx.month(a)}) to {b.value:g}% ({tx.month(b)})")
+        parts.append(f"rubles and yuan in Russia–China payments rose from "
+                     f"{tx.bound(a)}{a.value:g}% ({tx.month(a)}) to {tx.bound(b)}{b.value:g}% "
+                     f"({tx.month(b)})")
         who.append(f"Russia–China: {tx.surname(a.stated_by)} to {tx.surname(b.stated_by)}")
     if len(sco):
         b = sco.sort_values("plotted_at").iloc[-1]
-        parts.append(f"{b['value']:g}% in Russia's trade with SCO states ({tx.month(b)})")
+        parts.append(f"{tx.bound(b)}{b['value']:g}% in Russia's trade with SCO states "
+                     f"({tx.month(b)})")
         who.append(f"SCO: {tx.surname(b['stated_by'])}")
     if not parts:
         b = data.sort_values("plotted_at").iloc[-1]
-        parts.append(f"the latest figure is {b['value']:g}% ({b['group']}, {tx.month(b)})")
+        parts.append(f"the latest figure is {tx.bound(b)}{b['value']:g}% ({b['group']}, "
+                     f"{tx.month(b)})")
     heading = "By officials' own figures, " + "; ".join(parts)
     subtitle = ("Share of Russia's trade settled in national currencies, as stated by "
                 "officials (" + "; ".join(who) + "); speakers named at the first, highest and "

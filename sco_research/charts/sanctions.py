@@ -45,7 +45,7 @@ def _estimate_label(rec) -> str:
     """'300 Russian finance ministry (abroad)': the amount, who estimated it, where held."""
     where = str(rec.held_where or "").split(" (")[0].split(",")[0].strip()
     who = tx.surname(rec.imposed_by)
-    text = f"{rec.amount:g} {who}"
+    text = f"{tx.bound(rec)}{rec.amount:g} {who}"
     if where and where.lower() not in who.lower():
         text += f" ({where})"
     return tx.shorten(text, 30)
@@ -242,8 +242,10 @@ def sanctions_timeline_chart(
         a = lay.axes[i]
         g = rows[(rows["role"] == "estimate") & (rows["unit"] == unit)]
         a.scatter(g["announced"], g["amount"], s=30, color=_plotting.EVENT_COLORS["reserves"],
-                  edgecolors="#7a5300", zorder=4)
+                  edgecolors="#7a5300", zorder=7)
         a.set_ylabel(f"Estimate, {unit}", fontsize=8)
+        lo.bound_marks(a, g.assign(plotted_at=g["announced"]), "amount", "#7a5300",
+                       lay.handles)
         lo.headroom(a, g["amount"].max(), 0, frac=0.74 if a is lay.axes[0] else 0.8)
         label_items[i] = [(r.announced, r.amount, r.label, "#5a3d00")
                           for r in g[g["label"].notna()].itertuples(index=False)]
@@ -272,9 +274,9 @@ def sanctions_timeline_chart(
         g = rows[(rows["role"] == "estimate") & (rows["unit"] == unit)]
         if len(g):
             r = g.loc[g["amount"].idxmax()]
-            tops.append(tx.money(r["amount"], unit))
-            who.append(f"{tx.money(r['amount'], unit)}: {tx.surname(r['imposed_by'])}, "
-                       f"{r['announced']:%b %Y}")
+            tops.append(tx.bound(r) + tx.money(r["amount"], unit))
+            who.append(f"{tx.bound(r)}{tx.money(r['amount'], unit)}: "
+                       f"{tx.surname(r['imposed_by'])}, {r['announced']:%b %Y}")
     tail = ("estimates of the frozen reserves reach " + tx.join(tops)) if tops else ""
     heading = "; ".join(p for p in (lead, tail) if p)
     subtitle = ("Measures by Western governments and the EU; estimates differ in scope "

@@ -31,6 +31,7 @@ MIX_GROUPS: dict[str, tuple[str, str, str]] = {
     "unfriendly": ("'Unfriendly' currencies", _plotting.PALETTE["vermillion"], "-"),
     "RUB+friendly": ("Rubles and 'friendly' together", _plotting.PALETTE["sky"], "-"),
     "CNY": ("Yuan (part of 'friendly')", "#8C510A", "--"),
+    "other_friendly": ("Other 'friendly' (not yuan)", _plotting.PALETTE["purple"], "--"),
     "USD+EUR": ("Dollar and euro (part of 'unfriendly')", _plotting.PALETTE["orange"], "--"),
     "USD": ("Dollar", "#762A83", "--"),
     "EUR": ("Euro", _plotting.PALETTE["black"], "--"),
@@ -164,7 +165,10 @@ def export_settlement_mix_chart(
             continue
         main = g[g["role"] == "main"].sort_values("plotted_at")
         axm.plot(main["plotted_at"], main["plotted_value"], color=color, ls=ls, lw=1.4,
-                 marker="o", ms=4, zorder=3)
+                 zorder=3)
+        # Markers over the labels' white ground, so a label never hides its figure.
+        axm.scatter(main["plotted_at"], main["plotted_value"], color=color, s=18, zorder=7)
+        lo.bound_marks(axm, main, "plotted_value", color, lay.handles)
         for rec in main.itertuples(index=False):
             if rec.period_end - rec.period_start > pd.Timedelta(days=40):
                 axm.plot([rec.period_start, rec.period_end],
@@ -174,7 +178,7 @@ def export_settlement_mix_chart(
         lo.plot_others(axm, main, g[g["role"] != "main"], ["period", "plotted_at"], color, "o")
         last = main.iloc[-1]
         labels.append((last["plotted_at"], last["plotted_value"],
-                       f"{last['label']} {last['plotted_value']:g}%", color))
+                       f"{last['label']} {tx.bound(last)}{last['plotted_value']:g}%", color))
     if rows["role"].ne("main").any():
         lay.handles.append(lo.other_handle())
     if whiskers:
@@ -201,11 +205,12 @@ def export_settlement_mix_chart(
         if first is None:
             continue
         verb = "rose" if last["value"] > first["value"] else "fell"
-        parts.append(f"{name} {verb} from {first['value']:g}% ({tx.month(first)}) to "
-                     f"{last['value']:g}% ({tx.month(last)})")
+        parts.append(f"{name} {verb} from {tx.bound(first)}{first['value']:g}% "
+                     f"({tx.month(first)}) to {tx.bound(last)}{last['value']:g}% "
+                     f"({tx.month(last)})")
     if not parts:
         b = main.sort_values("plotted_at").iloc[-1]
-        parts.append(f"the latest figure is {b['value']:g}% for "
+        parts.append(f"the latest figure is {tx.bound(b)}{b['value']:g}% for "
                      f"{MIX_GROUPS[b['currency']][0].lower()} ({tx.month(b)})")
     heading = f"In Russia's {flow[:-1]} payments, " + tx.join(parts)
     subtitle = ("Currency shares as the Bank of Russia and officials stated them, each compared "

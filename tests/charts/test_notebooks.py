@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import papermill as pm
+import pytest
 
 import sco_research as sco
 
 from ..conftest import run_notebook
+
 
 def test_importing_the_package_does_not_import_matplotlib():
     import subprocess

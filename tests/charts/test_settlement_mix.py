@@ -20,8 +20,7 @@ def test_export_mix_draws_one_line_per_group_and_names_it():
     assert "RUS-foreign-trade" in all_text(fig)  # other scopes are counted, not drawn
     main = rows[rows["role"] == "main"]
     assert {point(r.plotted_at, r.value) for r in main.itertuples()} <= line_points(ax)
-    others = rows[rows["role"] == "other source"]
-    assert {point(r.plotted_at, r.value) for r in others.itertuples()} == scatter_points(ax)
+    assert {point(r.plotted_at, r.value) for r in rows.itertuples()} == scatter_points(ax)
     # each group is named once, at its latest figure; nothing is added up
     named = main[main["label"].notna()]
     assert sorted(named["currency"]) == sorted(set(main["currency"]))
