@@ -247,7 +247,7 @@ def events_timeline_rows(start: str | None = None, end: str | None = None,
     --------
     >>> rows = events_timeline_rows(start="2017-01-01", end="2017-12-31", kinds=["accession"])
     >>> rows["label"].dropna().tolist()
-    ['India becomes full SCO member, Jun 2017\nPakistan becomes full SCO member, Jun 2017']
+    ['India becomes full SCO member, Jun 2017\\nPakistan becomes full SCO member, Jun 2017']
     """
     ev, all_kinds = _event_window(start, end, kinds)
     lanes = [k for k in all_kinds if k in set(ev["kind"].astype(str))]
