@@ -279,11 +279,16 @@ def lane_label(ax: Axes, x, y: float, text: str, side: str, color: str,
                 bbox=LABEL_BOX)
 
 
-def bound_marks(ax: Axes, rows: pd.DataFrame, y: str, color, handles: list) -> None:
+#: The note under a chart that draws bounded figures.
+BOUND_NOTE = "Arrows: the source gives the figure as a bound ('over': up, 'under': down)."
+
+
+def bound_marks(ax: Axes, rows: pd.DataFrame, y: str, color) -> bool:
     """A short arrow up from figures a source gives as a lower bound ('over'), down from upper
-    bounds ('under'), so they are not read as exact; one legend entry when any is drawn."""
+    bounds ('under'), so they are not read as exact. Returns whether any was drawn (the chart
+    then adds :data:`BOUND_NOTE` to its note)."""
     if "qualifier" not in rows.columns:
-        return
+        return False
     drawn = False
     for rec in rows.itertuples(index=False):
         q = getattr(rec, "qualifier", None)
@@ -295,7 +300,4 @@ def bound_marks(ax: Axes, rows: pd.DataFrame, y: str, color, handles: list) -> N
                     arrowprops={"arrowstyle": "<-", "color": c, "lw": 1.0,
                                 "shrinkA": 0, "shrinkB": 3})
         drawn = True
-    if drawn and not any(getattr(h, "get_label", lambda: "")().startswith("Arrow:")
-                         for h in handles):
-        handles.append(Line2D([], [], marker="$\u2195$", ls="", color="#444444", ms=8,
-                              label="Arrow: the source says 'over' (up)\nor 'under' (down)"))
+    return drawn

@@ -239,6 +239,7 @@ def settlement_currency_chart(
     lay = lo.layout(1, ax)
     axm = lay.axes[0]
     labels = []
+    bounded = False
     for _, _, label, color, marker in _SETTLEMENT_GROUPS:
         main = rows[(rows["group"] == label) & (rows["role"] == "main")]
         if main.empty:
@@ -251,7 +252,7 @@ def settlement_currency_chart(
                 labels.append((rec.plotted_at, rec.value, rec.label, color))
         axm.scatter(main["plotted_at"], main["value"], marker=marker, s=36, color=color,
                     zorder=7, edgecolors="white", linewidths=0.5)
-        lo.bound_marks(axm, main, "value", color, lay.handles)
+        bounded = lo.bound_marks(axm, main, "value", color) or bounded
         lay.handles.append(Line2D([], [], marker=marker, ls="", color=color, ms=6, label=label))
     silent = rows[rows["role"] == _SILENT]
     if len(silent):
@@ -296,7 +297,9 @@ def settlement_currency_chart(
                 "latest point of each series, every one in the table")
     return lo.finish(lay, heading=heading, subtitle=subtitle, claim_ids=["c13"],
                      source_ids=[*rows["source_id"], *sel.events["source_id"]],
-                     rows_function="settlement_currency_rows", note=sel.note)
+                     rows_function="settlement_currency_rows",
+                     note=" ".join(n for n in (sel.note, lo.BOUND_NOTE if bounded else None)
+                                   if n) or None)
 
 
 # -- the dollar, euro and yuan in world reserves and payments ---------------------------------

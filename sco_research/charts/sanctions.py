@@ -214,6 +214,7 @@ def sanctions_timeline_chart(
                     figsize=(12, 2.7 * sum(ratios) + 2.4), panel_names="panels")
     lo.set_date_axis(lay.axes, sel.lo, sel.hi)
     label_items: dict[int, list] = {}
+    bounded = False
     if lanes:
         a = lay.axes[0]
         for y, m in enumerate(reversed(lanes)):
@@ -244,8 +245,8 @@ def sanctions_timeline_chart(
         a.scatter(g["announced"], g["amount"], s=30, color=_plotting.EVENT_COLORS["reserves"],
                   edgecolors="#7a5300", zorder=7)
         a.set_ylabel(f"Estimate, {unit}", fontsize=8)
-        lo.bound_marks(a, g.assign(plotted_at=g["announced"]), "amount", "#7a5300",
-                       lay.handles)
+        bounded = lo.bound_marks(a, g.assign(plotted_at=g["announced"]), "amount",
+                                 "#7a5300") or bounded
         lo.headroom(a, g["amount"].max(), 0, frac=0.74 if a is lay.axes[0] else 0.8)
         label_items[i] = [(r.announced, r.amount, r.label, "#5a3d00")
                           for r in g[g["label"].notna()].itertuples(index=False)]
@@ -284,4 +285,6 @@ def sanctions_timeline_chart(
                 + (" (highest: " + "; ".join(who) + ")" if who else ""))
     return lo.finish(lay, heading=heading, subtitle=subtitle, claim_ids=["c15", "c16"],
                      source_ids=[*rows["source_id"], *sel.events["source_id"]],
-                     rows_function="sanctions_timeline_rows", note=sel.note)
+                     rows_function="sanctions_timeline_rows",
+                     note=" ".join(n for n in (sel.note, lo.BOUND_NOTE if bounded else None)
+                                   if n) or None)

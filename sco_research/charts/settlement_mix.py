@@ -159,6 +159,7 @@ def export_settlement_mix_chart(
     axm = lay.axes[0]
     labels = []
     whiskers = False
+    bounded = False
     for code, (_, color, ls) in MIX_GROUPS.items():
         g = rows[rows["currency"] == code]
         if g.empty:
@@ -168,7 +169,7 @@ def export_settlement_mix_chart(
                  zorder=3)
         # Markers over the labels' white ground, so a label never hides its figure.
         axm.scatter(main["plotted_at"], main["plotted_value"], color=color, s=18, zorder=7)
-        lo.bound_marks(axm, main, "plotted_value", color, lay.handles)
+        bounded = lo.bound_marks(axm, main, "plotted_value", color) or bounded
         for rec in main.itertuples(index=False):
             if rec.period_end - rec.period_start > pd.Timedelta(days=40):
                 axm.plot([rec.period_start, rec.period_end],
@@ -218,4 +219,6 @@ def export_settlement_mix_chart(
                 "are the Russian authorities' terms")
     return lo.finish(lay, heading=heading, subtitle=subtitle, claim_ids=["c13"],
                      source_ids=[*rows["source_id"], *sel.events["source_id"]],
-                     rows_function="export_settlement_mix_rows", note=sel.note)
+                     rows_function="export_settlement_mix_rows",
+                     note=" ".join(n for n in (sel.note, lo.BOUND_NOTE if bounded else None)
+                                   if n) or None)

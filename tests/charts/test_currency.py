@@ -130,3 +130,18 @@ def test_check_indicators():
     with pytest.raises(ParameterError, match=r"indicators: unknown indicator 'reserve'\. "
                                              r"Allowed: 'russia_china_trade_settlement'"):
         charts.check_indicators(["reserve"])
+
+
+def test_bounded_figures_are_drawn_with_an_arrow_and_said():
+    rows = charts.settlement_currency_rows()
+    main = rows[rows["role"] == "main"]
+    bounded = main[main["qualifier"].isin(["over", "under"])] if "qualifier" in main else main[:0]
+    fig = charts.settlement_currency_chart()
+    ax = fig.axes[0]
+    arrows = [t for t in ax.texts if t.get_text() == "" and getattr(t, "arrow_patch", None)]
+    assert len(arrows) == len(bounded)
+    assert ("Arrows: the source gives the figure as a bound" in all_text(fig)) == bool(
+        len(bounded))
+    from sco_research.charts import _text
+
+    assert _text.bound({"qualifier": "over"}) + "30%" == "over 30%"
