@@ -7,7 +7,7 @@ Sub-commands
 ``sco-research tables``
     List the tables with their row counts.
 ``sco-research render``
-    Render the reports listed in ``reports.yaml`` (see :mod:`sco_research.render`).
+    Render the reports listed in ``reports.yaml`` (see :mod:`sco_research.reports`).
 """
 
 from __future__ import annotations
@@ -62,12 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_validate)
     p = sub.add_parser("tables", help="list the tables and their row counts")
     p.set_defaults(func=_tables)
-    try:
-        from .render import add_render_parser
-    except ImportError:  # pragma: no cover - render is optional until built
-        pass
-    else:
-        add_render_parser(sub)
+    from .reports.cli import add_render_parser
+
+    add_render_parser(sub)
     return parser
 
 

@@ -1,0 +1,443 @@
+"""The batch: check everything, decide what runs, run it in a pool, write index and manifest.
+
+:func:`render` reads ``reports.yaml`` (:mod:`.config`), checks every parameter set before any
+kernel starts (:mod:`.params`), skips the reports whose inputs are unchanged (:mod:`.cache`),
+runs the others in a pool of worker processes (:mod:`.execute`), and writes ``index.html``
+(:mod:`.pages`) and ``manifest.json`` under the output folder's lock (:mod:`.staging`).
+
+Examples
+--------
+>>> rows = plan(["membership-map"])                  # doctest: +SKIP
+>>> result = render(["membership-map"], jobs=2)      # doctest: +SKIP
+>>> print(result.summary())                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .. import paths
+from .._files import atomic_write
+from ..errors import ParameterError, RenderError
+from . import cache, execute, pages
+from ._text import display, first_line, is_number
+from .config import Report, load_config, select_reports
+from .params import RESERVED_PARAMETERS, check_all
+from .results import BatchResult, Outcome, Progress
+from .staging import lock, recover_staging
+
+__all__ = ["plan", "render"]
+
+#: The most seconds a running report may take to stop after Ctrl-C before its worker is killed.
+STOP_GRACE = 20.0
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _relative(path: Path, config: Path) -> str:
+    """A notebook's path relative to the project (or to the config file's folder)."""
+    for root in (paths.PROJECT_ROOT, config.resolve().parent):
+        with contextlib.suppress(ValueError):
+            return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    return os.path.relpath(path, config.parent)
+
+
+class _Context:
+    """Digests shared by every report of one batch, and the previous manifest."""
+
+    def __init__(self, out: Path, data_dir: Path) -> None:
+        from .. import __version__
+
+        self.out = out
+        self.data_dir = data_dir.resolve()
+        self.library = cache.library_digest()
+        self.env = cache.environment()
+        self.data = cache.DataFiles(self.data_dir)
+        self.previous = cache.read_manifest(out)
+        self.package_version = __version__
+        self.data_version = cache.data_version(self.data_dir, self.data.hashes)
+        self.stamps = cache.PreflightStamps(self.library, self.data.hashes)
+
+    def decide(self, report: Report, declared: dict, force: bool) -> tuple[bool, str, dict]:
+        prev = self.previous.get(report.name)
+        good = (prev or {}).get("good") or {}
+        old_inputs = good.get("inputs")
+        data = self.data.dependencies(good.get("reads") if old_inputs else None)
+        inputs = cache.inputs(report, declared, self.library, self.env, data)
+        if force:
+            return True, "forced (--force)", inputs
+        if not old_inputs:
+            return True, "never rendered", inputs
+        if not all((self.out / good[k]).is_file() for k in ("html", "ipynb") if good.get(k)) \
+                or not good.get("html"):
+            return True, "outputs missing", inputs
+        reason = cache.why(old_inputs, inputs)
+        return reason != "unchanged", reason, inputs
+
+
+def _check(reports: list[Report], config: Path, ctx: _Context) -> dict[Path, dict]:
+    declared = check_all(reports, config, passed=ctx.stamps.passed)
+    ctx.stamps.record(reports)
+    return declared
+
+
+def plan(names: Iterable[str] = (), *, config: str | Path | None = None,
+         out: str | Path | None = None, force: bool = False,
+         data_dir: str | Path | None = None) -> list[dict]:
+    """What :func:`render` would do, without running anything.
+
+    Returns
+    -------
+    list of dict
+        One per selected report: ``name``, ``title``, ``notebook``, ``run`` (bool) and
+        ``reason`` (why it would run, or ``"unchanged"``).
+
+    Raises
+    ------
+    ConfigError
+        As :func:`render`: a malformed file or a parameter its notebook refuses.
+    """
+    config = Path(config) if config is not None else paths.REPORTS_CONFIG
+    out = Path(out) if out is not None else paths.REPORTS_DIR
+    reports = load_config(config)
+    ctx = _Context(out, Path(data_dir) if data_dir is not None else paths.DATA_DIR)
+    declared = _check(reports, config, ctx)
+    rows = []
+    for r in select_reports(reports, names):
+        run, reason, _ = ctx.decide(r, declared[r.notebook], force)
+        rows.append({"name": r.name, "title": r.title, "notebook": display(r.notebook),
+                     "run": run, "reason": reason})
+    return rows
+
+
+# -- manifest entries --------------------------------------------------------------------------
+def _entry(report: Report, config: Path, prev: dict | None) -> dict:
+    prev = prev or {}
+    return {
+        "name": report.name, "title": report.title, "group": report.group,
+        "notebook": _relative(report.notebook, config), "parameters": report.parameters,
+        "status": prev.get("status", "never-rendered"), "action": "not-selected", "reason": "",
+        "error": prev.get("error"), "duration_s": prev.get("duration_s"),
+        "failed_ipynb": prev.get("failed_ipynb"), "good": prev.get("good"),
+    }
+
+
+def _public_entry(e: dict) -> dict:
+    good = e.get("good") or {}
+    shown = good.get("parameters", e["parameters"]) if good else e["parameters"]
+    return {
+        **{k: e[k] for k in ("name", "title", "group", "notebook", "status", "action", "reason",
+                             "error", "duration_s", "failed_ipynb")},
+        # The parameters of the page shown; a failed attempt with others names them apart.
+        "parameters": shown,
+        "attempt_parameters": e["parameters"] if e["parameters"] != shown else None,
+        "html": good.get("html"), "ipynb": good.get("ipynb"),
+        "figures": good.get("figures", []), "thumbnail": good.get("thumbnail"),
+        "summary": good.get("summary", ""), "rendered_at": good.get("rendered_at"),
+        "versions": good.get("versions"), "truncated_outputs": good.get("truncated", 0),
+        "key": good.get("key"), "reads": good.get("reads"), "good": good or None,
+    }
+
+
+def _write_outputs(ctx: _Context, entries: list[dict], config: Path, started: str) -> None:
+    doc = {
+        "version": cache.MANIFEST_VERSION, "generated_at": _now(), "run_started_at": started,
+        "config": display(config), "package_version": ctx.package_version,
+        "data_version": ctx.data_version, "reports": [_public_entry(e) for e in entries],
+    }
+    import json
+
+    atomic_write(ctx.out / "manifest.json", json.dumps(doc, indent=1, default=repr) + "\n")
+    atomic_write(ctx.out / "index.html", pages.index_page(doc))
+
+
+def _clear_failure(out: Path, e: dict) -> None:
+    """A report is current again: remove its older failure's partial notebook and log."""
+    for stale in (f"{e['name']}.failed.ipynb", f"{e['name']}.failed.log"):
+        with contextlib.suppress(OSError):
+            (out / e["name"] / stale).unlink()
+    e["failed_ipynb"] = None
+
+
+# -- the batch ---------------------------------------------------------------------------------
+def render(
+    names: Iterable[str] = (),
+    *,
+    config: str | Path | None = None,
+    out: str | Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    timeout: float | None = None,
+    data_dir: str | Path | None = None,
+    progress: bool | None = None,
+    stream: Any = None,
+    workdir: str | Path | None = None,
+) -> BatchResult:
+    """Render the reports of ``reports.yaml`` into ``out``.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Reports to render: names, entry names (a whole grid) or shell-style patterns. Default:
+        all. The index and manifest still list every report.
+    config : str or Path, optional
+        The reports file. Default: ``reports.yaml`` at the project root.
+    out : str or Path, optional
+        Output folder. Default: ``reports/`` at the project root.
+    jobs : int, optional
+        Worker processes. Default: the number of cores.
+    force : bool
+        Re-render even the reports whose inputs are unchanged.
+    timeout : float, optional
+        Seconds each report may run; overrides ``reports.yaml``.
+    data_dir : str or Path, optional
+        The data folder the notebooks read (exported to them as ``SCO_RESEARCH_DATA``).
+        Default: :data:`sco_research.paths.DATA_DIR`.
+    progress : bool, optional
+        Show a progress bar (True) or plain log lines (False). Default: a bar when ``stream``
+        is a terminal.
+    stream : file, optional
+        Where progress goes. Default: ``sys.stderr``.
+    workdir : str or Path, optional
+        The folder kernels start in. Default: the config file's folder.
+
+    Returns
+    -------
+    BatchResult
+        What happened to each report. A failed report does not raise: check
+        :attr:`BatchResult.ok` or call :meth:`BatchResult.raise_for_failures`.
+
+    Raises
+    ------
+    ConfigError
+        ``reports.yaml`` is malformed or a parameter set does not fit its notebook; raised
+        before any kernel starts.
+    ParameterError
+        Unknown report names, or a bad ``jobs``/``timeout``.
+    RenderError
+        Another render is writing to ``out``.
+    """
+    t0 = time.perf_counter()
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ParameterError(f"jobs: expected a positive whole number of workers, got {jobs!r}")
+    if timeout is not None and (not is_number(timeout) or timeout <= 0):
+        raise ParameterError(f"timeout: expected a positive number of seconds, got {timeout!r}")
+    config = Path(config) if config is not None else paths.REPORTS_CONFIG
+    out = Path(out) if out is not None else paths.REPORTS_DIR
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    workdir = Path(workdir) if workdir is not None else config.resolve().parent
+    if not workdir.is_dir():
+        raise ParameterError(f"workdir: {str(workdir)!r} is not a folder; give an existing folder")
+    stream = stream if stream is not None else sys.stderr
+    if progress is None:
+        progress = bool(getattr(stream, "isatty", lambda: False)())
+
+    reports = load_config(config)
+    ctx = _Context(out, data_dir)
+    declared = _check(reports, config, ctx)
+    selected = select_reports(reports, names)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"out: cannot create the output folder {str(out)!r}: {exc}") from None
+
+    with lock(out):
+        restored = recover_staging(out)
+        ctx.previous = cache.read_manifest(out)
+        started = _now()
+        entries = {r.name: _entry(r, config, ctx.previous.get(r.name)) for r in reports}
+        chosen = {r.name for r in selected}
+        for r in reports:  # say whether the reports left out are still current
+            if r.name not in chosen and entries[r.name]["good"]:
+                run, reason, _ = ctx.decide(r, declared[r.notebook], False)
+                if run and entries[r.name]["status"] == "ok":
+                    entries[r.name].update(status="outdated", reason=reason)
+        outcomes: dict[str, Outcome] = {}
+        todo: list[tuple[Report, str, dict]] = []
+        for r in selected:
+            run, reason, inputs = ctx.decide(r, declared[r.notebook], force)
+            if run:
+                todo.append((r, reason, inputs))
+            else:
+                e = entries[r.name]
+                e.update(status="ok", action="skipped", reason=reason, error=None,
+                         parameters=(e["good"] or {}).get("parameters", e["parameters"]))
+                _clear_failure(out, e)
+                outcomes[r.name] = Outcome(r.name, "skipped", reason)
+        prog = Progress(len(todo), stream, progress)
+        for name in restored:
+            prog.note(f"restored the folder of {name!r} left by an interrupted run")
+        if selected and not todo:
+            prog.note(f"all {len(selected)} selected report(s) unchanged; nothing to run "
+                      f"(--force re-runs)")
+        elif len(todo) < len(selected):
+            prog.note(f"{len(selected) - len(todo)} unchanged report(s) skipped; running "
+                      f"{len(todo)}")
+        run = _Run(ctx, declared, entries, outcomes, prog, config, started, timeout, workdir)
+        try:
+            if todo:
+                run.pool(todo, jobs or _default_jobs())
+        finally:
+            prog.close()
+            _write_outputs(ctx, [entries[r.name] for r in reports], config, started)
+    return BatchResult([outcomes[r.name] for r in selected if r.name in outcomes], out,
+                       time.perf_counter() - t0, run.interrupted)
+
+
+class _Run:
+    """One batch's pool: submits at most one report per worker, records what comes back."""
+
+    def __init__(self, ctx, declared, entries, outcomes, prog, config, started, timeout,
+                 workdir) -> None:
+        self.ctx, self.declared, self.entries, self.outcomes = ctx, declared, entries, outcomes
+        self.prog, self.config, self.started = prog, config, started
+        self.timeout, self.workdir = timeout, workdir
+        self.interrupted = False
+
+    def task(self, report: Report) -> dict:
+        declared = self.declared[report.notebook]
+        return {
+            "name": report.name, "title": report.title, "notebook": str(report.notebook),
+            "notebook_rel": _relative(report.notebook, self.config),
+            "parameters": report.parameters,
+            "declared": [(n, s.get("default", "")) for n, s in declared.items()
+                         if n not in RESERVED_PARAMETERS],
+            "inject_output_dir": "output_dir" in declared,
+            "timeout": float(self.timeout if self.timeout is not None else report.timeout),
+            "out": str(self.ctx.out.resolve()), "data_dir": str(self.ctx.data_dir),
+            "cwd": str(self.workdir.resolve()), "rendered_at": _now(),
+            "package_version": self.ctx.package_version,
+            "data_version": self.ctx.data_version,
+        }
+
+    def pool(self, todo: list, jobs: int) -> None:
+        import concurrent.futures as cf
+        import multiprocessing
+
+        # Longest first (by last duration; never-rendered first), so the workers finish together.
+        queue = deque(sorted(todo, key=lambda t: -(self.entries[t[0].name].get("duration_s")
+                                                     or 1e9)))
+        workers = min(jobs, len(queue))
+        mp = multiprocessing.get_context("spawn")
+        pids, stop = mp.SimpleQueue(), mp.Event()
+        worker_pids: set[int] = set()
+        running: dict = {}
+        pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=execute.worker_init,
+                                      initargs=(pids, stop, os.getpid()), mp_context=mp)
+        try:
+            try:
+                while queue or running:
+                    # Only as many reports are handed to the pool as there are workers: the
+                    # others stay here, so Ctrl-C cancels them at once.
+                    while queue and len(running) < workers:
+                        item = queue.popleft()
+                        task = self.task(item[0])
+                        running[pool.submit(execute.render_one, task)] = (*item, task)
+                    while not pids.empty():
+                        worker_pids.add(pids.get())
+                    self.prog.running([running[f][0].name for f in running])
+                    done, _ = cf.wait(running, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+                    for fut in done:
+                        self.record(fut, running.pop(fut))
+                    if done:
+                        _write_outputs(self.ctx, list(self.entries.values()), self.config,
+                                       self.started)
+            except KeyboardInterrupt:
+                self.interrupted = True
+                stop.set()
+                for item in queue:  # never started
+                    self.stopped(item, "interrupted before it started")
+                queue.clear()
+                self.prog.note("interrupted: stopping the running reports…")
+                while not pids.empty():
+                    worker_pids.add(pids.get())
+                for pid in worker_pids:  # a terminal's Ctrl-C reached them already; a kill not
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGINT)
+                done, late = cf.wait(running, timeout=STOP_GRACE)
+                for fut in done:
+                    self.record(fut, running.pop(fut))
+                for fut in late:
+                    self.stopped(running.pop(fut), "interrupted; its worker did not stop in time")
+                if late:
+                    for pid in worker_pids:
+                        with contextlib.suppress(OSError):
+                            os.kill(pid, signal.SIGTERM)
+        except KeyboardInterrupt:  # a second Ctrl-C: stop the workers now
+            self.interrupted = True
+            for pid in worker_pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGTERM)
+            for fut, item in list(running.items()):
+                self.stopped(item, "interrupted")
+                running.pop(fut)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def stopped(self, item: tuple, reason: str) -> None:
+        report = item[0]
+        self.entries[report.name].update(status="interrupted", action="interrupted",
+                                         reason=reason, error="interrupted")
+        outcome = Outcome(report.name, "interrupted", reason, "interrupted", None)
+        self.outcomes[report.name] = outcome
+        self.prog.finished(outcome)
+
+    def record(self, fut: Any, item: tuple) -> None:
+        report, reason, inputs, task = item
+        e = self.entries[report.name]
+        try:
+            res = fut.result()
+        except BaseException as exc:  # the worker itself broke (killed, out of memory...)
+            if isinstance(exc, KeyboardInterrupt):
+                res = {"ok": False, "interrupted": True, "error": "interrupted"}
+            else:
+                res = {"ok": False, "error": f"the worker process failed: {type(exc).__name__}: "
+                                             f"{first_line(exc)}"}
+        if res.get("interrupted"):
+            self.stopped(item, "interrupted")
+            e["failed_ipynb"] = res.get("failed_ipynb") or e.get("failed_ipynb")
+            e["duration_s"] = res.get("duration_s")
+            return
+        e["duration_s"] = res.get("duration_s")
+        if res["ok"]:
+            # Hashes taken before the run: a file edited during it makes the next run differ.
+            good_inputs = {**inputs, "data": self.ctx.data.dependencies(res.get("reads"))}
+            e.update(status="ok", action="rendered", reason=reason, error=None,
+                     failed_ipynb=None)
+            e["good"] = {
+                "inputs": good_inputs, "key": cache.key(good_inputs), "reads": res.get("reads"),
+                "parameters": report.parameters, "rendered_at": task["rendered_at"],
+                "html": f"{report.name}/{report.name}.html",
+                "ipynb": f"{report.name}/{report.name}.ipynb",
+                "figures": [f"{report.name}/{f}" for f in res.get("figures", [])],
+                "thumbnail": f"{report.name}/{res['thumbnail']}" if res.get("thumbnail")
+                else None,
+                "summary": res.get("summary", ""), "truncated": res.get("truncated", 0),
+                "versions": {"sco-research": self.ctx.package_version,
+                             "data": self.ctx.data_version, **self.ctx.env},
+            }
+            outcome = Outcome(report.name, "rendered", reason, None, res.get("duration_s"))
+        else:
+            e.update(status="failed", action="failed", reason=reason, error=res["error"],
+                     failed_ipynb=res.get("failed_ipynb"))
+            outcome = Outcome(report.name, "failed", reason, res["error"], res.get("duration_s"))
+        self.outcomes[report.name] = outcome
+        self.prog.finished(outcome)

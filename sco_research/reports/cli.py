@@ -1,0 +1,81 @@
+"""The ``sco-research render`` sub-command.
+
+Exit status: 0 all good, 1 some report failed, 2 refused (bad ``reports.yaml``, parameters or
+arguments; :func:`sco_research.cli.main` turns the library's errors into 2), 130 interrupted.
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="sco-research")
+>>> p = add_render_parser(parser.add_subparsers())
+>>> parser.parse_args(["render", "--list", "membership-map"]).list_only
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_render_parser"]
+
+
+def add_render_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the ``render`` sub-command to the ``sco-research`` parser.
+
+    Parameters
+    ----------
+    subparsers : argparse._SubParsersAction
+        The object returned by ``ArgumentParser.add_subparsers``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The new sub-parser.
+    """
+    p = subparsers.add_parser(
+        "render",
+        help="render the reports in reports.yaml (parallel, cached, failure-safe)",
+        description=(
+            "Execute the report notebooks listed in reports.yaml with papermill, in parallel, "
+            "and write for each an executed notebook, a code-free HTML page and its figures, "
+            "plus index.html and manifest.json. Reports whose inputs are unchanged since their "
+            "last successful render are skipped. Exit status: 0 all good, 1 some report "
+            "failed, 2 refused (bad reports.yaml, parameters or arguments), 130 interrupted."
+        ),
+    )
+    p.add_argument("names", nargs="*", metavar="NAME",
+                   help="reports to render: names, entry names (a whole grid) or shell-style "
+                        "patterns; default: all")
+    p.add_argument("-j", "--jobs", type=int, default=None,
+                   help="worker processes (default: the number of cores)")
+    p.add_argument("--force", action="store_true", help="re-render even unchanged reports")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder (default: reports/ at the project root)")
+    p.add_argument("--config", type=Path, default=None,
+                   help="reports file (default: reports.yaml at the project root)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds each report may run; overrides reports.yaml (default 600)")
+    p.add_argument("--list", action="store_true", dest="list_only",
+                   help="show each report and whether it would run; run nothing")
+    p.set_defaults(func=_cli_render)
+    return p
+
+
+def _cli_render(args: argparse.Namespace) -> int:
+    from .batch import plan, render
+
+    if args.list_only:
+        rows = plan(args.names, config=args.config, out=args.out, force=args.force)
+        width = max((len(r["name"]) for r in rows), default=4)
+        for r in rows:
+            state = "run " if r["run"] else "skip"
+            print(f"{state}  {r['name']:<{width}}  {r['notebook']}  ({r['reason']})")
+        return 0
+    result = render(args.names, config=args.config, out=args.out, jobs=args.jobs,
+                    force=args.force, timeout=args.timeout)
+    print(result.summary())
+    if result.interrupted:
+        return 130
+    return 0 if result.ok else 1

@@ -1,0 +1,394 @@
+"""Running one report: the papermill engine, the worker processes, and one report's execution.
+
+Each worker process imports papermill once (:func:`worker_init`), dies with its parent (a
+parent-death signal on Linux, and a watchdog thread everywhere), and runs reports with
+:func:`render_one`: the notebook is executed into a staging folder, its outputs are capped, its
+page is built by :mod:`sco_research.reports.pages`, and the folder is swapped in whole. A worker
+writes into the output folder only while its parent, which holds the folder's lock, is alive.
+
+Examples
+--------
+>>> register_engine() == ENGINE_NAME
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .._files import atomic_write
+from . import outputs
+from ._text import first_line, strip_ansi
+from .cache import reads
+from .staging import staging, swap_in
+
+__all__ = ["ENGINE_NAME", "KERNEL_START_TIMEOUT", "describe_failure", "register_engine",
+           "render_one", "worker_init"]
+
+#: The papermill engine the workers register (see :func:`register_engine`).
+ENGINE_NAME = "sco-research"
+#: Seconds a kernel may take to start before the report is marked failed.
+KERNEL_START_TIMEOUT = 60
+#: Lines of an error's message kept after its first line (e.g. a DataError's table, row, field).
+DETAIL_LINES = 8
+
+_WORKER: dict[str, Any] = {}
+
+
+def register_engine() -> str:
+    """Register with papermill an engine whose client does not act as a widget frontend.
+
+    To fill an ``ipywidgets.Output``, nbclient plays the frontend: from the coroutine reading
+    IOPub it sends comm messages on the shell channel, while another coroutine waits on that same
+    channel for the cell's reply. Now and then the reply is missed and the cell never ends
+    (jupyter/nbclient#312). A static report needs no widget frontend: without it, what the
+    widget displays stays ordinary cell output, which the page can show. Registering again is
+    harmless.
+
+    Returns
+    -------
+    str
+        The engine's name, :data:`ENGINE_NAME`, for ``papermill.execute_notebook(engine_name=)``.
+    """
+    import logging
+
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class StaticWidgetsClient(PapermillNotebookClient):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.comm_open_handlers = {}  # no Output-widget frontend emulation
+
+    class StaticWidgetsEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
+                                     stdout_file=None, stderr_file=None, start_timeout=60,
+                                     execution_timeout=None, **kwargs):
+            kwargs.pop("input_path", None)
+            client = StaticWidgetsClient(
+                nb_man, kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+                startup_timeout=start_timeout, timeout=execution_timeout, **kwargs,
+            )
+            return client.execute()
+
+    papermill_engines.register(ENGINE_NAME, StaticWidgetsEngine)
+    return ENGINE_NAME
+
+
+# -- dying with the parent -----------------------------------------------------------------------
+def _kill_children() -> None:
+    """Kill this process's children (the kernels) and their process groups, at once."""
+    try:
+        import psutil
+
+        children = psutil.Process().children(recursive=True)
+    except Exception:  # pragma: no cover - psutil is a dependency of ipykernel
+        children = []
+    for child in children:
+        with contextlib.suppress(Exception):
+            os.killpg(child.pid, signal.SIGKILL)  # a kernel leads its own session
+        with contextlib.suppress(Exception):
+            child.kill()
+
+
+def _orphaned() -> bool:
+    parent = _WORKER.get("parent")
+    return parent is not None and os.getppid() != parent
+
+
+def _die_if_orphaned(*_: Any) -> None:
+    """The render that started this worker is gone: stop its kernels and exit, writing nothing."""
+    if _orphaned():
+        _kill_children()
+        os._exit(70)
+
+
+def _on_sigterm(*_: Any) -> None:
+    """SIGTERM (the parent-death signal, or a pool shutting down): stop the kernels, exit."""
+    _kill_children()
+    os._exit(70 if _orphaned() else 143)
+
+
+def _watch_parent(interval: float = 0.2) -> None:
+    while True:
+        time.sleep(interval)
+        _die_if_orphaned()
+
+
+def parent_alive() -> bool:
+    """True while the render that started this worker (and holds the lock) is alive."""
+    return not _orphaned()
+
+
+def _on_parent_death(parent: int) -> None:
+    _WORKER["parent"] = parent
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1
+            signal.signal(signal.SIGTERM, _on_sigterm)
+            libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    _die_if_orphaned()  # the parent may have died before prctl
+    threading.Thread(target=_watch_parent, name="parent-watchdog", daemon=True).start()
+
+
+def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None) -> None:
+    """Prepare a worker process: die with the parent, import papermill once.
+
+    Parameters
+    ----------
+    pids : multiprocessing queue, optional
+        Receives this worker's process id, so that the parent can pass an interrupt on to it.
+    stop : multiprocessing Event, optional
+        Set by the parent on Ctrl-C: a report not yet started returns at once.
+    parent : int, optional
+        The parent's process id; when it changes (the parent died) the worker exits.
+    """
+    import logging
+    import warnings
+
+    # An idle worker ignores SIGINT (the parent decides what happens on Ctrl-C); a busy one
+    # turns it into KeyboardInterrupt, which stops its report cleanly (see render_one).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        _on_parent_death(parent)
+    _WORKER["stop"] = stop
+    if pids is not None:
+        pids.put(os.getpid())
+
+    # jsonschema (imported by nbformat) builds an IRI grammar with lark when the optional
+    # rfc3987_syntax is installed: ~1 s per process, for "iri" format checks that nbformat's
+    # schemas never use. Workers only run nbformat/papermill, so skip that import.
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+    import papermill
+
+    from . import pages
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    for name in ("papermill", "traitlets", "nbconvert"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    # nbclient leaves a task behind when a report is interrupted; its "never retrieved" message
+    # only repeats the failure the report already records.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    register_engine()
+    _WORKER["papermill"] = papermill
+    _WORKER["pages"] = pages
+
+
+# -- one report ----------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _fds_to(path: Path) -> Iterator[None]:
+    """Send this process's stdout/stderr (and so the kernel's) to ``path`` meanwhile."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(path, "ab") as fh:
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in saved:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def _environ(**values: str | None) -> Iterator[None]:
+    """Set (or, for ``None``, remove) environment variables meanwhile; kernels inherit them."""
+    old = {k: os.environ.get(k) for k in values}
+    for k, v in values.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _details(text: Any) -> list[str]:
+    """The lines after an error's first line (a DataError's table, row, field, value, rule)."""
+    lines = [ln.strip() for ln in strip_ansi(text).strip().splitlines()[1:] if ln.strip()]
+    if len(lines) > DETAIL_LINES:
+        lines = [*lines[:DETAIL_LINES], f"... ({len(lines) - DETAIL_LINES} more line(s))"]
+    return [ln if len(ln) <= 300 else ln[:299] + "…" for ln in lines]
+
+
+def describe_failure(exc: BaseException, timeout: float) -> str:
+    """One line saying why a report failed, followed by the error's detail lines, if any.
+
+    Examples
+    --------
+    >>> describe_failure(TimeoutError(), 5)[:39]
+    'timed out: still running after its 5 s'
+    """
+    kind = type(exc).__name__
+    if kind == "PapermillExecutionError":
+        count = getattr(exc, "exec_count", None)
+        cell = f"cell [{count}]" if count else f"cell #{getattr(exc, 'cell_index', '?')}"
+        head = f"{cell} raised {exc.ename}: {first_line(exc.evalue)}"
+        return "\n".join([head, *(f"  {ln}" for ln in _details(exc.evalue))])
+    if isinstance(exc, TimeoutError) or kind == "CellTimeoutError":
+        return (f"timed out: still running after its {timeout:g} s budget; raise `timeout:` for "
+                f"this report in reports.yaml or pass --timeout")
+    if kind == "DeadKernelError":
+        return f"the kernel died ({first_line(exc)}); see the .failed.log file"
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(exc, RuntimeError) and "Kernel didn't respond" in str(exc):
+        return f"the kernel did not start: {first_line(exc)}"
+    return f"{kind}: {first_line(exc)}"
+
+
+def _page_report(task: dict) -> dict:
+    """The ``report`` record :func:`pages.report_page` takes."""
+    rows = []
+    for name, default in task["declared"]:
+        if name in task["parameters"]:
+            rows.append({"name": name, "value": repr(task["parameters"][name]),
+                         "origin": "set by the report"})
+        else:
+            rows.append({"name": name, "value": default, "origin": "notebook default"})
+    return {"name": task["name"], "title": task["title"], "notebook": task["notebook_rel"],
+            "parameters": rows, "rendered_at": task["rendered_at"],
+            "package_version": task["package_version"], "data_version": task["data_version"]}
+
+
+def _stopped() -> bool:
+    stop = _WORKER.get("stop")
+    return bool(stop is not None and stop.is_set())
+
+
+def render_one(task: dict) -> dict:
+    """Execute one report in this worker; publish its folder; return what happened.
+
+    ``task`` is the dict :func:`sco_research.reports.batch` builds (name, title, notebook,
+    parameters, declared defaults, timeout, out, data_dir, cwd, rendered_at, versions). The
+    result says ``ok``, ``error``, ``interrupted``, the data files read, the figures, the
+    thumbnail, the page summary and the duration.
+    """
+    if "papermill" not in _WORKER:
+        worker_init()
+    pm, pages = _WORKER["papermill"], _WORKER["pages"]
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread:  # an interrupt now stops this report: kernel shut down, partial kept
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    t0 = time.perf_counter()
+    result: dict[str, Any] = {"name": task["name"], "ok": False, "error": None, "reads": None,
+                              "figures": [], "thumbnail": None, "failed_ipynb": None,
+                              "interrupted": False, "summary": "", "truncated": 0}
+    if _stopped():  # Ctrl-C came before this report started: do not start it
+        if in_main_thread:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        result.update(error="interrupted", interrupted=True, duration_s=0.0)
+        return result
+    name, out = task["name"], Path(task["out"])
+    stage_root = staging(out)
+    stage_root.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f"{name}~new~", dir=stage_root))
+    final = out / name
+    nb_path = stage / f"{name}.ipynb"
+    (stage / "figures").mkdir()
+    params = dict(task["parameters"])
+    if task["inject_output_dir"]:
+        params["output_dir"] = str(stage / "figures")
+    reads_log, kernel_log = stage / ".reads", stage / ".kernel.log"
+    # The data loader appends each file it loads; a report that loads nothing reads nothing.
+    reads_log.write_text("#trace\n", encoding="utf-8")
+    timeout = task["timeout"]
+    started: list[float] = []
+
+    def budget(cell: Any) -> float:
+        # The report's time budget runs from its first cell (kernel start-up has its own limit).
+        started or started.append(time.monotonic())
+        return max(0.5, started[0] + timeout - time.monotonic())
+
+    nb = None
+    try:
+        try:
+            # MPLBACKEND (e.g. Agg from `make test` or a headless shell) would stop ipykernel
+            # from using its inline backend, and the pages would lose their figures.
+            with _environ(SCO_RESEARCH_DATA=task["data_dir"], MPLBACKEND=None,
+                          SCO_RESEARCH_READ_LOG=str(reads_log)), _fds_to(kernel_log):
+                nb = pm.execute_notebook(
+                    task["notebook"], str(nb_path), parameters=params,
+                    engine_name=ENGINE_NAME, cwd=task["cwd"], progress_bar=False,
+                    log_output=False, start_timeout=KERNEL_START_TIMEOUT, timeout_func=budget,
+                )
+        except BaseException as exc:  # the report fails; the batch goes on
+            result["error"] = describe_failure(exc, timeout)
+            result["interrupted"] = isinstance(exc, KeyboardInterrupt)
+        if result["error"] is None:
+            try:
+                result["truncated"] = outputs.cap_outputs(nb, task.get("output_cap"))
+                if result["truncated"]:
+                    atomic_write(nb_path, json.dumps(nb, ensure_ascii=False, indent=1) + "\n")
+                result["reads"] = reads(reads_log, Path(task["data_dir"]))
+                result["figures"], result["thumbnail"] = outputs.collect_figures(stage, nb)
+                result["summary"] = pages.report_summary(nb)
+                atomic_write(stage / f"{name}.html",
+                             pages.report_page(nb, report=_page_report(task)))
+                for tmp in (reads_log, kernel_log):
+                    with contextlib.suppress(OSError):
+                        tmp.unlink()
+                os.chmod(stage, 0o777 & ~os.umask(os.umask(0o022)))  # mkdtemp makes 0700
+                if not parent_alive():
+                    raise RuntimeError("the render that started this report is gone")
+                swap_in(stage, final, stage_root)
+                result["ok"] = True
+            except Exception as exc:
+                result["error"] = (f"the notebook ran, but writing its page or figures "
+                                   f"failed: {type(exc).__name__}: {first_line(exc)}")
+        if not result["ok"] and parent_alive():
+            _keep_failure(final, nb_path, kernel_log, result)
+    finally:
+        if parent_alive():
+            import shutil
+
+            shutil.rmtree(stage, ignore_errors=True)
+        if in_main_thread:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    result["duration_s"] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def _keep_failure(final: Path, nb_path: Path, kernel_log: Path, result: dict) -> None:
+    """Keep a failed run's partial notebook and kernel log beside the last good page."""
+    name = final.name
+    final.mkdir(parents=True, exist_ok=True)
+    for stale in (f"{name}.failed.log", f"{name}.failed.ipynb"):  # an older failure's
+        with contextlib.suppress(OSError):
+            (final / stale).unlink()
+    if nb_path.exists():
+        os.replace(nb_path, final / f"{name}.failed.ipynb")
+        result["failed_ipynb"] = f"{name}/{name}.failed.ipynb"
+    log = kernel_log.read_text(encoding="utf-8", errors="replace") if kernel_log.exists() else ""
+    log = "\n".join(ln for ln in log.splitlines() if "without encryption" not in ln)
+    if log.strip():
+        atomic_write(final / f"{name}.failed.log", log + "\n")

@@ -1,0 +1,48 @@
+"""One report's run: the papermill engine, failure descriptions, widgets as static output."""
+
+from __future__ import annotations
+
+import nbformat
+
+from sco_research import render
+from sco_research.reports import execute
+
+from .conftest import make_notebook, run, write_config
+
+
+def test_the_engine_is_registered_under_its_public_name():
+    from papermill.engines import papermill_engines
+
+    assert render.register_engine() == render.ENGINE_NAME == execute.ENGINE_NAME
+    assert papermill_engines.get_engine(render.ENGINE_NAME) is not None
+
+
+def test_a_failure_is_one_line_then_its_details():
+    class PapermillExecutionError(Exception):
+        exec_count, ename = 4, "DataError"
+        evalue = ("table 'x' failed validation with 2 problem(s):\n  row 1, field 'a'\n"
+                  "  row 2, field 'b'")
+
+    text = execute.describe_failure(PapermillExecutionError(), 10)
+    assert text.splitlines() == ["cell [4] raised DataError: table 'x' failed validation with "
+                                 "2 problem(s):", "  row 1, field 'a'", "  row 2, field 'b'"]
+    assert execute.describe_failure(KeyboardInterrupt(), 10) == "interrupted"
+
+
+def test_widget_output_is_kept_as_cell_output(project):
+    # nbclient's Output-widget frontend emulation can miss a cell's reply (nbclient#312); the
+    # renderer's engine turns it off, so what the widget shows stays in the cell's outputs.
+    make_notebook(
+        project / "notebooks" / "widget.ipynb", "label: str = 'inside the widget'",
+        "import ipywidgets as w\nout = w.Output()\n"
+        "with out:\n    out.clear_output(wait=True)\n    print(label)\n"
+        "w.VBox([w.IntSlider(), out])",
+    )
+    write_config(project, "reports:\n  - name: widget\n    notebook: notebooks/widget.ipynb\n")
+    assert run(project, jobs=1).ok
+    nb = nbformat.read(str(project / "out" / "widget" / "widget.ipynb"), as_version=4)
+    outputs = nb.cells[-1].outputs
+    assert [o.output_type for o in outputs] == ["stream", "execute_result"]
+    assert outputs[0].text == "inside the widget\n"
+    assert "inside the widget" in (project / "out" / "widget" / "widget.html").read_text(
+        encoding="utf-8")
