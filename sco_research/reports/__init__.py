@@ -23,28 +23,28 @@ Examples
 
 from __future__ import annotations
 
-from .batch import plan, render
-from .cache import library_digest
-from .config import DEFAULT_TIMEOUT, MAX_GRID, Report, load_config, select_reports
-from .execute import ENGINE_NAME, register_engine
-from .params import NotebookParameters, check_parameters, model_for, notebook_parameters
-from .results import BatchResult, Outcome
+import importlib
+from typing import Any
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "ENGINE_NAME",
-    "MAX_GRID",
-    "BatchResult",
-    "NotebookParameters",
-    "Outcome",
-    "Report",
-    "check_parameters",
-    "library_digest",
-    "load_config",
-    "model_for",
-    "notebook_parameters",
-    "plan",
-    "register_engine",
-    "render",
-    "select_reports",
-]
+#: Public names and the module each comes from; imported on first use, so that the command
+#: line (``sco-research validate``) does not pay for pydantic and papermill.
+_NAMES = {
+    "plan": "batch", "render": "batch", "library_digest": "cache",
+    "DEFAULT_TIMEOUT": "config", "MAX_GRID": "config", "Report": "config",
+    "load_config": "config", "select_reports": "config",
+    "ENGINE_NAME": "execute", "register_engine": "execute",
+    "NotebookParameters": "params", "check_parameters": "params", "model_for": "params",
+    "notebook_parameters": "params", "BatchResult": "results", "Outcome": "results",
+}
+
+__all__ = sorted(_NAMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        return getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_NAMES))
