@@ -38,3 +38,22 @@ def test_library_errors_exit_2_with_the_message(tmp_path, capsys):
     assert code == 2
     assert err.startswith("sco-research validate: error: data package descriptor not found: ")
     assert err.rstrip().endswith("missing.json")
+
+
+def test_render_help_names_its_exit_statuses(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as info:
+        main(["render", "--help"])
+    out = capsys.readouterr().out
+    assert info.value.code == 0
+    assert "2 refused" in out and "130 interrupted" in out and "--list" in out
+
+
+def test_the_command_line_does_not_import_the_renderer_until_render_runs():
+    code = ("import sys; from sco_research import cli; cli.build_parser(); "
+            "print(sorted(m for m in ('pydantic', 'papermill', 'sco_research.reports.batch') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
