@@ -245,8 +245,8 @@ def describe_failure(exc: BaseException, timeout: float) -> str:
 
     Examples
     --------
-    >>> describe_failure(TimeoutError(), 5)[:39]
-    'timed out: still running after its 5 s'
+    >>> describe_failure(TimeoutError(), 5).split(";")[0]
+    'timed out: still running after its 5 s budget'
     """
     kind = type(exc).__name__
     if kind == "PapermillExecutionError":
