@@ -17,8 +17,9 @@ from .reports.batch import plan, render
 from .reports.cache import MANIFEST_VERSION, library_digest
 from .reports.cli import add_render_parser
 from .reports.config import DEFAULT_TIMEOUT, MAX_GRID, Report, load_config, select_reports
+from .reports.declared import notebook_parameters
 from .reports.execute import ENGINE_NAME, KERNEL_START_TIMEOUT, register_engine
-from .reports.params import RESERVED_PARAMETERS, check_parameters, notebook_parameters
+from .reports.params import RESERVED_PARAMETERS, check_parameters
 from .reports.results import BatchResult, Outcome
 
 _register_engine = register_engine  # the name tests/conftest.py first used

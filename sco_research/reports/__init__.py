@@ -3,7 +3,8 @@
 The modules, in the order a report goes through them:
 
 ``config``    ``reports.yaml`` as pydantic models; grids expanded into :class:`Report`
-``params``    each notebook's parameters: declared names, and a pydantic model per notebook
+``declared``  what a notebook's ``parameters`` cell declares (names, annotations, defaults)
+``params``    a pydantic model per notebook
               that checks values with the library's own checks, before any kernel starts
 ``cache``     what a report depends on, its cache key, the manifest of the last run
 ``staging``   the output folder's lock; report folders built aside and swapped in whole
@@ -34,7 +35,7 @@ _NAMES = {
     "load_config": "config", "select_reports": "config",
     "ENGINE_NAME": "execute", "register_engine": "execute",
     "NotebookParameters": "params", "check_parameters": "params", "model_for": "params",
-    "notebook_parameters": "params", "BatchResult": "results", "Outcome": "results",
+    "notebook_parameters": "declared", "BatchResult": "results", "Outcome": "results",
 }
 
 __all__ = sorted(_NAMES)

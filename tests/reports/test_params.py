@@ -14,14 +14,6 @@ from sco_research.reports.config import Report
 from .conftest import make_notebook, run, write_config
 
 
-def test_notebook_parameters_include_pep604_annotations(project):
-    # papermill's inspect_notebook misses ``x: str | None = None`` (nteract/papermill#695).
-    declared = params.notebook_parameters(project / "notebooks" / "reader.ipynb")
-    assert list(declared) == ["table", "output_dir", "fail"]
-    assert declared["output_dir"]["type"] == "str | None"
-    assert declared["table"] == {**declared["table"], "type": "str", "default": '"a"'}
-
-
 def test_comment_declared_types_are_checked(tmp_path):
     nb = make_notebook(tmp_path / "c.ipynb", "theme = None  # str | None: keep one theme\n"
                                              "size = 3  # how big")
@@ -203,3 +195,14 @@ reports:
         assert f"reports.yaml line 5, report 'map': parameter {key!r} = " in err
         assert allowed in err and "nothing was rendered" in err
     assert not out.exists()  # no kernel started, nothing written
+
+
+def test_a_notebook_can_run_the_same_checks_and_gets_a_parameter_error():
+    from sco_research.errors import ParameterError
+
+    assert params.MembershipMap.check(as_of="2017-06-09", highlight=["IND"]).highlight == ["IND"]
+    with pytest.raises(ParameterError, match=r"^as_of: '2100-01-01' is after today"):
+        params.MembershipMap.check(as_of="2100-01-01")
+    with pytest.raises(ParameterError, match=r"^labels: input should be a valid boolean, got "
+                                             r"'yes'$"):
+        params.MembershipMap.check(labels="yes")
