@@ -6,6 +6,7 @@ Throwaway notebooks (see conftest.py); one test renders the project's own report
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import os
@@ -298,6 +299,7 @@ def test_a_killed_render_leaves_no_worker_and_no_writer_behind(project):
                           "  - name: sleepy\n    notebook: notebooks/sleepy.ipynb\n")
     out = project / "out"
     proc = _start(project, "--jobs", "2")
+    family: list = []
     try:
         _wait_for(lambda: list((out / ".staging").glob("ticker~new~*/figures/tick-5.txt")),
                   "the ticker report writing")
@@ -313,11 +315,11 @@ def test_a_killed_render_leaves_no_worker_and_no_writer_behind(project):
         before = _snapshot(out)
         time.sleep(1.5)  # the ticker wrote every 0.1 s: nothing may have written since
         assert _snapshot(out) == before
-    finally:
-        import psutil
-
-        for p in _descendants(proc.pid) if psutil.pid_exists(proc.pid) else []:
-            p.kill()
+    finally:  # whatever happened, leave no process of this test behind
+        proc.kill()
+        for p in family:
+            with contextlib.suppress(Exception):
+                p.kill()
 
 
 # ---------------------------------------------------------------------------------------------
