@@ -406,7 +406,7 @@ class _Run:
         try:
             res = fut.result()
         except BaseException as exc:  # the worker itself broke (killed, out of memory...)
-            if isinstance(exc, KeyboardInterrupt):
+            if isinstance(exc, KeyboardInterrupt) or self.interrupted:
                 res = {"ok": False, "interrupted": True, "error": "interrupted"}
             else:
                 res = {"ok": False, "error": f"the worker process failed: {type(exc).__name__}: "

@@ -343,7 +343,10 @@ def render_one(task: dict) -> dict:
                 )
         except BaseException as exc:  # the report fails; the batch goes on
             result["error"] = describe_failure(exc, timeout)
-            result["interrupted"] = isinstance(exc, KeyboardInterrupt)
+            # After Ctrl-C a kernel still starting fails with other errors: still an interrupt.
+            result["interrupted"] = isinstance(exc, KeyboardInterrupt) or _stopped()
+            if result["interrupted"]:
+                result["error"] = "interrupted"
         if result["error"] is None:
             try:
                 result["truncated"] = outputs.cap_outputs(nb, task.get("output_cap"))

@@ -259,10 +259,10 @@ reports:
     try:
         _wait_for(lambda: (out / "plain" / "plain.html").exists()
                   and len(list((out / ".staging").glob("sleepy*~new~*/.kernel.log"))) >= 2,
-                  "plain rendered and two sleepy reports running")
+                  "plain rendered and two sleepy reports running", tries=3000)
         proc.send_signal(signal.SIGINT)
         # Queued reports never start; running ones stop: far less than one 60 s sleep.
-        stdout, _ = proc.communicate(timeout=45)
+        stdout, _ = proc.communicate(timeout=90)
     finally:
         proc.kill()
     assert proc.returncode == 130
@@ -302,8 +302,9 @@ def test_a_killed_render_leaves_no_worker_and_no_writer_behind(project):
     family: list = []
     try:
         _wait_for(lambda: list((out / ".staging").glob("ticker~new~*/figures/tick-5.txt")),
-                  "the ticker report writing")
-        _wait_for(lambda: len(_descendants(proc.pid)) >= 4, "two workers with their kernels")
+                  "the ticker report writing", tries=3000)
+        _wait_for(lambda: len(_descendants(proc.pid)) >= 4, "two workers with their kernels",
+                  tries=3000)
         family = _descendants(proc.pid)
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
