@@ -56,8 +56,8 @@ from .config import Report, refuse
 from .declared import notebook_parameters
 
 __all__ = ["RESERVED_PARAMETERS", "ArticleFacts", "Currency", "MembershipMap",
-           "MembershipTimeline", "NotebookParameters", "Trade", "check_all", "check_parameters",
-           "fits", "model_for", "notebook_parameters"]
+           "MembershipTimeline", "NotebookParameters", "Sources", "Trade", "check_all",
+           "check_parameters", "fits", "model_for", "notebook_parameters"]
 
 #: Parameters the renderer sets itself; ``reports.yaml`` may not set them.
 RESERVED_PARAMETERS = ("output_dir",)
@@ -91,6 +91,12 @@ def _charts():
     from .. import charts
 
     return charts
+
+
+def _bibliography():
+    from .. import bibliography
+
+    return bibliography
 
 
 def _day(name: str, value: Any) -> Any:
@@ -270,6 +276,31 @@ class Currency(_Window):
     @classmethod
     def _indicators(cls, v: list[str]) -> list[str]:
         return _library(lambda: _charts().check_indicators(v), v)
+
+
+class Sources(NotebookParameters):
+    """``07-sources.ipynb``: the sources as a bibliography, by tier and publisher."""
+
+    notebook: ClassVar[str] = "07-sources.ipynb"
+    tier: str | None = None
+    publisher: str | None = None
+    top: int = 10
+    output_dir: str | None = None
+
+    @field_validator("tier")
+    @classmethod
+    def _tier(cls, v: str | None) -> str | None:
+        return _library(lambda: _bibliography().check_filters(tier=v), v)
+
+    @field_validator("publisher")
+    @classmethod
+    def _publisher(cls, v: str | None) -> str | None:
+        return _library(lambda: _bibliography().check_filters(publisher=v), v)
+
+    @field_validator("top")
+    @classmethod
+    def _top(cls, v: int) -> int:
+        return _library(lambda: _bibliography().sources_chart_rows(top=v), v)
 
 
 def model_for(notebook: str | Path) -> type[NotebookParameters] | None:

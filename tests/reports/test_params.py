@@ -206,3 +206,15 @@ def test_a_notebook_can_run_the_same_checks_and_gets_a_parameter_error():
     with pytest.raises(ParameterError, match=r"^labels: input should be a valid boolean, got "
                                              r"'yes'$"):
         params.MembershipMap.check(labels="yes")
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ({"tier": "tertiary"}, "parameter 'tier' = 'tertiary' is refused: tier: unknown"),
+    ({"top": 0}, "parameter 'top' = 0 is refused: top: 0 publishers asked for"),
+    ({"top": "5"}, "parameter 'top' = '5' (str) does not match the declared type int"),
+])
+def test_the_sources_model_uses_the_bibliography_checks(values, expected):
+    nb = paths.NOTEBOOKS_DIR / "07-sources.ipynb"
+    problems = params.check_parameters(Report("s", "S", nb, values),
+                                       params.notebook_parameters(nb))
+    assert len(problems) == 1 and expected in problems[0], problems
