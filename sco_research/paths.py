@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import platformdirs
+
 __all__ = [
     "PACKAGE_DIR",
     "PROJECT_ROOT",
@@ -35,10 +37,10 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 REPORTS_CONFIG = PROJECT_ROOT / "reports.yaml"
 
-#: Per-user cache (validation stamps). ``SCO_RESEARCH_CACHE`` points elsewhere.
+#: Per-user cache (validation stamps): the platform's user cache folder (``~/.cache/sco-research``
+#: on Linux, honouring ``XDG_CACHE_HOME``), found by platformdirs. ``SCO_RESEARCH_CACHE`` points
+#: elsewhere.
 CACHE_DIR = Path(
-    os.environ.get(
-        "SCO_RESEARCH_CACHE",
-        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sco-research",
-    )
+    os.environ.get("SCO_RESEARCH_CACHE")
+    or platformdirs.user_cache_path("sco-research", appauthor=False)
 )

@@ -1,4 +1,4 @@
-"""Shared fixtures: Agg backend, a private cache, broken copies of the data package."""
+"""Shared fixtures: Agg backend, a private cache, no network, broken copies of the data package."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ def _private_cache(tmp_path_factory):
     os.environ["SCO_RESEARCH_CACHE"] = str(cache)
     yield cache
     paths.CACHE_DIR = old
+
+
+@pytest.fixture
+def read_log(tmp_path, monkeypatch) -> Path:
+    """A fresh read log: ``SCO_RESEARCH_READ_LOG`` points to it for the test's duration."""
+    log = tmp_path / "reads.log"
+    monkeypatch.setenv("SCO_RESEARCH_READ_LOG", str(log))
+    return log
 
 
 @pytest.fixture
