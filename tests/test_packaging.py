@@ -1,10 +1,12 @@
-"""The project's own promises: dependency lists in sync, clean notebooks, a cheap import."""
+"""The project's own promises: dependency lists in sync with the lock, clean notebooks, a cheap
+import, no network in tests."""
 
 import json
 import re
 import subprocess
 import sys
 
+import pytest
 import tomllib
 import yaml
 
@@ -64,3 +66,19 @@ def test_makefile_targets_have_help():
     text = (ROOT / "Makefile").read_text()
     for target in ("install", "report", "test", "lab", "validate", "lint", "bench"):
         assert re.search(rf"^{target}:.*## \S", text, re.M), target
+
+
+@pytest.mark.filterwarnings("ignore:A test tried to use socket:UserWarning")
+def test_tests_cannot_reach_the_network_but_loopback_works(pytestconfig):
+    """pyproject's addopts block every socket connection except to loopback, for every test."""
+    import socket
+
+    from pytest_socket import SocketConnectBlockedError
+
+    assert pytestconfig.getoption("allow_hosts") == "127.0.0.1,::1"
+    with pytest.raises(SocketConnectBlockedError, match=r'host "192\.0\.2\.1"'):
+        socket.create_connection(("192.0.2.1", 80), timeout=5)  # TEST-NET-1, never routed
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            assert client.getpeername() == ("127.0.0.1", port)
