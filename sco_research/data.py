@@ -369,9 +369,7 @@ class DataPackage:
     def _load_entry(self, name: str, resource: dict, files: tuple[Path, ...]) -> _Entry:
         snapshot = _Snapshot.take(files)  # before reading: a change while reading shows later
         raw = self._read_raw(name, resource)
-        key = digest("\n".join([_validator_digest(), *(
-            f"{f.name}:{d}" for f, d in zip(files, snapshot.digests, strict=True))]))
-        stamp = paths.CACHE_DIR / "validated" / key
+        stamp = _stamp_path(snapshot)
         if not stamp.exists():
             self._check(name, resource)
             _touch(stamp)
@@ -446,8 +444,25 @@ class DataPackage:
         """
         from ._schema import validate_package
 
+        try:
+            names = self.names
+            before = {n: _Snapshot.take(self._files_of(n, self.resources[n])) for n in names}
+        except DataError:  # no descriptor, or not JSON: Frictionless says what is wrong
+            before = {}
         problems = [{**p, "tool": "frictionless"} for p in validate_package(self.descriptor_path)]
+        failed = {p["table"] for p in problems}
+        if not failed & {"datapackage.json", *before}:
+            # Every table passed: record it, so that load() need not validate them again.
+            for snapshot in before.values():
+                _touch(_stamp_path(snapshot))
         return pd.DataFrame(problems, columns=[*PROBLEM_COLUMNS, "tool"])
+
+
+def _stamp_path(snapshot: _Snapshot) -> Path:
+    """The validation stamp of a table: named by the validator's and its files' digests."""
+    key = digest("\n".join([_validator_digest(), *(
+        f"{f.name}:{d}" for f, d in zip(snapshot.files, snapshot.digests, strict=True))]))
+    return paths.CACHE_DIR / "validated" / key
 
 
 def _touch(stamp: Path) -> None:

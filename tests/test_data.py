@@ -191,6 +191,21 @@ def test_validation_stamp_skips_revalidation_but_not_after_a_change(package_copy
         fresh.load("membership")
 
 
+def test_a_passed_validate_spares_load_the_validation(package_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "CACHE_DIR", tmp_path / "cache")
+    (package_copy / "geo").symlink_to(paths.GEO_DIR)  # the copy leaves the geometries out
+    pkg = DataPackage(package_copy / "datapackage.json")
+    assert pkg.validate().empty
+    checked = []
+    monkeypatch.setattr(pkg, "_check", lambda name, resource: checked.append(name))
+    for name in pkg.names:
+        pkg.load(name)
+    assert checked == []
+    edit_csv(package_copy / "events.csv", "2024-07-04", "2024-07-05")
+    pkg.load("events")  # a changed file is validated again
+    assert checked == ["events"]
+
+
 def test_every_source_is_cited_by_a_row_or_a_note():
     s = sco.load("sources")
     cited, notes = set(), []
