@@ -105,11 +105,20 @@ class min_rows(Check):  # noqa: N801 - named like Frictionless's built-in checks
     type = "sco-min-rows"
     Errors = [MinRowsError]
 
+    def validate_start(self):
+        minimum = self.resource.custom.get(MIN_ROWS)
+        if minimum is not None and not _is_count(minimum):
+            yield MinRowsError(note=f"{MIN_ROWS}: must be a whole number of rows, got {minimum!r}")
+
     def validate_end(self):
         minimum = self.resource.custom.get(MIN_ROWS)
         rows = self.resource.stats.rows or 0
-        if isinstance(minimum, int) and rows < minimum:
+        if _is_count(minimum) and rows < minimum:
             yield MinRowsError(note=min_rows_rule(minimum, rows))
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def min_rows_rule(minimum: int, rows: int) -> str:
@@ -138,7 +147,10 @@ def validate_table(descriptor: dict, base: Path, name: str) -> list[dict]:
     ``descriptor`` is the parsed ``datapackage.json`` and ``base`` the folder its paths are
     relative to.
     """
-    resource = _package(descriptor, base).get_resource(name)
+    try:
+        resource = _package(descriptor, base).get_resource(name)
+    except Exception as exc:  # a descriptor Frictionless cannot read at all
+        return [_problem("datapackage.json", None, None, None, str(exc))]
     report = resource.validate(_checklist())
     return _problems(report, {name: _resource_descriptor(descriptor, name)})
 

@@ -246,8 +246,14 @@ class _Entry:
 
 @lru_cache(maxsize=1)
 def _validator_digest() -> str:
-    """Digest of the validating code: a change to it re-validates every table."""
-    return file_digest(Path(__file__).with_name("_schema.py"))
+    """Digest of the validating code and the Frictionless version: a change re-validates."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        frictionless = version("frictionless")
+    except PackageNotFoundError:  # pragma: no cover - frictionless is a dependency
+        frictionless = "-"
+    return digest(f"{file_digest(Path(__file__).with_name('_schema.py'))} {frictionless}")
 
 
 # -- the package --------------------------------------------------------------------------------

@@ -419,3 +419,15 @@ def test_cache_folder_comes_from_platformdirs_unless_overridden(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == str(tmp_path)
+
+
+@pytest.mark.parametrize("bad", ['"ten"', "-1", "true", "2.5"])
+def test_a_malformed_minimum_row_count_is_a_validation_problem(package_copy, bad):
+    desc = package_copy / "datapackage.json"
+    minimum = _min_rows(package_copy, "events")
+    edit_csv(desc, f'"sco:minRows": {minimum},', f'"sco:minRows": {bad},')
+    events = json.loads(desc.read_text(encoding="utf-8"))["resources"]
+    assert next(r for r in events if r["name"] == "events")["sco:minRows"] == json.loads(bad)
+    with pytest.raises(DataError, match=rf"sco:minRows: must be a whole number of rows, got "
+                       rf"{re.escape(repr(json.loads(bad)))}"):
+        DataPackage(desc).load("events")
