@@ -53,6 +53,17 @@ def package_copy(tmp_path) -> Path:
     return dest
 
 
+@pytest.fixture
+def default_copy(package_copy, monkeypatch) -> DataPackage:
+    """The copied package installed as the bundled one: ``sco.load()`` and every chart, map and
+    fact function read it for the test's duration. Edit its files through ``.base``."""
+    from sco_research import data
+
+    pkg = DataPackage(package_copy / "datapackage.json")
+    monkeypatch.setattr(data, "_default", pkg)
+    return pkg
+
+
 def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:
     """Replace ``old`` by ``new`` in a CSV file (``count`` times); fail if ``old`` is absent."""
     text = path.read_text(encoding="utf-8")

@@ -292,11 +292,9 @@ def test_validate_and_the_cli_fail_on_an_emptied_table(package_copy, capsys):
                      r"data row\(s\) required, found 0", out), out
 
 
-def test_an_emptied_table_cannot_reach_a_chart_as_an_empty_choice_list(package_copy,
-                                                                        monkeypatch):
+def test_an_emptied_table_cannot_reach_a_chart_as_an_empty_choice_list(default_copy):
     # Before: an empty trade table made trade_chart fail with "unknown partner 'CHN'. Allowed: ".
-    _keep_rows(package_copy / "trade.csv", 0)
-    monkeypatch.setattr(sco.data, "_default", DataPackage(package_copy / "datapackage.json"))
+    _keep_rows(default_copy.base / "trade.csv", 0)
     with pytest.raises(DataError, match=r"(?s)table 'trade' .*sco:minRows"):
         sco.charts.trade_chart(partners=("CHN",))
 
@@ -317,6 +315,13 @@ def test_load_notices_an_edited_file_in_a_running_session(package_copy):
     edit_csv(package_copy / "membership.csv", "2017-06-09", "2017-06-31")
     with pytest.raises(DataError, match=r"value '2017-06-31' breaks rule: type date"):
         pkg.load("membership")
+
+
+def test_sco_load_in_a_session_sees_an_edited_csv_without_clear_cache(default_copy):
+    assert "Xi Jinping" in set(sco.load("actors")["name"])
+    edit_csv(default_copy.base / "actors.csv", "Xi Jinping", "Xi Jin-ping")
+    names = set(sco.load("actors")["name"])
+    assert "Xi Jin-ping" in names and "Xi Jinping" not in names
 
 
 def test_load_notices_a_changed_foreign_key_target(package_copy):
