@@ -7,7 +7,7 @@ Targets (issue 2):
 Each measurement runs in a fresh interpreter (so nothing is already imported), the two imports
 interleaved, and the median of the runs is reported. Loading is measured twice: with the
 validation stamps of an earlier run present (the everyday case) and with an empty cache (the
-first run after a data change, which validates every table with pandera).
+first run after a data change, which validates every table with Frictionless).
 
 Run: ``.venv/bin/python benchmarks/import_load.py [--runs N]``
 """

@@ -1,7 +1,7 @@
 """sco-research: cited data, maps, charts and reports about the Shanghai Cooperation Organization.
 
 The public API is re-exported here. Importing the package is cheap: matplotlib, geopandas,
-frictionless, pandera and papermill are imported only by the functions that need them.
+frictionless and papermill are imported only by the functions that need them.
 
 Examples
 --------
@@ -16,7 +16,8 @@ import importlib
 from typing import Any
 
 from .bibliography import publishers, sources_by_tier, sources_chart, sources_chart_rows
-from .data import DataPackage, load, source_line, sources_for, tables, validate
+from .citations import source_line, sources_for
+from .data import DataPackage, files_read, load, record_read, tables, tables_read, validate
 from .errors import ConfigError, DataError, ParameterError, RenderError, SCOResearchError
 from .membership import STATUSES, membership_as_of, membership_changes
 from .publish import publish_figure, publish_table
@@ -34,6 +35,7 @@ __all__ = [
     "bibliography",
     "charts",
     "facts",
+    "files_read",
     "load",
     "maps",
     "membership_as_of",
@@ -41,6 +43,7 @@ __all__ = [
     "publish_figure",
     "publish_table",
     "publishers",
+    "record_read",
     "save_figure",
     "source_line",
     "sources_by_tier",
@@ -48,6 +51,7 @@ __all__ = [
     "sources_chart_rows",
     "sources_for",
     "tables",
+    "tables_read",
     "validate",
 ]
 

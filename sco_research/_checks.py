@@ -47,10 +47,20 @@ def check_choice(
     ...
     sco_research.errors.ParameterError: flow: unknown value 'export'; did you mean 'exports'? \
 Allowed: 'exports', 'turnover'
+    >>> check_choice("partners", "CHN", [], kind="partner")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: partners: unknown partner 'CHN'; there is no partner to \
+choose from (is the data table behind it empty?)
     """
     allowed_list = list(allowed)
     if value in allowed_list:
         return value
+    if not allowed_list:  # never print "Allowed: " with nothing after it
+        raise ParameterError(
+            f"{name}: unknown {kind} {value!r}{_where(where)}; there is no {kind} to choose "
+            "from (is the data table behind it empty?)"
+        )
     hint = "."
     if isinstance(value, str):
         close = difflib.get_close_matches(value, [str(a) for a in allowed_list], n=3, cutoff=0.6)

@@ -1,119 +1,242 @@
-"""Translate a Frictionless table schema into a pandera schema, run it, convert dtypes.
+"""Validate the data package with Frictionless, the package's single validator.
 
-Kept apart from :mod:`sco_research.data` so that pandera and pycountry are imported only when a
-table is first loaded, not at ``import sco_research``.
+The descriptor (``data/datapackage.json``) states every rule: field types, enumerations,
+patterns, required values, primary and foreign keys. Two rules are the project's own and are
+added to Frictionless as custom checks, declared by custom properties of the descriptor:
+
+``"x-iso3166-alpha3": true`` on a field
+    every value is an ISO 3166-1 alpha-3 code known to pycountry;
+``"sco:minRows": N`` on a table
+    the table has at least ``N`` data rows, so an emptied or truncated file is an error.
+
+Frictionless's findings are translated into the project's problem records (``table``, ``row``,
+``field``, ``value``, ``rule``) with one wording per rule, for example
+``type date (YYYY-MM-DD, a real calendar day)`` or ``foreign key: must exist in
+sources.source_id``.
+
+Kept apart from :mod:`sco_research.data` so that Frictionless and pycountry are imported only
+when a table must be validated (its file or the descriptor changed), not at
+``import sco_research``.
+
+Examples
+--------
+>>> from sco_research import paths
+>>> validate_package(paths.DATAPACKAGE)
+[]
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
+import attrs
+from frictionless import Check, Checklist, Package, errors
 
-_DATE_FORMAT = "%Y-%m-%d"
+__all__ = ["MIN_ROWS", "ISO3_FLAG", "iso3_codes", "validate_package", "validate_table"]
+
+#: Table property: the least number of data rows the table may have.
+MIN_ROWS = "sco:minRows"
+#: Field property: the values are ISO 3166-1 alpha-3 country codes.
+ISO3_FLAG = "x-iso3166-alpha3"
+
+_ISO3_RULE = "ISO 3166-1 alpha-3 country code (pycountry)"
+_TYPE_RULES = {
+    "date": "type date (YYYY-MM-DD, a real calendar day)",
+    "number": "type number",
+    "integer": "type integer",
+    "boolean": "type boolean (true/false)",
+}
 
 
 @lru_cache(maxsize=1)
 def iso3_codes() -> frozenset[str]:
-    """Every ISO 3166-1 alpha-3 code known to pycountry."""
+    """Every ISO 3166-1 alpha-3 code known to pycountry.
+
+    Examples
+    --------
+    >>> "KGZ" in iso3_codes(), "KGX" in iso3_codes()
+    (True, False)
+    """
     import pycountry
 
     return frozenset(c.alpha_3 for c in pycountry.countries)
 
 
-def _is_date(s: pd.Series) -> pd.Series:
-    ok = pd.to_datetime(s, format=_DATE_FORMAT, errors="coerce").notna()
-    return ok & s.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+class CountryCodeError(errors.CellError):
+    """A value of an ``x-iso3166-alpha3`` field that is not an ISO 3166-1 alpha-3 code."""
+
+    type = "sco-country-code"
+    title = "Unknown Country Code"
+    description = "The value is not an ISO 3166-1 alpha-3 code known to pycountry."
+    template = 'Cell "{cell}" in field "{fieldName}" at row "{rowNumber}": {note}'
 
 
-def _is_number(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s, errors="coerce").notna()
+class MinRowsError(errors.TableError):
+    """A table with fewer data rows than its ``sco:minRows``."""
+
+    type = "sco-min-rows"
+    title = "Too Few Rows"
+    description = "The table has fewer data rows than the descriptor's sco:minRows."
+    template = "{note}"
 
 
-def _checks_for(field: dict, refs: dict) -> list[pa.Check]:
-    checks: list[pa.Check] = []
-    ftype = field.get("type", "string")
-    cons = field.get("constraints", {})
-    if ftype == "date":
-        checks.append(pa.Check(_is_date, name="type date (YYYY-MM-DD, a real calendar day)"))
-    elif ftype == "number":
-        checks.append(pa.Check(_is_number, name="type number"))
-    elif ftype == "integer":
-        checks.append(pa.Check(lambda s: s.str.fullmatch(r"-?\d+"), name="type integer"))
-    elif ftype == "boolean":
-        checks.append(pa.Check.isin(["true", "false"], name="type boolean (true/false)"))
-    if "enum" in cons:
-        allowed = ", ".join(cons["enum"])
-        checks.append(pa.Check(lambda s, e=tuple(cons["enum"]): s.isin(e),
-                               name=f"enum: one of {allowed}"))
-    if "pattern" in cons:
-        pat = cons["pattern"].lstrip("^").rstrip("$")
-        checks.append(pa.Check(lambda s, p=pat: s.str.fullmatch(p),
-                               name=f"pattern {cons['pattern']}"))
-    if field.get("x-iso3166-alpha3"):
-        checks.append(pa.Check(lambda s: s.isin(iso3_codes()),
-                               name="ISO 3166-1 alpha-3 country code (pycountry)"))
-    if field["name"] in refs:
-        target, values = refs[field["name"]]
-        checks.append(pa.Check(lambda s, v=frozenset(values): s.isin(v),
-                               name=f"foreign key: must exist in {target}"))
-    return checks
+@attrs.define(kw_only=True, repr=False)
+class country_codes(Check):  # noqa: N801 - named like Frictionless's built-in checks
+    """Every value of a field flagged ``x-iso3166-alpha3`` is a known ISO 3166-1 alpha-3 code."""
+
+    type = "sco-country-codes"
+    Errors = [CountryCodeError]
+
+    def validate_row(self, row):
+        for field in self.resource.schema.fields:
+            if field.custom.get(ISO3_FLAG):
+                value = row[field.name]
+                if value is not None and value not in iso3_codes():
+                    yield CountryCodeError.from_row(row, note=_ISO3_RULE, field_name=field.name)
 
 
-def build_pandera_schema(name: str, schema: dict, refs: dict) -> pa.DataFrameSchema:
-    """A pandera schema for the raw (all-text) table described by a Frictionless ``schema``.
+@attrs.define(kw_only=True, repr=False)
+class min_rows(Check):  # noqa: N801 - named like Frictionless's built-in checks
+    """The table has at least as many data rows as its ``sco:minRows`` property."""
 
-    ``refs`` maps a local field to ``(target name, allowed values)`` for its foreign key.
+    type = "sco-min-rows"
+    Errors = [MinRowsError]
+
+    def validate_start(self):
+        minimum = self.resource.custom.get(MIN_ROWS)
+        if minimum is not None and not _is_count(minimum):
+            yield MinRowsError(note=f"{MIN_ROWS}: must be a whole number of rows, got {minimum!r}")
+
+    def validate_end(self):
+        minimum = self.resource.custom.get(MIN_ROWS)
+        rows = self.resource.stats.rows or 0
+        if _is_count(minimum) and rows < minimum:
+            yield MinRowsError(note=min_rows_rule(minimum, rows))
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def min_rows_rule(minimum: int, rows: int) -> str:
+    """The rule text for a table below its minimum row count.
+
+    Examples
+    --------
+    >>> min_rows_rule(66, 0)
+    'sco:minRows: at least 66 data row(s) required, found 0 (an empty or truncated file?)'
     """
-    columns = {}
-    for field in schema["fields"]:
-        required = field.get("constraints", {}).get("required", False)
-        columns[field["name"]] = pa.Column(
-            None,
-            nullable=not required,
-            checks=_checks_for(field, refs),
-            required=True,
-            coerce=False,
-        )
-    pk = schema.get("primaryKey") or []
-    if isinstance(pk, str):
-        pk = [pk]
-    return pa.DataFrameSchema(columns, name=name, unique=pk or None, strict=False)
+    return (f"{MIN_ROWS}: at least {minimum} data row(s) required, found {rows} "
+            "(an empty or truncated file?)")
 
 
-def run_pandera(name: str, schema: pa.DataFrameSchema, raw: pd.DataFrame) -> list[dict]:
-    """Validate ``raw``; return problems with CSV row numbers (header = row 1)."""
+def _checklist() -> Checklist:
+    return Checklist(checks=[country_codes(), min_rows()])
+
+
+def _package(descriptor: dict, base: Path) -> Package:
+    return Package(descriptor, basepath=str(base))
+
+
+def validate_table(descriptor: dict, base: Path, name: str) -> list[dict]:
+    """Validate one table (with its foreign keys) of a package; return its problems.
+
+    ``descriptor`` is the parsed ``datapackage.json`` and ``base`` the folder its paths are
+    relative to.
+    """
     try:
-        schema.validate(raw, lazy=True)
-    except SchemaErrors as exc:
-        return _problems_from(name, exc.failure_cases, raw, schema)
-    return []
+        resource = _package(descriptor, base).get_resource(name)
+    except Exception as exc:  # a descriptor Frictionless cannot read at all
+        return [_problem("datapackage.json", None, None, None, str(exc))]
+    report = resource.validate(_checklist())
+    return _problems(report, {name: _resource_descriptor(descriptor, name)})
 
 
-def _problems_from(name: str, fc: pd.DataFrame, raw: pd.DataFrame, schema) -> list[dict]:
-    problems = []
-    pk = schema.unique or []
-    for rec in fc.to_dict("records"):
-        check = str(rec.get("check"))
-        column = rec.get("column")
-        index = rec.get("index")
-        row = int(index) + 2 if index is not None and not pd.isna(index) else None
-        value = rec.get("failure_case")
-        if check == "not_nullable":
-            rule = "required: a value must be given"
-            value = None
-        elif check == "multiple_fields_uniqueness" or column in (None, name) and pk:
-            rule = f"primary key ({', '.join(pk)}) must be unique"
-            if row is not None:
-                value = tuple(raw.loc[index, pk]) if len(pk) > 1 else raw.loc[index, pk[0]]
-            column = ", ".join(pk)
-        else:
-            rule = check
-        if isinstance(value, float) and pd.isna(value):
-            value = None
-        problems.append({"table": name, "row": row, "field": column, "value": value,
-                         "rule": rule})
-    problems.sort(key=lambda p: (p["row"] is None, p["row"] or 0, str(p["field"])))
-    return problems
+def validate_package(path: str | Path) -> list[dict]:
+    """Validate a whole package from its descriptor file; return every problem (``[]`` if none).
+
+    A descriptor Frictionless cannot read at all gives one problem for ``datapackage.json``.
+    """
+    path = Path(path)
+    try:
+        package = Package(str(path))
+    except Exception as exc:  # FrictionlessException and the errors of a malformed descriptor
+        return [_problem("datapackage.json", None, None, None, str(exc))]
+    import json
+
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    resources = {r.get("name"): r for r in descriptor.get("resources", [])}
+    return _problems(package.validate(_checklist()), resources)
+
+
+def _resource_descriptor(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor.get("resources", []) if r.get("name") == name)
+
+
+def _problem(table: str, row: int | None, field: str | None, value: Any, rule: str) -> dict:
+    return {"table": table, "row": row, "field": field, "value": value, "rule": rule}
+
+
+def _problems(report, resources: dict[str, dict]) -> list[dict]:
+    out = []
+    for task in report.tasks:
+        table = task.name or task.place
+        resource = resources.get(table, {})
+        for err in task.errors:
+            out.append(_translate(table, resource, err))
+    for err in report.errors:
+        out.append(_problem("datapackage.json", None, None, None, f"{err.type}: {err.note}"))
+    out.sort(key=lambda p: (p["table"], p["row"] is None, p["row"] or 0, str(p["field"])))
+    return out
+
+
+def _fields(resource: dict) -> dict[str, dict]:
+    return {f["name"]: f for f in resource.get("schema", {}).get("fields", [])}
+
+
+def _translate(table: str, resource: dict, err) -> dict:
+    """One Frictionless error as a problem record in the project's wording."""
+    row = getattr(err, "row_number", None)
+    field = getattr(err, "field_name", None)
+    value = getattr(err, "cell", None)
+    value = None if value == "" else value
+    if err.type == "type-error":
+        ftype = _fields(resource).get(field, {}).get("type", "string")
+        return _problem(table, row, field, value, _TYPE_RULES.get(ftype, f"type {ftype}"))
+    if err.type == "constraint-error":
+        found = re.search(r'constraint "(\w+)"', err.note or "")
+        name = found.group(1) if found else ""
+        cons = _fields(resource).get(field, {}).get("constraints", {})
+        if name == "required":
+            return _problem(table, row, field, None, "required: a value must be given")
+        if name == "enum":
+            return _problem(table, row, field, value, "enum: one of " + ", ".join(cons["enum"]))
+        if name == "pattern":
+            return _problem(table, row, field, value, f"pattern {cons['pattern']}")
+        return _problem(table, row, field, value, f"constraint {name} {cons.get(name)!r}")
+    if err.type == "sco-country-code":
+        return _problem(table, row, field, value, _ISO3_RULE)
+    if err.type == "primary-key":
+        pk = resource.get("schema", {}).get("primaryKey") or []
+        pk = [pk] if isinstance(pk, str) else list(pk)
+        values = _cells(resource, err, pk)
+        return _problem(table, row, ", ".join(pk), values[0] if len(values) == 1 else tuple(values),
+                        f"primary key ({', '.join(pk)}) must be unique")
+    if err.type == "foreign-key":
+        names = list(err.field_names)
+        cells = list(err.field_cells)
+        target = f"{err.reference_name or table}.{', '.join(err.reference_field_names)}"
+        return _problem(table, row, ", ".join(names), cells[0] if len(cells) == 1 else tuple(cells),
+                        f"foreign key: must exist in {target}")
+    if err.type == "sco-min-rows":
+        return _problem(table, None, None, None, err.note)
+    return _problem(table, row, field, value, f"{err.type}: {err.note}")
+
+
+def _cells(resource: dict, err, names: list[str]) -> list[str]:
+    order = [f["name"] for f in resource.get("schema", {}).get("fields", [])]
+    cells = list(getattr(err, "cells", []) or [])
+    return [cells[order.index(n)] if order.index(n) < len(cells) else None for n in names]

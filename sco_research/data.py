@@ -1,10 +1,15 @@
 """The data layer: read the Frictionless data package into typed, validated pandas tables.
 
 The package descriptor (``data/datapackage.json``) is the single description of every table:
-its fields, types, enumerations, patterns, primary and foreign keys. :func:`load` turns the
-descriptor into a pandera schema, validates the CSV file against it (plus ISO 3166 country codes
-against pycountry), converts the columns to proper dtypes and caches the result.
-:func:`validate` runs the Frictionless validator over the whole package as well.
+its fields, types, enumerations, patterns, primary and foreign keys, and the least number of
+rows it may have (``sco:minRows``). Frictionless is the single validator (see
+:mod:`sco_research._schema`). :func:`load` validates a table when its file, the files its
+foreign keys point to or the descriptor changed, converts the columns to proper dtypes and
+caches the result. A cached table whose file changed on disk is read again.
+
+The data layer knows what it read: every :func:`load` records the files behind the table with
+:func:`record_read` (appended to the file named by ``SCO_RESEARCH_READ_LOG`` when it is set), and
+:func:`tables_read` and :func:`files_read` say what this process loaded.
 
 Examples
 --------
@@ -14,16 +19,20 @@ Examples
 dtype('<M8[ns]')
 >>> "claims" in set(sco.tables()["name"])
 True
+>>> "claims" in sco.tables_read()
+True
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import hashlib
 import json
+import os
 import threading
-from collections.abc import Iterable
-from functools import cached_property
+import time
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +40,117 @@ import pandas as pd
 
 from . import paths
 from ._checks import check_choice
+from ._files import digest, file_digest
 from .errors import DataError
 
 __all__ = [
-    "DataPackage", "default_package", "load", "tables", "validate", "source_line", "sources_for",
+    "DataPackage", "default_package", "load", "tables", "validate",
+    "record_read", "tables_read", "files_read", "READ_LOG_ENV",
 ]
 
 #: Columns of the problem table returned by :meth:`DataPackage.validate`.
 PROBLEM_COLUMNS = ["table", "row", "field", "value", "rule"]
 
+#: Environment variable naming a file to which every read of a data file is appended.
+READ_LOG_ENV = "SCO_RESEARCH_READ_LOG"
+
 _MAX_LISTED = 10
 
+#: A file modified this close to (or after) the moment it was read may have changed within one
+#: tick of the file system's clock without changing its size or timestamp: compare contents.
+_RACY_NS = 2_000_000_000
 
+
+# -- what this process read ---------------------------------------------------------------------
+_files_read: dict[str, None] = {}
+_tables_read: dict[str, None] = {}
+_log_lock = threading.Lock()
+
+
+def record_read(path: str | os.PathLike) -> str:
+    """Record that this process read the data file ``path``; return its absolute path.
+
+    The path is remembered for :func:`files_read`. When the environment variable
+    ``SCO_RESEARCH_READ_LOG`` names a file, the absolute path is appended to it as one line; an
+    empty log first gets the line ``#trace``. Appends from several processes or threads at once
+    do not interleave. :func:`load` calls this for every table it returns (cached or not), for
+    the descriptor and for the tables its foreign keys point to; code that reads other data
+    files (such as country geometries) calls it too.
+
+    Raises
+    ------
+    DataError
+        The log file cannot be written (the message names the variable and the file).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> log = os.path.join(tempfile.mkdtemp(), "reads.log")
+    >>> os.environ["SCO_RESEARCH_READ_LOG"] = log
+    >>> p = record_read("data/claims.csv")
+    >>> del os.environ["SCO_RESEARCH_READ_LOG"]
+    >>> open(log).read().splitlines() == ["#trace", p] and os.path.isabs(p)
+    True
+    """
+    absolute = os.path.abspath(os.fspath(path))
+    _files_read.setdefault(absolute, None)
+    log = os.environ.get(READ_LOG_ENV)
+    if log:
+        try:
+            _append_line(log, absolute)
+        except OSError as exc:
+            raise DataError(
+                f"{READ_LOG_ENV}: cannot append to {log!r}: {exc.strerror or exc}; set it to a "
+                "writable file or unset it"
+            ) from None
+    return absolute
+
+
+def _append_line(log: str, line: str) -> None:
+    data = (line + "\n").encode("utf-8")
+    with _log_lock:
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        try:
+            try:
+                import fcntl
+            except ImportError:  # pragma: no cover - not POSIX: O_APPEND alone
+                fcntl = None
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_size == 0:
+                data = b"#trace\n" + data
+            os.write(fd, data)  # one write per line: appends never interleave
+        finally:
+            os.close(fd)  # closing releases the lock
+
+
+def files_read() -> list[str]:
+    """Absolute paths of the data files this process read, in the order first read.
+
+    Examples
+    --------
+    >>> import sco_research as sco
+    >>> _ = sco.load("membership")
+    >>> any(p.endswith("membership.csv") for p in files_read())
+    True
+    """
+    return list(_files_read)
+
+
+def tables_read() -> list[str]:
+    """Names of the tables this process loaded with :func:`load`, in the order first loaded.
+
+    Examples
+    --------
+    >>> import sco_research as sco
+    >>> _ = sco.load("events")
+    >>> "events" in tables_read()
+    True
+    """
+    return list(_tables_read)
+
+
+# -- problems -----------------------------------------------------------------------------------
 def _problem(table: str, row: int | None, field: str | None, value: Any, rule: str) -> dict:
     return {"table": table, "row": row, "field": field, "value": value, "rule": rule}
 
@@ -83,6 +191,72 @@ def _raise_problems(table: str, path: Path, problems: list[dict]) -> None:
     )
 
 
+# -- noticing changed files ---------------------------------------------------------------------
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _content_digest(path: Path) -> str | None:
+    try:
+        return file_digest(path)
+    except OSError:
+        return None
+
+
+@dataclass
+class _Snapshot:
+    """Size, modification time and content digest of some files, taken before reading them."""
+
+    files: tuple[Path, ...]
+    stats: tuple[tuple[int, int, int] | None, ...]
+    digests: tuple[str | None, ...]
+    taken_ns: int
+
+    @classmethod
+    def take(cls, files: tuple[Path, ...]) -> _Snapshot:
+        taken = time.time_ns()
+        stats = tuple(_stat(f) for f in files)
+        return cls(files, stats, tuple(_content_digest(f) for f in files), taken)
+
+    def fresh(self) -> bool:
+        """True while no file changed since the snapshot (size, mtime_ns, inode; then content
+        for files modified within the file system's clock resolution of the snapshot)."""
+        stats = tuple(_stat(f) for f in self.files)
+        if stats != self.stats:
+            return False
+        if all(s is None or s[1] < self.taken_ns - _RACY_NS for s in stats):
+            return True
+        if tuple(_content_digest(f) for f in self.files) != self.digests:
+            return False
+        now = time.time_ns()
+        if all(s is None or s[1] < now - _RACY_NS for s in stats):
+            self.taken_ns = now  # settled: stat alone decides from now on
+        return True
+
+
+@dataclass
+class _Entry:
+    frame: pd.DataFrame
+    snapshot: _Snapshot
+
+
+@lru_cache(maxsize=1)
+def _validator_digest() -> str:
+    """Digest of the validating code and the Frictionless version: a change re-validates."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        frictionless = version("frictionless")
+    except PackageNotFoundError:  # pragma: no cover - frictionless is a dependency
+        frictionless = "-"
+    return digest(f"{file_digest(Path(__file__).with_name('_schema.py'))} {frictionless}")
+
+
+# -- the package --------------------------------------------------------------------------------
 class DataPackage:
     """A Frictionless data package of CSV tables, loaded on demand.
 
@@ -102,12 +276,25 @@ class DataPackage:
     def __init__(self, descriptor: str | Path | None = None) -> None:
         self.descriptor_path = Path(descriptor) if descriptor is not None else paths.DATAPACKAGE
         self.base = self.descriptor_path.parent
-        self._cache: dict[str, pd.DataFrame] = {}
+        self._cache: dict[str, _Entry] = {}
+        self._descriptor: dict | None = None
+        self._descriptor_snapshot: _Snapshot | None = None
         self._lock = threading.RLock()
 
     # -- descriptor ------------------------------------------------------------------------
-    @cached_property
+    @property
     def descriptor(self) -> dict:
+        """The parsed ``datapackage.json`` (read again when the file changed)."""
+        with self._lock:
+            snap = self._descriptor_snapshot
+            if self._descriptor is None or snap is None or not snap.fresh():
+                snap = _Snapshot.take((self.descriptor_path,))
+                self._descriptor = self._read_descriptor()
+                self._descriptor_snapshot = snap
+                self._cache.clear()
+            return self._descriptor
+
+    def _read_descriptor(self) -> dict:
         try:
             text = self.descriptor_path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -141,9 +328,25 @@ class DataPackage:
         """Path of the file behind table ``name``."""
         return self.base / self.resource(name)["path"]
 
+    def _files_of(self, name: str, resource: dict) -> tuple[Path, ...]:
+        """The files a table's content and validity depend on: descriptor, its file, and the
+        files of the tables its foreign keys point to."""
+        files = [self.descriptor_path, self.base / resource["path"]]
+        for fk in resource.get("schema", {}).get("foreignKeys", []):
+            ref = fk.get("reference", {}).get("resource")
+            if ref and ref != name and ref in self.resources:
+                target = self.base / self.resources[ref]["path"]
+                if target not in files:
+                    files.append(target)
+        return tuple(files)
+
     # -- loading ---------------------------------------------------------------------------
     def load(self, name: str) -> pd.DataFrame:
         """Load table ``name`` as a typed, validated DataFrame (a copy of the cached table).
+
+        The cached table is used while its file, the descriptor and the files its foreign keys
+        point to are unchanged on disk; otherwise the table is read (and validated) again.
+        Every call records the files with :func:`record_read`.
 
         Raises
         ------
@@ -155,9 +358,28 @@ class DataPackage:
         """
         resource = self.resource(name)
         with self._lock:
-            if name not in self._cache:
-                self._cache[name] = self._load_uncached(name, resource)
-            return self._cache[name].copy()
+            entry = self._cache.get(name)
+            if entry is None or not entry.snapshot.fresh():
+                self._cache.pop(name, None)
+                files = self._files_of(name, resource)
+                for f in files:
+                    record_read(f)
+                entry = self._load_entry(name, resource, files)
+                self._cache[name] = entry
+            else:
+                for f in entry.snapshot.files:
+                    record_read(f)
+            _tables_read.setdefault(name, None)
+            return entry.frame.copy()
+
+    def _load_entry(self, name: str, resource: dict, files: tuple[Path, ...]) -> _Entry:
+        snapshot = _Snapshot.take(files)  # before reading: a change while reading shows later
+        raw = self._read_raw(name, resource)
+        stamp = _stamp_path(snapshot)
+        if not stamp.exists():
+            self._check(name, resource)
+            _touch(stamp)
+        return _Entry(convert_types(raw, resource["schema"]), snapshot)
 
     def _read_raw(self, name: str, resource: dict) -> pd.DataFrame:
         path = self.base / resource["path"]
@@ -190,49 +412,10 @@ class DataPackage:
         raw = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
         return raw.replace({"": None})
 
-    def _validation_key(self, name: str, resource: dict) -> str:
-        """Hash of everything a table's validity depends on.
+    def _check(self, name: str, resource: dict) -> None:
+        from ._schema import validate_table
 
-        The table's file, the descriptor, the files its foreign keys point to, and the source of
-        the validating code. A table whose key has passed validation before is not re-validated.
-        """
-        h = hashlib.sha256()
-        h.update(self.descriptor_path.read_bytes())
-        h.update((Path(__file__).parent / "_schema.py").read_bytes())
-        files = [resource["path"]]
-        for fk in resource["schema"].get("foreignKeys", []):
-            ref = fk["reference"]["resource"]
-            if ref and ref != name:
-                files.append(self.resources[ref]["path"])
-        for rel in files:
-            h.update(rel.encode())
-            h.update((self.base / rel).read_bytes())
-        return h.hexdigest()
-
-    def _load_uncached(self, name: str, resource: dict, *, use_stamp: bool = True) -> pd.DataFrame:
-        raw = self._read_raw(name, resource)
-        stamp = paths.CACHE_DIR / "validated" / self._validation_key(name, resource)
-        if not (use_stamp and stamp.exists()):
-            self._check(name, resource, raw)
-            _touch(stamp)
-        return convert_types(raw, resource["schema"])
-
-    def _check(self, name: str, resource: dict, raw: pd.DataFrame) -> None:
-        from ._schema import build_pandera_schema, run_pandera
-
-        refs = {}
-        for fk in resource["schema"].get("foreignKeys", []):
-            ref = fk["reference"]
-            ref_table = ref["resource"] or name
-            ref_field = ref["fields"][0] if isinstance(ref["fields"], list) else ref["fields"]
-            if ref_table == name:
-                values = raw[ref_field].dropna()
-            else:
-                values = self.load(ref_table)[ref_field].dropna().astype(str)
-            local = fk["fields"][0] if isinstance(fk["fields"], list) else fk["fields"]
-            refs[local] = (f"{ref_table}.{ref_field}", set(values))
-        schema = build_pandera_schema(name, resource["schema"], refs)
-        problems = run_pandera(name, schema, raw)
+        problems = validate_table(self.descriptor, self.base, name)
         if problems:
             _raise_problems(name, self.base / resource["path"], problems)
 
@@ -259,60 +442,43 @@ class DataPackage:
 
     # -- whole-package validation ------------------------------------------------------------
     def validate(self) -> pd.DataFrame:
-        """Check the whole package; return one row per problem (empty when valid).
+        """Check the whole package with Frictionless; one row per problem (empty when valid).
 
-        Runs the Frictionless validator (types, constraints, primary and foreign keys) and the
-        project's own pandera schemas (which add ISO 3166 country-code checks), and merges their
-        findings. Columns: ``table``, ``row``, ``field``, ``value``, ``rule``, ``tool``.
+        Types, enumerations, patterns, required values, primary and foreign keys, ISO 3166
+        country codes and each table's ``sco:minRows``. Columns: ``table``, ``row``,
+        ``field``, ``value``, ``rule``, ``tool``.
         """
-        problems = self._frictionless_problems()
-        seen = {(p["table"], p["row"], p["field"]) for p in problems}
-        for name in self.names:
-            try:
-                self._load_uncached(name, self.resources[name], use_stamp=False)
-            except DataError as exc:
-                for p in exc.problems or [_problem(name, None, None, None, str(exc))]:
-                    key = (p["table"], p["row"], p["field"])
-                    if key not in seen:
-                        seen.add(key)
-                        problems.append({**p, "tool": "pandera"})
-        return pd.DataFrame(problems, columns=[*PROBLEM_COLUMNS, "tool"])
-
-    def _frictionless_problems(self) -> list[dict]:
-        from frictionless import Package
+        from ._schema import validate_package
 
         try:
-            report = Package(str(self.descriptor_path)).validate()
-        except Exception as exc:  # a descriptor frictionless cannot read at all
-            return [{**_problem("datapackage.json", None, None, None, str(exc)),
-                     "tool": "frictionless"}]
-        out = []
-        for task in report.tasks:
-            table = task.name or task.place
-            for err in task.errors:
-                out.append({
-                    **_problem(
-                        table,
-                        getattr(err, "row_number", None),
-                        getattr(err, "field_name", None),
-                        getattr(err, "cell", None),
-                        f"{err.type}: {err.note}",
-                    ),
-                    "tool": "frictionless",
-                })
-        for err in report.errors:
-            out.append({**_problem("datapackage.json", None, None, None,
-                                   f"{err.type}: {err.note}"), "tool": "frictionless"})
-        return out
+            names = self.names
+            before = {n: _Snapshot.take(self._files_of(n, self.resources[n])) for n in names}
+        except DataError:  # no descriptor, or not JSON: Frictionless says what is wrong
+            before = {}
+        problems = [{**p, "tool": "frictionless"} for p in validate_package(self.descriptor_path)]
+        failed = {p["table"] for p in problems}
+        if not failed & {"datapackage.json", *before}:
+            # Every table passed: record it, so that load() need not validate them again.
+            for snapshot in before.values():
+                _touch(_stamp_path(snapshot))
+        return pd.DataFrame(problems, columns=[*PROBLEM_COLUMNS, "tool"])
+
+
+def _stamp_path(snapshot: _Snapshot) -> Path:
+    """The validation stamp of a table: named by the validator's and its files' digests."""
+    key = digest("\n".join([_validator_digest(), *(
+        f"{f.name}:{d}" for f, d in zip(snapshot.files, snapshot.digests, strict=True))]))
+    return paths.CACHE_DIR / "validated" / key
 
 
 def _touch(stamp: Path) -> None:
     """Record a passed validation; a cache we cannot write only costs speed."""
-    try:
+    with contextlib.suppress(OSError):
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.touch()
-    except OSError:
-        pass
+
+
+_BOOLEAN_DEFAULTS = (["true", "True", "TRUE", "1"], ["false", "False", "FALSE", "0"])
 
 
 def convert_types(raw: pd.DataFrame, schema: dict) -> pd.DataFrame:
@@ -329,7 +495,10 @@ def convert_types(raw: pd.DataFrame, schema: dict) -> pd.DataFrame:
         elif ftype == "integer":
             out[field["name"]] = pd.to_numeric(col).astype("Int64")
         elif ftype == "boolean":
-            out[field["name"]] = col.map({"true": True, "false": False}).astype("boolean")
+            true = field.get("trueValues", _BOOLEAN_DEFAULTS[0])
+            false = field.get("falseValues", _BOOLEAN_DEFAULTS[1])
+            mapping = {**dict.fromkeys(true, True), **dict.fromkeys(false, False)}
+            out[field["name"]] = col.map(mapping).astype("boolean")
         elif "enum" in cons:
             out[field["name"]] = pd.Categorical(col, categories=cons["enum"])
         else:
@@ -354,7 +523,7 @@ def load(name: str) -> pd.DataFrame:
     """Load a table of the bundled data package as a typed, validated DataFrame.
 
     Dates become ``datetime64``, enumerations categoricals, text ``string``. The table is
-    validated against ``data/datapackage.json`` on first use and cached.
+    validated against ``data/datapackage.json`` when its files changed, and cached.
 
     Parameters
     ----------
@@ -403,73 +572,10 @@ def validate() -> pd.DataFrame:
     return default_package().validate()
 
 
-def source_line(
-    source_ids: Iterable[str], *, prefix: str = "Source: ", width: int = 0, max_items: int = 6
-) -> str:
-    """A source line for a chart or map, built from the sources table.
+def __getattr__(name: str) -> Any:
+    # The citation helpers live in sco_research.citations; their old names here still work.
+    if name in ("source_line", "sources_for"):
+        from . import citations
 
-    Parameters
-    ----------
-    source_ids : iterable of str
-        Source identifiers (duplicates and blanks ignored, order kept).
-    prefix : str
-        Text placed before the list.
-    width : int
-        If positive, wrap the line at this many characters.
-    max_items : int
-        With more sources than this, name the publishers (most cited first) and the number of
-        sources instead of every title; the full list is in the sources table.
-
-    Examples
-    --------
-    >>> print(source_line(["tempo-2024-07-04-eurasian-security-club"], width=80))
-    Source: TEMPO.CO, "Xi Jinping and Putin outline ambitions for Eurasian Security
-    Club" (2024-07-04)
-    """
-    sources = load("sources").set_index("source_id")
-    seen: list[str] = []
-    for sid in source_ids:
-        if sid is None or (isinstance(sid, float) and pd.isna(sid)) or sid in seen:
-            continue
-        check_choice("source_ids", sid, sources.index, kind="source_id")
-        seen.append(sid)
-    parts = []
-    if len(seen) > max_items:
-        counts = sources.loc[seen, "publisher"].value_counts(sort=True)
-        names = list(counts.index[:8])
-        rest = len(counts) - len(names)
-        listed = ", ".join(names) + (f" and {rest} other publisher(s)" if rest > 0 else "")
-        text = (f"{prefix.rstrip(': ')}s: {len(seen)} sources from {listed}; "
-                "each row's source is listed in the table data/sources.csv")
-    else:
-        for sid in seen:
-            row = sources.loc[sid]
-            date = "n.d." if pd.isna(row["published"]) else row["published"].date()
-            parts.append(f'{row["publisher"]}, "{row["title"]}" ({date})')
-        text = prefix + "; ".join(parts)
-    if width > 0:
-        import textwrap
-
-        text = "\n".join(textwrap.wrap(text, width))
-    return text
-
-
-def sources_for(*frames: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the sources table cited by the ``source_id`` column of the given frames.
-
-    Examples
-    --------
-    >>> s = sources_for(load("quotes"))
-    >>> list(s.columns)
-    ['source_id', 'publisher', 'title', 'url', 'published', 'accessed', 'kind']
-    >>> len(s) == load("quotes")["source_id"].nunique()
-    True
-    """
-    ids: list[str] = []
-    for frame in frames:
-        for sid in frame["source_id"].dropna():
-            if sid not in ids:
-                ids.append(sid)
-    s = load("sources").set_index("source_id")
-    cols = ["publisher", "title", "url", "published", "accessed", "kind"]
-    return s.loc[ids, cols].reset_index()
+        return getattr(citations, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

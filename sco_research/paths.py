@@ -35,10 +35,29 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 REPORTS_CONFIG = PROJECT_ROOT / "reports.yaml"
 
-#: Per-user cache (validation stamps). ``SCO_RESEARCH_CACHE`` points elsewhere.
-CACHE_DIR = Path(
-    os.environ.get(
-        "SCO_RESEARCH_CACHE",
-        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "sco-research",
-    )
-)
+def __getattr__(name: str) -> Path:
+    # CACHE_DIR is found on first use, so that `import sco_research` does not import platformdirs.
+    if name == "CACHE_DIR":
+        global CACHE_DIR
+        CACHE_DIR = _cache_dir()
+        return CACHE_DIR
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _cache_dir() -> Path:
+    """Per-user cache (validation stamps): ``SCO_RESEARCH_CACHE`` if set, otherwise the platform's
+    user cache folder found by platformdirs (``~/.cache/sco-research`` on Linux, honouring
+    ``XDG_CACHE_HOME``).
+
+    Examples
+    --------
+    >>> _cache_dir().name in ("sco-research", os.path.basename(os.environ.get(
+    ...     "SCO_RESEARCH_CACHE", "sco-research")))
+    True
+    """
+    override = os.environ.get("SCO_RESEARCH_CACHE")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return platformdirs.user_cache_path("sco-research", appauthor=False)

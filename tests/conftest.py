@@ -1,4 +1,4 @@
-"""Shared fixtures: Agg backend, a private cache, broken copies of the data package."""
+"""Shared fixtures: Agg backend, a private cache, no network, broken copies of the data package."""
 
 from __future__ import annotations
 
@@ -38,11 +38,30 @@ def _private_cache(tmp_path_factory):
 
 
 @pytest.fixture
+def read_log(tmp_path, monkeypatch) -> Path:
+    """A fresh read log: ``SCO_RESEARCH_READ_LOG`` points to it for the test's duration."""
+    log = tmp_path / "reads.log"
+    monkeypatch.setenv("SCO_RESEARCH_READ_LOG", str(log))
+    return log
+
+
+@pytest.fixture
 def package_copy(tmp_path) -> Path:
     """A copy of the bundled data package (CSV files and descriptor) in a temporary folder."""
     dest = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, dest, ignore=shutil.ignore_patterns("geo"))
     return dest
+
+
+@pytest.fixture
+def default_copy(package_copy, monkeypatch) -> DataPackage:
+    """The copied package installed as the bundled one: ``sco.load()`` and every chart, map and
+    fact function read it for the test's duration. Edit its files through ``.base``."""
+    from sco_research import data
+
+    pkg = DataPackage(package_copy / "datapackage.json")
+    monkeypatch.setattr(data, "_default", pkg)
+    return pkg
 
 
 def edit_csv(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -62,3 +62,9 @@ def test_long_allowed_lists_are_cut_with_a_count():
     allowed = [f"A{i:02d}" for i in range(40)]
     with pytest.raises(ParameterError, match=r"Allowed: 'A00', .*'A24', \.\.\. \(40 in all\)$"):
         check_choice("code", "B00", allowed)
+
+
+def test_an_empty_choice_list_says_so_instead_of_listing_nothing():
+    with pytest.raises(ParameterError, match=r"^partners: unknown partner 'CHN'; there is no "
+                       r"partner to choose from \(is the data table behind it empty\?\)$"):
+        check_choice("partners", "CHN", [], kind="partner")

@@ -1,4 +1,10 @@
 import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -162,15 +168,16 @@ def test_problems_are_also_structured(broken):
     assert isinstance(p["row"], int) and p["row"] >= 2
 
 
-def test_validate_reports_frictionless_and_pandera_findings(broken):
+def test_validate_reports_every_finding_from_frictionless(broken):
     pkg = broken("membership", "member,2017-06-09", "member,2017-06-31")
     edit_csv(pkg.base / "membership.csv", "KGZ,", "KGX,")
     problems = pkg.validate()
-    by_tool = problems.groupby("tool")["field"].apply(set).to_dict()
-    assert "start" in by_tool["frictionless"]  # the standard validator sees the bad date
-    assert "iso3" in by_tool["pandera"]  # only our schema knows country codes
+    assert set(problems["tool"]) == {"frictionless"}  # the single validator
     bad = problems[problems["field"] == "start"].iloc[0]
     assert bad["table"] == "membership" and bad["value"] == "2017-06-31"
+    assert bad["rule"] == "type date (YYYY-MM-DD, a real calendar day)"
+    iso = problems[problems["field"] == "iso3"].iloc[0]  # the custom pycountry check
+    assert iso["value"] == "KGX" and iso["rule"] == "ISO 3166-1 alpha-3 country code (pycountry)"
 
 
 def test_validation_stamp_skips_revalidation_but_not_after_a_change(package_copy):
@@ -184,19 +191,19 @@ def test_validation_stamp_skips_revalidation_but_not_after_a_change(package_copy
         fresh.load("membership")
 
 
-def test_source_line_single_and_summary():
-    one = sco.source_line(["tempo-2024-07-04-eurasian-security-club"])
-    assert one == ('Source: TEMPO.CO, "Xi Jinping and Putin outline ambitions for Eurasian '
-                   'Security Club" (2024-07-04)')
-    many = sco.source_line(sco.load("events")["source_id"])
-    assert many.startswith("Sources: ") and "data/sources.csv" in many
-    with pytest.raises(ParameterError, match="source_ids: unknown source_id 'nope'"):
-        sco.source_line(["nope"])
-
-
-def test_sources_for_lists_cited_rows():
-    s = sco.sources_for(sco.load("quotes"))
-    assert set(s["source_id"]) == set(sco.load("quotes")["source_id"])
+def test_a_passed_validate_spares_load_the_validation(package_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "CACHE_DIR", tmp_path / "cache")
+    (package_copy / "geo").symlink_to(paths.GEO_DIR)  # the copy leaves the geometries out
+    pkg = DataPackage(package_copy / "datapackage.json")
+    assert pkg.validate().empty
+    checked = []
+    monkeypatch.setattr(pkg, "_check", lambda name, resource: checked.append(name))
+    for name in pkg.names:
+        pkg.load(name)
+    assert checked == []
+    edit_csv(package_copy / "events.csv", "2024-07-04", "2024-07-05")
+    pkg.load("events")  # a changed file is validated again
+    assert checked == ["events"]
 
 
 def test_every_source_is_cited_by_a_row_or_a_note():
@@ -234,3 +241,198 @@ def test_table_file_not_utf8(package_copy):
     path.write_bytes(path.read_bytes().replace(b"Jinping", b"Jinp\xefng", 1))
     with pytest.raises(DataError, match=r"table 'actors' \(.*actors\.csv\): not UTF-8 text"):
         DataPackage(package_copy / "datapackage.json").load("actors")
+
+
+# -- a minimum row count per table (sco:minRows) ------------------------------------------------
+
+
+def _min_rows(package: Path, table: str) -> int:
+    desc = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    return next(r for r in desc["resources"] if r["name"] == table)["sco:minRows"]
+
+
+def _keep_rows(path: Path, n: int) -> None:
+    """Cut a CSV file to its header and first ``n`` data rows (an emptied or truncated file)."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows[: n + 1])
+
+
+def test_every_table_declares_a_minimum_row_count_it_meets():
+    pkg = sco.data.default_package()
+    for name in pkg.names:
+        minimum = pkg.resources[name].get("sco:minRows")
+        assert isinstance(minimum, int) and minimum >= 1, name
+        assert len(pkg.load(name)) >= minimum, name
+
+
+@pytest.mark.parametrize("keep", [0, 5])
+def test_emptied_or_truncated_table_fails_load_naming_table_count_and_minimum(package_copy,
+                                                                               keep):
+    minimum = _min_rows(package_copy, "trade")
+    _keep_rows(package_copy / "trade.csv", keep)
+    pkg = DataPackage(package_copy / "datapackage.json")
+    with pytest.raises(DataError, match=rf"(?s)table 'trade' \(.*trade\.csv\) failed validation .*"
+                       rf"sco:minRows: at least {minimum} data row\(s\) required, found {keep} "):
+        pkg.load("trade")
+
+
+def test_validate_and_the_cli_fail_on_an_emptied_table(package_copy, capsys):
+    from sco_research.cli import main
+
+    minimum = _min_rows(package_copy, "membership")
+    _keep_rows(package_copy / "membership.csv", 0)
+    problems = DataPackage(package_copy / "datapackage.json").validate()
+    rows = problems[problems["rule"].str.startswith("sco:minRows")]
+    assert list(rows["table"]) == ["membership"]
+    assert main(["validate", "--datapackage", str(package_copy / "datapackage.json")]) == 1
+    out = capsys.readouterr().out
+    assert re.search(rf"membership\.csv: problem breaks rule: sco:minRows: at least {minimum} "
+                     r"data row\(s\) required, found 0", out), out
+
+
+def test_an_emptied_table_cannot_reach_a_chart_as_an_empty_choice_list(default_copy):
+    # Before: an empty trade table made trade_chart fail with "unknown partner 'CHN'. Allowed: ".
+    _keep_rows(default_copy.base / "trade.csv", 0)
+    with pytest.raises(DataError, match=r"(?s)table 'trade' .*sco:minRows"):
+        sco.charts.trade_chart(partners=("CHN",))
+
+
+# -- a changed file is read again -----------------------------------------------------------------
+
+
+def test_load_notices_an_edited_file_in_a_running_session(package_copy):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    before = pkg.load("membership")
+    assert "Kyrgyzstan" in set(before["country"])
+    edit_csv(package_copy / "membership.csv", "Kyrgyzstan", "Kyrgyz Republic", count=100)
+    assert "Kyrgyz Republic" in set(pkg.load("membership")["country"])
+    # same size, same second: the content decides
+    edit_csv(package_copy / "membership.csv", "Kyrgyz Republic", "Kyrgyz_Republic", count=100)
+    assert "Kyrgyz_Republic" in set(pkg.load("membership")["country"])
+    # and a broken edit is refused, not served from the cache
+    edit_csv(package_copy / "membership.csv", "2017-06-09", "2017-06-31")
+    with pytest.raises(DataError, match=r"value '2017-06-31' breaks rule: type date"):
+        pkg.load("membership")
+
+
+def test_sco_load_in_a_session_sees_an_edited_csv_without_clear_cache(default_copy):
+    assert "Xi Jinping" in set(sco.load("actors")["name"])
+    edit_csv(default_copy.base / "actors.csv", "Xi Jinping", "Xi Jin-ping")
+    names = set(sco.load("actors")["name"])
+    assert "Xi Jin-ping" in names and "Xi Jinping" not in names
+
+
+def test_load_notices_a_changed_foreign_key_target(package_copy):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    pkg.load("quotes")
+    sid = pkg.load("quotes")["source_id"].iloc[0]
+    edit_csv(package_copy / "sources.csv", f"\n{sid},", f"\n{sid}-renamed,")
+    with pytest.raises(DataError, match=rf"field 'source_id': value '{sid}' breaks rule: "
+                       r"foreign key: must exist in sources\.source_id"):
+        pkg.load("quotes")
+
+
+def test_load_notices_an_edited_descriptor(package_copy):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    assert pkg.tables().set_index("name").loc["quotes", "title"] != "Renamed quotes"
+    desc = package_copy / "datapackage.json"
+    title = pkg.resources["quotes"]["title"]
+    edit_csv(desc, f'"title": "{title}"', '"title": "Renamed quotes"')
+    assert pkg.tables().set_index("name").loc["quotes", "title"] == "Renamed quotes"
+
+
+def test_unchanged_files_are_served_from_the_cache(package_copy, monkeypatch):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    pkg.load("events")
+    calls = []
+    monkeypatch.setattr(pkg, "_read_raw", lambda *a: calls.append(a))
+    pkg.load("events")
+    assert calls == []
+
+
+# -- the data layer knows what it read ------------------------------------------------------------
+
+
+def _log_lines(log: Path) -> list[str]:
+    return log.read_text(encoding="utf-8").splitlines()
+
+
+def test_every_load_appends_its_files_to_the_read_log(package_copy, read_log):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    pkg.load("quotes")
+    first = _log_lines(read_log)
+    assert first[0] == "#trace"
+    wanted = {str((package_copy / f).resolve()) for f in ("datapackage.json", "quotes.csv",
+                                                         "sources.csv")}
+    assert wanted <= set(first[1:])
+    assert all(Path(p).is_absolute() for p in first[1:])
+    pkg.load("quotes")  # a cached load is recorded too
+    again = _log_lines(read_log)
+    assert again[: len(first)] == first and set(again[len(first):]) >= wanted
+    assert again.count("#trace") == 1
+
+
+def test_tables_read_and_files_read_say_what_this_process_loaded(package_copy):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    pkg.load("actors")
+    assert "actors" in sco.tables_read()
+    assert str((package_copy / "actors.csv").resolve()) in sco.files_read()
+
+
+def test_record_read_without_a_log_only_remembers(tmp_path, monkeypatch):
+    monkeypatch.delenv("SCO_RESEARCH_READ_LOG", raising=False)
+    path = sco.record_read(tmp_path / "geo.parquet")
+    assert path == str(tmp_path / "geo.parquet") and path in sco.files_read()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_concurrent_appends_keep_one_header_and_whole_lines(tmp_path):
+    log = tmp_path / "reads.log"
+    code = ("import sys; from sco_research.data import record_read\n"
+            "for i in range(200): record_read(f'/data/{sys.argv[1]}/file-{i:03d}.csv')")
+    env = {**os.environ, "SCO_RESEARCH_READ_LOG": str(log), "PYTHONPATH": str(paths.PROJECT_ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", code, f"p{n}"], env=env) for n in range(4)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
+    lines = _log_lines(log)
+    assert lines[0] == "#trace" and lines.count("#trace") == 1
+    expected = {f"/data/p{n}/file-{i:03d}.csv" for n in range(4) for i in range(200)}
+    assert sorted(lines[1:]) == sorted(expected)
+
+
+def test_an_unwritable_read_log_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCO_RESEARCH_READ_LOG", str(tmp_path / "missing" / "reads.log"))
+    with pytest.raises(DataError, match=r"SCO_RESEARCH_READ_LOG: cannot append to '.*missing/"
+                       r"reads\.log': No such file or directory; set it to a writable file"):
+        sco.record_read("data/claims.csv")
+
+
+# -- the cache folder ------------------------------------------------------------------------------
+
+
+def test_cache_folder_comes_from_platformdirs_unless_overridden(tmp_path):
+    import platformdirs
+
+    code = "from sco_research import paths; print(paths.CACHE_DIR)"
+    env = {k: v for k, v in os.environ.items() if k != "SCO_RESEARCH_CACHE"}
+    env["PYTHONPATH"] = str(paths.PROJECT_ROOT)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == str(platformdirs.user_cache_path("sco-research", appauthor=False))
+    env["SCO_RESEARCH_CACHE"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == str(tmp_path)
+
+
+@pytest.mark.parametrize("bad", ['"ten"', "-1", "true", "2.5"])
+def test_a_malformed_minimum_row_count_is_a_validation_problem(package_copy, bad):
+    desc = package_copy / "datapackage.json"
+    minimum = _min_rows(package_copy, "events")
+    edit_csv(desc, f'"sco:minRows": {minimum},', f'"sco:minRows": {bad},')
+    events = json.loads(desc.read_text(encoding="utf-8"))["resources"]
+    assert next(r for r in events if r["name"] == "events")["sco:minRows"] == json.loads(bad)
+    with pytest.raises(DataError, match=rf"sco:minRows: must be a whole number of rows, got "
+                       rf"{re.escape(repr(json.loads(bad)))}"):
+        DataPackage(desc).load("events")

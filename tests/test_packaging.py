@@ -1,10 +1,12 @@
-"""The project's own promises: dependency lists in sync, clean notebooks, a cheap import."""
+"""The project's own promises: dependency lists in sync with the lock, clean notebooks, a cheap
+import, no network in tests."""
 
 import json
 import re
 import subprocess
 import sys
 
+import pytest
 import tomllib
 import yaml
 
@@ -62,5 +64,91 @@ def test_gitignore_covers_generated_output():
 
 def test_makefile_targets_have_help():
     text = (ROOT / "Makefile").read_text()
-    for target in ("install", "report", "test", "lab", "validate", "lint", "bench"):
+    for target in ("install", "lock", "report", "test", "lab", "validate", "lint", "bench"):
         assert re.search(rf"^{target}:.*## \S", text, re.M), target
+
+
+@pytest.mark.filterwarnings("ignore:A test tried to use socket:UserWarning")
+def test_tests_cannot_reach_the_network_but_loopback_works(pytestconfig):
+    """pyproject's addopts block every socket connection except to loopback, for every test."""
+    import socket
+
+    from pytest_socket import SocketConnectBlockedError
+
+    assert pytestconfig.getoption("allow_hosts") == "127.0.0.1,::1"
+    with pytest.raises(SocketConnectBlockedError, match=r'host "192\.0\.2\.1"'):
+        socket.create_connection(("192.0.2.1", 80), timeout=5)  # TEST-NET-1, never routed
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            assert client.getpeername() == ("127.0.0.1", port)
+
+
+# -- the lock file: `make lock` writes it from pyproject.toml, `make install` installs from it ----
+
+LOCK = ROOT / "requirements.lock"
+STALE = "requirements.lock is out of date with pyproject.toml: run `make lock`"
+
+
+def _direct_requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+
+
+def _lock() -> tuple[dict[str, list[str]], set[str]]:
+    """``{name: [pinned versions]}`` and the names the lock marks as pyproject's own."""
+    pins: dict[str, list[str]] = {}
+    direct: set[str] = set()
+    current = None
+    for line in LOCK.read_text().splitlines():
+        if line and not line[0].isspace() and not line.startswith("#"):
+            spec = line.split(";")[0].strip()
+            name, _, version = spec.partition("==")
+            assert version, f"requirements.lock: not pinned with '==': {line!r}"
+            current = _name(name)
+            pins.setdefault(current, []).append(version.strip())
+        elif "sco-research (pyproject.toml)" in line and current:
+            direct.add(current)
+    return pins, direct
+
+
+def test_lock_pins_every_direct_dependency_in_a_version_pyproject_allows():
+    from packaging.requirements import Requirement
+
+    pins, direct = _lock()
+    for req in map(Requirement, _direct_requirements()):
+        name = _name(req.name)
+        assert name in pins, f"{STALE} ({name} is not pinned)"
+        assert any(req.specifier.contains(v, prereleases=True) for v in pins[name]), (
+            f"{STALE} ({name}: pinned {pins[name]} but pyproject asks {req.specifier})")
+    assert direct == {_name(r) for r in _direct_requirements()}, STALE
+    assert "make lock" in LOCK.read_text().splitlines()[1]
+
+
+def test_lock_covers_environment_yml():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    names = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    pins, _ = _lock()
+    assert names <= set(pins), f"{STALE}: {sorted(names - set(pins))}"
+
+
+def _dry_run(*args: str) -> str:
+    return subprocess.run(["make", "-n", "-B", *args], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_make_install_uses_the_lock_and_make_lock_writes_it_from_pyproject():
+    install = _dry_run("install")
+    assert "python3 -m venv" in install
+    assert re.search(r"pip install .*-r requirements\.lock", install)
+    assert re.search(r"pip install .*--no-deps -e \.", install)
+    lock = _dry_run("lock")
+    assert re.search(r"uv pip compile pyproject\.toml --extra dev .*-o requirements\.lock",
+                     lock.replace("\\\n", " "))
+
+
+def test_make_lab_allows_root_only_for_root():
+    root = _dry_run("lab", "USER_ID=0")
+    user = _dry_run("lab", "USER_ID=1000")
+    assert re.search(r"jupyter lab --allow-root notebooks/", root)
+    assert re.search(r"jupyter lab +notebooks/", user) and "--allow-root" not in user
