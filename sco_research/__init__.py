@@ -34,8 +34,10 @@ __all__ = [
     "STATUSES",
     "bibliography",
     "charts",
+    "explorer",
     "facts",
     "files_read",
+    "interactive",
     "load",
     "maps",
     "membership_as_of",
@@ -55,7 +57,7 @@ __all__ = [
     "validate",
 ]
 
-_LAZY_MODULES = {"charts", "facts", "maps", "render", "cli"}
+_LAZY_MODULES = {"charts", "explorer", "facts", "interactive", "maps", "render", "cli"}
 
 
 def __getattr__(name: str) -> Any:
