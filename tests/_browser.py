@@ -22,6 +22,7 @@ class Watch:
 
     external: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
 
     def assert_clean(self) -> None:
         assert self.external == [], f"requests left the page: {self.external}"
@@ -50,7 +51,8 @@ def open_page(browser, url: str, watch: Watch, *, width: int = 1280, height: int
             r.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: watch.errors.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: (watch.errors if m.type == "error" else watch.messages)
+            .append(m.text))
     page.on("pageerror", lambda e: watch.errors.append(f"page error: {e}"))
     page.goto(url)
     return page
