@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html as _html
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -30,7 +30,7 @@ __all__ = ["ASSETS", "bokehjs_script", "json_script", "asset_text", "display_int
 ASSETS = "assets"
 
 
-@lru_cache(maxsize=None)
+@cache
 def asset_text(name: str) -> str:
     """The text of ``sco_research/assets/<name>``."""
     return resources.files("sco_research").joinpath(ASSETS, name).read_text(encoding="utf-8")

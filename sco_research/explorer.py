@@ -53,7 +53,11 @@ __all__ = ["EXPLORER_FILE", "ExplorerView", "explorer_data", "explorer_html", "e
 EXPLORER_FILE = "explorer.html"
 
 #: Simplification tolerance (metres, in the map's projection) per map frame.
-_TOLERANCE_M = {"eurasia": 5000.0, "central_asia": 3000.0, "world": 9000.0}
+#: About one screen pixel of the map at 960 px wide, so the outlines look as drawn at full
+#: resolution.
+_TOLERANCE_M = {"eurasia": 8000.0, "central_asia": 5000.0, "world": 15000.0}
+#: Islands (parts of a state other than its largest) smaller than this (km2) are left out.
+_MIN_PART_KM2 = 150.0
 #: States smaller than this (km2) that ever held a status are drawn as dots, as on the maps.
 _DOT_BELOW_KM2 = 3000.0
 #: Holders of a status at least this large (km2) are named on the map when labels are on.
@@ -158,8 +162,9 @@ def _rings(poly, scale: float) -> list[list[list[int]]]:
 def web_geometries(extent: str = "eurasia") -> dict:
     """Country shapes for the web map of ``extent``: clipped, projected, simplified, in km.
 
-    Shared borders stay shared (``shapely.coverage_simplify``). States that ever held an SCO
-    status and are smaller than 3000 km2 become dots at their label point.
+    Shared borders stay shared (``shapely.coverage_simplify``, to about a pixel of the map);
+    islands under 150 km2 are left out, except a state's largest part. States that ever held an
+    SCO status and are smaller than 3000 km2 become dots at their label point.
 
     Returns
     -------
@@ -212,9 +217,11 @@ def web_geometries(extent: str = "eurasia") -> dict:
         parts = [geom] if isinstance(geom, Polygon) else (
             list(geom.geoms) if isinstance(geom, MultiPolygon) else
             [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon)])
-        parts = [p for p in parts if not p.is_empty and p.area > 0]
+        parts = sorted((p for p in parts if not p.is_empty and p.area > 0),
+                       key=lambda p: p.area, reverse=True)
         if not parts:
             continue
+        parts = parts[:1] + [p for p in parts[1:] if p.area >= _MIN_PART_KM2 * 1e6]
         nested = [_rings(p, scale) for p in parts]
         shapes["iso3"].append(str(iso3))
         shapes["name"].append(str(name))
@@ -238,8 +245,15 @@ def web_geometries(extent: str = "eurasia") -> dict:
 def _plot(extent: str, labels: bool, uid: str):
     """The Bokeh map, its data sources, and the document-ready hook that starts the page."""
     from bokeh.document import Document
-    from bokeh.models import (ColumnDataSource, CustomJS, HoverTool, PanTool, ResetTool,
-                              TapTool, WheelZoomTool)
+    from bokeh.models import (
+        ColumnDataSource,
+        CustomJS,
+        HoverTool,
+        PanTool,
+        ResetTool,
+        TapTool,
+        WheelZoomTool,
+    )
     from bokeh.plotting import figure
 
     geo = web_geometries(extent)
@@ -491,8 +505,9 @@ def write_explorer(out_dir: str | os.PathLike, *, extent: str = "eurasia") -> Pa
     Examples
     --------
     >>> import tempfile
-    >>> path = write_explorer(tempfile.mkdtemp())
-    >>> path.name, path.stat().st_size < 3_000_000
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_explorer(folder)
+    ...     path.name, path.stat().st_size < 3_000_000
     ('explorer.html', True)
     """
     if not isinstance(out_dir, (str, os.PathLike)) or str(out_dir) == "":

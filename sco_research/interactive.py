@@ -199,9 +199,19 @@ def points_html(points: pd.DataFrame, *, title: str, y_label: str, lines: bool =
         of points, BokehJS (guarded) and the script.
     """
     from bokeh.embed import components
-    from bokeh.models import (ColumnDataSource, CustomJS, CustomJSTickFormatter, HoverTool,
-                              Legend, LegendItem, PanTool, ResetTool, Span, TapTool,
-                              WheelZoomTool)
+    from bokeh.models import (
+        ColumnDataSource,
+        CustomJS,
+        CustomJSTickFormatter,
+        HoverTool,
+        Legend,
+        LegendItem,
+        PanTool,
+        ResetTool,
+        Span,
+        TapTool,
+        WheelZoomTool,
+    )
     from bokeh.plotting import figure
 
     uid = f"sco-p-{uuid.uuid4().hex[:10]}"
