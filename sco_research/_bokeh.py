@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any
 
 __all__ = ["ASSETS", "bokehjs_script", "json_script", "asset_text", "display_interactive",
-           "interactive_record"]
+           "embed_script", "interactive_record", "script_tag", "style_tag"]
 
 #: Folder of the CSS and JavaScript files shipped with the package.
 ASSETS = "assets"
@@ -74,6 +74,18 @@ def style_tag(name: str) -> str:
 def script_tag(name: str) -> str:
     """A ``<script>`` element with the JavaScript asset ``name`` inline."""
     return f'<script type="text/javascript">\n{_script_safe(asset_text(name))}</script>'
+
+
+def embed_script(root_id: str, code: str) -> str:
+    """Bokeh's embedding ``code`` in a ``<script>`` that waits until ``root_id`` is in the page.
+
+    On a page the element is there at once; an output area (JupyterLab) may run the script
+    before it attaches the output, so the script retries for up to ten seconds.
+    """
+    return ('<script type="text/javascript">\n(function () {\n  var tries = 0;\n'
+            f"  function go() {{\n    if (!document.getElementById({json.dumps(root_id)})) {{\n"
+            "      if (tries++ < 400) setTimeout(go, 25);\n      return;\n    }\n"
+            f"{_script_safe(code)}\n  }}\n  go();\n}})();\n</script>")
 
 
 def interactive_record(name: str, title: str) -> dict:

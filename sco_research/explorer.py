@@ -422,7 +422,7 @@ def explorer_html(extent: str = "eurasia", start: DateLike = "today", labels: bo
     data = explorer_data(end="today")
     uid = f"sco-x-{uuid.uuid4().hex[:10]}"
     plot = _plot(extent, labels, uid)
-    script, div = components(plot)
+    script, div = components(plot, wrap_script=False)
     body = _controls(uid, data, _iso(day), url_state, page_link).replace("__BOKEH_DIV__", div)
     return (f'<div class="sco-explorer" id="{uid}" data-start="{_iso(day)}" '
             f'data-url-state="{"true" if url_state else "false"}">\n'
@@ -430,7 +430,7 @@ def explorer_html(extent: str = "eurasia", start: DateLike = "today", labels: bo
             f'{_bokeh.json_script(f"{uid}-data", data)}\n'
             f'{_bokeh.script_tag("explorer.js")}\n'
             f'<script type="text/javascript">SCOExplorer.start("{uid}");</script>\n'
-            f'{_bokeh.bokehjs_script()}\n{script}\n</div>')
+            f'{_bokeh.bokehjs_script()}\n{_bokeh.embed_script(uid, script)}\n</div>')
 
 
 def _sources_list(data: dict) -> str:

@@ -264,7 +264,7 @@ def points_html(points: pd.DataFrame, *, title: str, y_label: str, lines: bool =
     p.add_tools(PanTool(), WheelZoomTool(), ResetTool(),
                 HoverTool(renderers=renderers, tooltips=tip, callback=hover_cb),
                 TapTool(renderers=renderers, callback=tap_cb))
-    script, div = components(p)
+    script, div = components(p, wrap_script=False)
     data = [{k: ("" if pd.isna(v) else str(v)) for k, v in rec.items() if k not in ("x", "y")}
             for rec in pts.to_dict("records")]
     e = _html.escape
@@ -278,7 +278,8 @@ def points_html(points: pd.DataFrame, *, title: str, y_label: str, lines: bool =
             f'<aside class="sco-p-panel" aria-live="polite" id="{uid}-details">'
             "<p>Hover or tap a point to see its source here.</p></aside></div>\n"
             f'{_table(pts, uid)}\n{_bokeh.json_script(f"{uid}-data", data)}\n'
-            f'{_bokeh.script_tag("points.js")}\n{_bokeh.bokehjs_script()}\n{script}\n</div>')
+            f'{_bokeh.script_tag("points.js")}\n{_bokeh.bokehjs_script()}\n'
+            f'{_bokeh.embed_script(uid, script)}\n</div>')
 
 
 def trade_html(rows: pd.DataFrame, *, title: str | None = None) -> str:

@@ -281,9 +281,14 @@
   }
 
   /* Start the explorer `uid` without its map: text, controls and URL work at once. */
-  function start(uid) {
+  function start(uid, tries) {
     var root = document.getElementById(uid);
-    if (!root || explorers[uid]) return explorers[uid];
+    if (explorers[uid]) return explorers[uid];
+    if (!root) {  /* an output area may run this before it shows the output: wait for it */
+      tries = tries || 0;
+      if (tries < 400) setTimeout(function () { start(uid, tries + 1); }, 25);
+      return null;
+    }
     var data = JSON.parse(el(uid, "data").textContent);
     var x = { uid: uid, root: root, data: data, models: null, shown: null, shapeNames: {} };
     x.labels = {};
