@@ -46,11 +46,14 @@ from .data import load
 from .errors import ParameterError
 from .membership import STATUSES, membership_as_of, membership_changes
 
-__all__ = ["EXPLORER_FILE", "ExplorerView", "explorer_data", "explorer_html", "explorer_page",
-           "explore", "write_explorer", "web_geometries"]
+__all__ = ["EXPLORER_FILE", "REPORT_LINK", "ExplorerView", "explorer_data", "explorer_html",
+           "explorer_page", "explore", "write_explorer", "web_geometries"]
 
 #: The file name :func:`write_explorer` writes.
 EXPLORER_FILE = "explorer.html"
+#: The explorer page seen from a report page (``reports/<name>/<name>.html`` links to
+#: ``reports/explorer.html``): the link :func:`explore` puts under the map.
+REPORT_LINK = f"../{EXPLORER_FILE}"
 
 #: Simplification tolerance (metres, in the map's projection) per map frame.
 #: About one screen pixel of the map at 960 px wide, so the outlines look as drawn at full
@@ -100,10 +103,13 @@ def explorer_data(end: DateLike = "today") -> dict:
     -------
     dict
         ``founding`` and ``end`` (ISO dates); ``statuses`` (key, label and colour, in order);
-        ``periods``: a list of ``{"start", "counts", "summary", "held", "next"}`` where
-        ``held`` maps ISO3 to ``[status, since, source_id]`` and ``next`` maps ISO3 to
-        ``[date, status or None]`` (the state's next change after ``start``); ``names`` (ISO3 to
-        country name) and ``sources`` (source_id to publisher, title, url, published).
+        ``periods``: a list of ``{"start", "counts", "summary", "held", "next", "joined"}``
+        where ``held`` maps ISO3 to ``[status, since, source_id]``, ``next`` maps ISO3 to
+        ``[date, status or None]`` (the state's next change after ``start``) and ``joined``
+        gives the latest day on or before ``start`` on which states joined (a first status, or
+        admission as a member) and those of them still in that status, outlined as on the
+        static maps; ``names`` (ISO3 to country name) and ``sources`` (source_id to publisher,
+        title, url, published).
 
     Examples
     --------
@@ -120,11 +126,16 @@ def explorer_data(end: DateLike = "today") -> dict:
     starts = sorted({FOUNDING_DATE, *(pd.Timestamp(d) for d in changes["date"] if d <= stop)})
     sources = load("sources").set_index("source_id")
     names = dict(zip(changes["iso3"].astype(str), changes["country"].astype(str), strict=True))
+    # Joining, as on the static maps: a first status, or admission as a member.
+    joins = changes[changes["to"].notna() & (changes["from"].isna() | (changes["to"] == "member"))]
     periods, cited = [], []
     for start in starts:
         held = membership_as_of(start)
         counts = {s: int((held["status"] == s).sum()) for s in STATUSES}
         later = changes[changes["date"] > start].drop_duplicates("iso3", keep="first")
+        status_of = dict(zip(held["iso3"].astype(str), held["status"].astype(str), strict=True))
+        past = joins[joins["date"] <= start]
+        last = past[past["date"] == past["date"].max()]
         periods.append({
             "start": _iso(start),
             "counts": counts,
@@ -132,6 +143,9 @@ def explorer_data(end: DateLike = "today") -> dict:
             "held": {str(r.iso3): [str(r.status), _iso(r.since), str(r.source_id)]
                      for r in held.itertuples(index=False)},
             "next": {str(r.iso3): [_iso(r.date), r.to] for r in later.itertuples(index=False)},
+            "joined": {"date": _iso(last["date"].iloc[0]) if len(last) else None,
+                       "iso3": [str(r.iso3) for r in last.itertuples(index=False)
+                                if status_of.get(str(r.iso3)) == r.to]},
         })
         cited.extend(str(s) for s in held["source_id"])
     cited = list(dict.fromkeys(cited))
@@ -262,7 +276,8 @@ def _plot(extent: str, labels: bool, uid: str):
     height = max(300, round(width * (y1 - y0) / (x1 - x0)))
     shapes = dict(geo["shapes"])
     n, m = len(shapes["iso3"]), len(geo["dots"]["iso3"])
-    blank = {"fill": _LAND, "status": "", "since": "", "next": "", "publisher": ""}
+    blank = {"fill": _LAND, "status": "", "since": "", "next": "", "publisher": "",
+             "line": "#ffffff", "lw": 0.5}
     for key, value in blank.items():
         shapes[key] = [value] * n
     dots = dict(geo["dots"], **{k: [v] * m for k, v in blank.items()})
@@ -273,7 +288,8 @@ def _plot(extent: str, labels: bool, uid: str):
     label_src = ColumnDataSource({"x": [shapes["lx"][i] for i in big],
                                   "y": [shapes["ly"][i] for i in big],
                                   "iso3": [shapes["iso3"][i] for i in big],
-                                  "text": [""] * len(big)}, name=f"{uid}-labels")
+                                  "text": [""] * len(big), "ink": ["#1a1a1a"] * len(big)},
+                                 name=f"{uid}-labels")
     p = figure(x_range=(x0, x1), y_range=(y0, y1), width=width, height=height,
                sizing_mode="scale_width", match_aspect=True, min_border=0,
                background_fill_color=_OCEAN, outline_line_color="#bbbbbb", tools=[],
@@ -282,19 +298,19 @@ def _plot(extent: str, labels: bool, uid: str):
     p.grid.visible = False
     p.toolbar.logo = None
     shape_r = p.multi_polygons("xs", "ys", source=countries, fill_color="fill",
-                               line_color="#ffffff", line_width=0.5,
+                               line_color="line", line_width="lw",
                                hover_line_color="#1a1a1a", hover_line_width=1.5,
                                selection_line_color="#1a1a1a", selection_line_width=2,
                                nonselection_fill_alpha=1.0, nonselection_line_alpha=1.0)
     dot_r = p.scatter("x", "y", source=dot_src, size=9, fill_color="fill", fill_alpha="alpha",
-                      line_color="#333333", line_alpha="alpha", line_width=0.8,
+                      line_color="#333333", line_alpha="alpha", line_width="lw",
                       hover_line_color="#1a1a1a", hover_line_width=2,
                       selection_line_color="#1a1a1a", selection_line_width=2,
                       nonselection_fill_alpha="alpha", nonselection_line_alpha="alpha")
     if labels:
         p.text("x", "y", text="text", source=label_src, text_font_size="11px",
-               text_align="center", text_baseline="middle", text_color="#1a1a1a",
-               text_font_style="bold", text_outline_color="#ffffff")
+               text_align="center", text_baseline="middle", text_color="ink",
+               text_font_style="bold")
     tip = ('<div style="max-width:260px;font:13px/1.35 system-ui,sans-serif">'
            '<b>@name</b><br>@status<br>@since<br>@next<br><i>@publisher</i></div>')
     hover_cb = CustomJS(args={"uid": uid}, code="SCOExplorer.hovered(uid, cb_data);")
@@ -318,7 +334,8 @@ def _controls(uid: str, data: dict, start: str, url_state: bool, page_link: str 
         f'{s["color"]}" aria-hidden="true"></span><span class="sco-x-label">{e(s["label"])}'
         f'</span> <span class="sco-x-count"></span></li>' for s in data["statuses"])
     legend += ('<li><span class="sco-x-swatch" style="background:#dedede" aria-hidden="true">'
-               '</span>No SCO status</li>')
+               '</span>No SCO status</li><li><span class="sco-x-swatch sco-x-outline" '
+               'aria-hidden="true"></span>Outlined: joined on the latest day of joining</li>')
     options = "".join(f'<option value="{e(iso)}">{e(name)}</option>'
                       for iso, name in sorted(data["names"].items(), key=lambda kv: kv[1]))
     link = (f'<p class="sco-x-open"><a href="{e(page_link)}" id="{uid}-open">Open the full '
@@ -328,6 +345,7 @@ def _controls(uid: str, data: dict, start: str, url_state: bool, page_link: str 
 <div class="sco-x-summary-row">
   <p class="sco-x-summary" id="{uid}-summary" role="status" aria-live="polite">Loading the map
   of SCO statuses&hellip;</p>
+  <p class="sco-x-joined" id="{uid}-joined"></p>
   <p class="sco-x-notice" id="{uid}-notice" role="alert" hidden></p>
 </div>
 <div class="sco-x-controls" role="group" aria-label="Choose the day to show">
@@ -539,7 +557,8 @@ def explore(extent: str = "eurasia", start: DateLike = "today",
 
     The output is plain HTML with its script (no widget, no kernel callback), displayed with the
     metadata record ``{"kind": "interactive", "name": "membership-explorer", ...}`` so a report
-    page includes it as it is; it links to the full page, ``explorer.html``, opened on ``start``.
+    page includes it as it is; it links to the full page (:data:`REPORT_LINK`, i.e.
+    ``reports/explorer.html`` seen from a report page), opened on ``start``.
 
     Parameters
     ----------
@@ -563,7 +582,7 @@ def explore(extent: str = "eurasia", start: DateLike = "today",
     (8, '9 June 2017: 8 members, 4 observers and 6 dialogue partners')
     """
     day = _check_start(start)
-    link = f"{EXPLORER_FILE}?date={_iso(day)}"
+    link = f"{REPORT_LINK}?date={_iso(day)}"
     fragment = explorer_html(extent, day, labels, page_link=link)
     held = membership_as_of(day)
     counts = {s: int((held["status"] == s).sum()) for s in STATUSES}

@@ -64,6 +64,14 @@ def test_summary_uses_the_words_of_the_maps():
     assert re.fullmatch(r"\d+ members and \d+ partners", after["summary"])
 
 
+def test_newcomers_are_those_of_the_latest_day_of_joining():
+    by_start = {p["start"]: p for p in explorer.explorer_data(end="today")["periods"]}
+    assert by_start["2017-06-09"]["joined"] == {"date": "2017-06-09", "iso3": ["IND", "PAK"]}
+    # Belarus moving from dialogue partner to observer is not joining
+    assert by_start["2015-07-10"]["joined"]["iso3"] == ["ARM", "AZE", "KHM", "NPL"]
+    assert by_start["2024-07-04"]["joined"] == {"date": "2024-07-04", "iso3": ["BLR"]}
+
+
 def test_next_change_is_the_states_next_row():
     data = explorer.explorer_data(end="today")
     by_start = {p["start"]: p for p in data["periods"]}
@@ -106,7 +114,7 @@ def test_explore_shows_the_same_fragment_with_an_interactive_record():
                            "title": "Explore SCO membership (opens on 4 July 2024)"}
     assert view.counts == _counts("2024-07-04")
     assert view.summary == "4 July 2024: 10 members, 2 observers and 14 dialogue partners"
-    assert 'href="explorer.html?date=2024-07-04"' in view.html
+    assert 'href="../explorer.html?date=2024-07-04"' in view.html
     assert 'data-url-state="false"' in view.html
     assert "ipywidgets" not in view.html and "jupyter-widgets" not in view.html
 
@@ -201,6 +209,9 @@ def test_summary_counts_equal_membership_as_of(visit, suffix, day):
         {k: n for k, n in _counts(day).items() if n}
     assert page.locator(f"#{page.locator('.sco-explorer').get_attribute('id')}-table tbody tr") \
         .count() == sum(_counts(day).values())
+    if day == "2017-06-09":
+        assert page.locator(".sco-x-joined").inner_text() == \
+            "Outlined: joined on 9 June 2017 (India, Pakistan)"
     if day in ("2017-06-09", "2024-07-04"):
         shot(page, f"explorer-{day}")
 
@@ -330,4 +341,4 @@ def test_plain_papermill_runs_notebook_02_again_and_again(tmp_path):
         html = last[0]["data"]["text/html"]
         day = pd.Timestamp.today().normalize() if as_of == "today" else pd.Timestamp(as_of)
         assert f'data-start="{day:%Y-%m-%d}"' in html
-        assert f'href="explorer.html?date={day:%Y-%m-%d}"' in html
+        assert f'href="../explorer.html?date={day:%Y-%m-%d}"' in html

@@ -87,7 +87,10 @@
   }
 
   function paintSource(x, source) {
-    var n = source.data.iso3.length, cols = ["fill", "status", "since", "next", "publisher"];
+    var n = source.data.iso3.length;
+    var cols = ["fill", "status", "since", "next", "publisher", "line", "lw"];
+    var joined = x.data.periods[periodIndex(x, x.day)].joined.iso3;
+    var dot = !!source.data.alpha;
     var fresh = {};
     cols.forEach(function (c) { fresh[c] = new Array(n); });
     var alpha = source.data.alpha ? new Array(n) : null;
@@ -98,6 +101,9 @@
       fresh.since[i] = d.since;
       fresh.next[i] = d.next;
       fresh.publisher[i] = d.source ? "Source: " + d.source.publisher : "";
+      var isNew = joined.indexOf(source.data.iso3[i]) >= 0;
+      fresh.line[i] = isNew ? "#1a1a1a" : (dot ? "#333333" : "#ffffff");
+      fresh.lw[i] = isNew ? (dot ? 2.0 : 1.6) : (dot ? 0.8 : 0.5);
       if (alpha) alpha[i] = d.statusKey ? 1.0 : 0.0;
     }
     cols.forEach(function (c) { source.data[c] = fresh[c]; });
@@ -107,11 +113,15 @@
 
   function paintLabels(x, p) {
     var src = x.models.labels, n = src.data.iso3.length, names = new Array(n);
+    var ink = new Array(n);
     for (var i = 0; i < n; i++) {
-      var iso3 = src.data.iso3[i];
-      names[i] = p.held[iso3] ? (x.data.names[iso3] || iso3) : "";
+      var iso3 = src.data.iso3[i], held = p.held[iso3];
+      names[i] = held ? (x.data.names[iso3] || iso3) : "";
+      /* white on the dark blue of members, near-black on the lighter colours */
+      ink[i] = held && held[0] === "member" ? "#ffffff" : "#1a1a1a";
     }
     src.data.text = names;
+    src.data.ink = ink;
     src.change.emit();
   }
 
@@ -206,6 +216,9 @@
     paintLegend(x, p);
     paintTable(x, p);
     text(el(x.uid, "summary"), fmt(iso) + ": " + p.summary);
+    var names = p.joined.iso3.map(function (c) { return x.data.names[c] || c; });
+    text(el(x.uid, "joined"), names.length ? "Outlined: joined on " + fmt(p.joined.date) +
+      " (" + names.join(", ") + ")" : "");
     var slider = el(x.uid, "slider"), pos = 0;
     for (var i = 0; i < x.stops.length; i++) if (x.stops[i] <= iso) pos = i;
     slider.value = String(pos);
