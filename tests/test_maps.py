@@ -251,7 +251,7 @@ def test_map_notebook_with_defaults(tmp_path):
     assert "iso3" in table["columns"]
     countries = {row[table["columns"].index("country")] for row in table["data"]}
     assert {"Laos", "China"} <= countries
-    assert outputs[-1]["data"]["text/plain"].startswith("VBox(")  # the explorer
+    assert outputs[-1]["metadata"]["sco_research"]["kind"] == "interactive"  # the explorer
 
 
 def test_map_notebook_with_parameters_saves_png_and_svg(tmp_path):
