@@ -86,6 +86,12 @@ def _counts_text(counts: dict[str, int]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _source(row: pd.Series) -> dict[str, str]:
+    published = row["published"]
+    return {"publisher": str(row["publisher"]), "title": str(row["title"]),
+            "url": str(row["url"]), "published": "" if pd.isna(published) else _iso(published)}
+
+
 def explorer_data(end: DateLike = "today") -> dict:
     """Who held which SCO status from the founding to ``end``, as JSON-ready data.
 
@@ -156,9 +162,7 @@ def explorer_data(end: DateLike = "today") -> dict:
                      for s in STATUSES],
         "periods": periods,
         "names": names,
-        "sources": {sid: {k: ("" if pd.isna(sources.loc[sid, k]) else str(
-            _iso(sources.loc[sid, k]) if k == "published" else sources.loc[sid, k]))
-            for k in ("publisher", "title", "url", "published")} for sid in cited},
+        "sources": {sid: _source(sources.loc[sid]) for sid in cited},
     }
 
 

@@ -13,6 +13,7 @@ from sco_research import explorer
 from sco_research.errors import ParameterError
 
 from ._browser import Watch, browser_or_skip, open_page, shot
+from ._ipython import captured_display
 
 TODAY = pd.Timestamp.today().normalize()
 LABELS = {"member": "member", "observer": "observer", "dialogue_partner": "dialogue partner",
@@ -120,16 +121,8 @@ def test_explore_shows_the_same_fragment_with_an_interactive_record():
 
 
 def test_explore_displays_html_with_the_record_in_ipython():
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    shown = []
-    old = shell.display_pub.publish
-    shell.display_pub.publish = lambda data, metadata=None, **kw: shown.append((data, metadata))
-    try:
+    with captured_display() as shown:
         view = explorer.explore(start="2017-06-09")
-    finally:
-        shell.display_pub.publish = old
     assert len(shown) == 1
     data, metadata = shown[0]
     assert data["text/html"] == view.html

@@ -10,6 +10,7 @@ from sco_research import charts, interactive
 from sco_research.errors import DataError, ParameterError
 
 from ._browser import Watch, browser_or_skip, open_page, shot
+from ._ipython import captured_display
 
 
 @pytest.fixture(scope="module")
@@ -75,17 +76,9 @@ def test_publish_interactive_refuses_bad_input():
 
 
 def test_publish_interactive_displays_the_fragment_with_its_record(trade_rows):
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    shown = []
-    old = shell.display_pub.publish
-    shell.display_pub.publish = lambda data, metadata=None, **kw: shown.append((data, metadata))
     html = interactive.trade_html(trade_rows)
-    try:
+    with captured_display() as shown:
         record = interactive.publish_interactive(html, "trade-hover", "Hover a point")
-    finally:
-        shell.display_pub.publish = old
     assert record == {"kind": "interactive", "name": "trade-hover", "title": "Hover a point"}
     assert shown == [({"text/html": html, "text/plain": "Hover a point"},
                       {"sco_research": record})]
