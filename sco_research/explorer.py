@@ -201,7 +201,7 @@ def web_geometries(extent: str = "eurasia") -> dict:
     import shapely
     from shapely.geometry import MultiPolygon, Polygon
 
-    from .maps import EXTENTS, load_geometries
+    from .geometry import EXTENTS, load_geometries
 
     check_choice("extent", extent, EXTENTS, kind="extent")
     ext = EXTENTS[extent]
@@ -402,7 +402,7 @@ def explorer_html(extent: str = "eurasia", start: DateLike = "today", labels: bo
     Parameters
     ----------
     extent : {"eurasia", "central_asia", "world"}, default "eurasia"
-        Map frame (see :data:`sco_research.maps.EXTENTS`).
+        Map frame (see :data:`sco_research.geometry.EXTENTS`).
     start : date, default "today"
         The day shown first: from 2001-06-15 to today.
     labels : bool, default True
@@ -435,7 +435,7 @@ def explorer_html(extent: str = "eurasia", start: DateLike = "today", labels: bo
     """
     from bokeh.embed import components
 
-    from .maps import EXTENTS
+    from .geometry import EXTENTS
 
     check_choice("extent", extent, EXTENTS, kind="extent")
     day = _check_start(start)
