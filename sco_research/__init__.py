@@ -20,7 +20,7 @@ from .citations import source_line, sources_for
 from .data import DataPackage, files_read, load, record_read, tables, tables_read, validate
 from .errors import ConfigError, DataError, ParameterError, RenderError, SCOResearchError
 from .membership import STATUSES, membership_as_of, membership_changes
-from .publish import publish_figure, publish_table
+from .publish import publish_chart, publish_figure, publish_table
 
 __version__ = "0.1.0"
 
@@ -42,6 +42,7 @@ __all__ = [
     "maps",
     "membership_as_of",
     "membership_changes",
+    "publish_chart",
     "publish_figure",
     "publish_table",
     "publishers",

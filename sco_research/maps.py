@@ -39,7 +39,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.plotting import patch_from_polygon
 
-from ._checks import FOUNDING_DATE, DateLike, check_choice, check_choices, parse_date
+from ._checks import DateLike, check_choice, check_choices, parse_date
 from ._plotting import PALETTE, STATUS_COLORS, STATUS_LABELS, house_style, set_title
 from ._plotting import add_wrapped_source_line as _source_line
 from ._plotting import fmt_day as _fmt_day
@@ -54,7 +54,6 @@ from .membership import (
     enlargement_dates,
     held_on,
     joining_changes,
-    membership_changes,
     newcomers,
 )
 
@@ -526,71 +525,21 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
 # -- interactive --------------------------------------------------------------------------------
 
 
-def _slider_dates(stop: pd.Timestamp) -> list[pd.Timestamp]:
-    months = pd.date_range(FOUNDING_DATE, stop, freq="MS")
-    changes = membership_changes()["date"]
-    days = {FOUNDING_DATE, stop, *months, *changes[changes <= stop]}
-    return sorted(pd.Timestamp(d) for d in days)
-
-
 def explore(extent: str = "eurasia", start: DateLike = "today", labels: bool = True):
-    """An interactive map: a date slider (ipywidgets) that redraws :func:`membership_map`.
+    """Show the membership explorer in a notebook: see :func:`sco_research.explorer.explore`.
 
-    Runs in JupyterLab or Jupyter Notebook. The slider steps through the first day of every
-    month and every day on which a status changed.
-
-    Parameters
-    ----------
-    extent : str, default "eurasia"
-        Map frame (see :data:`EXTENTS`).
-    start : date, default "today"
-        The date shown first.
-    labels : bool, default True
-        Write state names.
-
-    Returns
-    -------
-    ipywidgets.VBox
-        The slider above the map. ``box.redraw(date)`` redraws for a date; ``box.last`` holds
-        the rows the last map drew (:func:`membership_map_rows`).
+    The same offline explorer as the page ``reports/explorer.html`` (a date slider, hover and
+    tap for each state's status and source); plain HTML with its script, no widget.
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> box = explore(start="2017-06-09")
-    >>> int((box.last["status"] == "member").sum())
+    >>> view = explore(start="2017-06-09")
+    >>> view.counts["member"]
     8
     """
-    import ipywidgets as widgets
-    from IPython import get_ipython
-    from IPython.display import display
+    from .explorer import explore as _explore
 
-    check_choice("extent", extent, EXTENTS, kind="extent")
-    today = parse_date("start", "today")
-    first = parse_date("start", start)
-    days = _slider_dates(max(today, first))
-    value = max(d for d in days if d <= first)
-    slider = widgets.SelectionSlider(
-        options=[(f"{d:%Y-%m-%d}", d) for d in days], value=value, description="Date",
-        continuous_update=False, layout=widgets.Layout(width="95%"),
-    )
-    out = widgets.Output()
-    box = widgets.VBox([slider, out])
-
-    def redraw(day) -> None:
-        fig = membership_map(day, extent=extent, labels=labels)
-        box.last = membership_map_rows(day, extent=extent)
-        if get_ipython() is not None:  # outside Jupyter there is nothing to show it in
-            with out:
-                out.clear_output(wait=True)
-                display(fig)
-        plt.close(fig)
-
-    slider.observe(lambda change: redraw(change["new"]), names="value")
-    box.redraw = redraw
-    redraw(value)
-    return box
+    return _explore(extent=extent, start=start, labels=labels)
 
 
 # The membership timeline is a chart: it lives with the charts.

@@ -44,8 +44,8 @@ from ._checks import check_choices
 from ._files import atomic_save, atomic_write
 from .errors import DataError, ParameterError
 
-__all__ = ["METADATA_KEY", "TABLE_MIME", "format_value", "cite_rows", "publish_figure",
-           "publish_table"]
+__all__ = ["METADATA_KEY", "TABLE_MIME", "format_value", "cite_rows", "publish_chart",
+           "publish_figure", "publish_table"]
 
 #: Key of the metadata record in a notebook output.
 METADATA_KEY = "sco_research"
@@ -335,3 +335,26 @@ def publish_table(
         _show({TABLE_MIME: json.loads(json.dumps(payload)), "text/html": html,
                "text/plain": f"{name}: {len(rows)} rows"}, record)
     return record
+
+
+def publish_chart(item, output_dir: str | os.PathLike | None = None) -> list[dict]:
+    """Publish a chart bundle: its figure, then the table of the rows it plots.
+
+    ``item`` is a bundle such as :class:`sco_research.charts.figures.ChartFigure`: it has
+    ``name``, ``figure``, ``rows``, ``caption`` and ``columns``. The table is saved as
+    ``<name>-rows.csv``. Returns the two metadata records.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sco_research import charts
+    >>> item = charts.currency_figures(["reserves_share_cofer"], "2016-01-01", "2024-12-31")
+    >>> records = publish_chart(item["shares"][0], None)
+    >>> [r["kind"] for r in records]
+    ['figure', 'table']
+    """
+    figure = publish_figure(item.figure, item.rows, item.name, output_dir)
+    table = publish_table(item.rows, f"{item.name}-rows", output_dir, caption=item.caption,
+                          columns=item.columns)
+    return [figure, table]

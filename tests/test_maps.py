@@ -221,14 +221,14 @@ def test_timeline_chart_has_one_bar_per_status_period_and_the_summits():
     assert any(t.get_text().startswith("Source") for t in fig.texts)
 
 
-def test_explore_redraws_on_a_new_date():
-    box = maps.explore(start="2017-06-09")
-    slider = box.children[0]
-    assert slider.options[0][1] == sco._checks.FOUNDING_DATE
-    assert (box.last["status"] == "member").sum() == 8
-    slider.value = pd.Timestamp("2024-07-04")
-    assert set(box.last["as_of"]) == {pd.Timestamp("2024-07-04")}
-    assert list(box.last.loc[box.last["new"], "iso3"]) == ["BLR"]
+def test_explore_is_the_offline_explorer_on_its_start_date():
+    view = maps.explore(start="2017-06-09")
+    assert view.start == "2017-06-09"
+    expected = sco.membership_as_of("2017-06-09")["status"].value_counts()
+    assert view.counts["member"] == expected["member"] == 8
+    assert view.record["kind"] == "interactive"
+    later = maps.explore(start="2024-07-04")
+    assert later.counts["member"] == 10 and later.start == "2024-07-04"
 
 
 # -- notebooks --------------------------------------------------------------------------------
