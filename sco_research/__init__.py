@@ -34,7 +34,10 @@ __all__ = [
     "STATUSES",
     "bibliography",
     "charts",
+    "claim_checks",
+    "evidence_for",
     "explorer",
+    "fact_check",
     "facts",
     "files_read",
     "interactive",
@@ -58,17 +61,22 @@ __all__ = [
     "validate",
 ]
 
-_LAZY_MODULES = {"charts", "explorer", "facts", "interactive", "maps", "render", "cli"}
+_LAZY_MODULES = {"charts", "explorer", "fact_check", "facts", "interactive", "maps", "render",
+                 "cli"}
+
+#: Functions re-exported from a submodule that is imported on first use.
+_LAZY_FUNCTIONS = {"claim_checks": "fact_check", "evidence_for": "fact_check",
+                   "save_figure": "_plotting"}
 
 
 def __getattr__(name: str) -> Any:
     # Submodules that pull in matplotlib/geopandas/papermill load on first attribute access.
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
-    if name == "save_figure":
-        return importlib.import_module("._plotting", __name__).save_figure
+    if name in _LAZY_FUNCTIONS:
+        return getattr(importlib.import_module(f".{_LAZY_FUNCTIONS[name]}", __name__), name)
     raise AttributeError(f"module 'sco_research' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _LAZY_MODULES)
+    return sorted(set(globals()) | _LAZY_MODULES | set(_LAZY_FUNCTIONS))

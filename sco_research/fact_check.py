@@ -1,0 +1,596 @@
+"""Checking the article: a verdict per claim, findings about the article, and the evidence.
+
+Three tables of the data package hold the check (see ``data/datapackage.json``):
+
+* ``claim_checks``: one verdict per claim (``supported``, ``partly_supported``, ``overstated``,
+  ``contradicted``, ``unverifiable``, ``opinion``), whether it checks a ``fact`` or an
+  ``attribution`` (did the person say it, and when), a finding in our own words and
+  ``checked_on``: a verdict holds as of that day;
+* ``article_findings``: what the article leaves out or gets wrong about its own source, tied to
+  no single claim;
+* ``claim_evidence``: the rows of the package each verdict or finding rests on, named by table
+  and key, with a stance (``supports``, ``contradicts``, ``context``).
+
+A key names one row of its table: the values of the table's key columns (listed in the
+descriptor under ``x-key-columns``: the primary key where the table has one) joined by ``|``,
+dates as ``YYYY-MM-DD``, numbers in their shortest form, blanks as empty text. Every evidence row
+is resolved to that row and through it to a source; one that does not resolve is a
+:class:`~sco_research.errors.DataError` naming the file, row, field and value.
+
+Examples
+--------
+>>> import sco_research as sco
+>>> sco.claim_checks(theme="payments")[["claim_id", "verdict"]].to_dict("records")
+[{'claim_id': 'c14', 'verdict': 'supported'}, {'claim_id': 'c15', 'verdict': 'overstated'}]
+>>> ev = sco.evidence_for("c15")
+>>> ev.loc[0, ["table", "key", "stance"]].tolist()
+['sanctions', 'swift-2022-02-26-joint-statement', 'contradicts']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ._checks import check_choice
+from .data import DataPackage, default_package, format_problem, load
+from .errors import DataError
+from .publish import format_value
+
+__all__ = [
+    "ARTICLE_SOURCE",
+    "STANCES",
+    "VERDICTS",
+    "VERDICT_COLORS",
+    "article_findings",
+    "checked_on",
+    "claim_checks",
+    "evidence",
+    "evidence_charts",
+    "evidence_for",
+    "evidence_markdown",
+    "key_columns",
+    "row_key",
+    "verdict_label",
+    "verdict_meanings",
+    "verdicts_per_theme_chart",
+    "verdicts_per_theme_rows",
+]
+
+#: The seed article: the source every claim (and every finding about the article) is about.
+ARTICLE_SOURCE = "tempo-2024-07-04-eurasian-security-club"
+
+
+def _field(table: str, name: str) -> dict:
+    for f in default_package().resource(table)["schema"]["fields"]:
+        if f["name"] == name:
+            return f
+    raise KeyError(f"{table}.{name}")  # pragma: no cover - the descriptor is fixed
+
+
+#: Verdicts, in order from best to least borne out, as the descriptor declares them.
+VERDICTS: tuple[str, ...] = tuple(_field("claim_checks", "verdict")["constraints"]["enum"])
+
+#: Stances of an evidence row towards its claim or finding.
+STANCES: tuple[str, ...] = tuple(_field("claim_evidence", "stance")["constraints"]["enum"])
+
+#: Colour of each verdict label (Okabe-Ito palette: safe for colour-blind readers).
+VERDICT_COLORS: dict[str, str] = {
+    "supported": "#009E73",         # bluish green
+    "partly_supported": "#56B4E9",  # sky blue
+    "overstated": "#E69F00",        # orange
+    "contradicted": "#D55E00",      # vermillion
+    "unverifiable": "#999999",      # grey
+    "opinion": "#CC79A7",           # reddish purple
+}
+
+_LABELS = {v: v.replace("_", " ") for v in VERDICTS}
+
+
+def checked_on() -> pd.Timestamp:
+    """The day the verdicts were checked (the latest ``checked_on``): they hold as of this day.
+
+    Examples
+    --------
+    >>> str(checked_on().date())
+    '2026-11-28'
+    """
+    return pd.Timestamp(load("claim_checks")["checked_on"].max())
+
+
+def verdict_meanings() -> pd.DataFrame:
+    """What each verdict means (from the descriptor), with its label colour.
+
+    Examples
+    --------
+    >>> m = verdict_meanings()
+    >>> list(m.columns)
+    ['verdict', 'meaning', 'color']
+    >>> m["verdict"].tolist() == list(VERDICTS)
+    True
+    """
+    meanings = _field("claim_checks", "verdict")["x-enum-descriptions"]
+    return pd.DataFrame({"verdict": list(VERDICTS),
+                         "meaning": [meanings[v] for v in VERDICTS],
+                         "color": [VERDICT_COLORS[v] for v in VERDICTS]})
+
+
+def key_columns() -> dict[str, tuple[str, ...]]:
+    """The columns whose values make up an evidence key, per table that evidence may cite.
+
+    Examples
+    --------
+    >>> key_columns()["membership"]
+    ('iso3', 'start')
+    """
+    spec = _field("claim_evidence", "key")["x-key-columns"]
+    return {table: tuple(cols) for table, cols in spec.items()}
+
+
+def _text(value: Any) -> str:
+    """A cell as text (numpy scalars as the Python numbers they hold)."""
+    if hasattr(value, "item") and not isinstance(value, pd.Timestamp):
+        value = value.item()
+    return format_value(value)
+
+
+def _key_part(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return _text(value)
+
+
+def row_key(table: str, row: pd.Series | dict) -> str:
+    """The evidence key of one row of ``table``.
+
+    Examples
+    --------
+    >>> m = load("membership")
+    >>> row_key("membership", m[m["iso3"] == "BLR"].iloc[-1])
+    'BLR|2024-07-04'
+    """
+    cols = key_columns()
+    check_choice("table", table, list(cols), kind="table")
+    return "|".join(_key_part(row[c]) for c in cols[table])
+
+
+def _keyed(table: str, pkg: DataPackage) -> pd.DataFrame:
+    """``table`` of ``pkg`` indexed by evidence key."""
+    df = pkg.load(table)
+    keys = [row_key(table, r) for _, r in df.iterrows()]
+    return df.set_index(pd.Index(keys, name="key"))
+
+
+def _describe(table: str, r: pd.Series) -> str:
+    """A short line saying what an evidence row holds (the row's own fields, no new words)."""
+    v = _text
+    if table == "sources":
+        return f'{r["publisher"]}: "{r["title"]}"'
+    if table == "actors":
+        return f'{r["name"]}: {v(r["note"]) or r["role"]}'
+    if table == "claims":
+        return str(r["claim"])
+    if table == "quotes":
+        return f'"{r["quote"]}" ({v(r["date"])})'
+    if table == "events":
+        return f'{v(r["date"])}: {r["title"]}'
+    if table == "membership":
+        return f'{r["country"]}: {r["status"].replace("_", " ")} from {v(r["start"])}'
+    if table in ("trade", "energy"):
+        who = f'{r["reporter"]}-{r["partner"]}' if table == "trade" else \
+            f'{r["exporter"]} to {r["importer"]}'
+        what = r["flow"] if table == "trade" else f'{r["commodity"]} {r["measure"]}'
+        return f'{who} {r["period"]} {what}: {v(r["value"])} {r["unit"]}'.replace("_", " ")
+    if table == "currency":
+        figure = f'{v(r["value"])} {v(r["unit"])}'.strip() or f'no figure ({v(r["note"])})'
+        when = v(r["stated_on"]) or "undated"
+        what = " ".join(p for p in (r["series"].replace("_", " "), v(r["scope"]),
+                                    v(r["currency"]), v(r["period"])) if p)
+        return f'{r["stated_by"]} ({when}), {what}: {figure}'
+    # sanctions
+    amount = f'{v(r["amount"])} {v(r["unit"])}'.strip()
+    return (f'{v(r["announced"])}: {r["imposed_by"]}, {r["measure"].replace("_", " ")}, '
+            f'{r["target"]}' + (f": {amount}" if amount else ""))
+
+
+def evidence(package: DataPackage | None = None) -> pd.DataFrame:
+    """Every evidence row, resolved to the row it names and to that row's source.
+
+    Parameters
+    ----------
+    package : DataPackage, optional
+        The data package to read (default: the bundled one).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``evidence_id``, ``subject`` (the claim or finding id), ``claim_id``, ``finding_id``,
+        ``table``, ``key``, ``stance``, ``what`` (what the cited row holds), ``source_id``,
+        ``publisher``, ``title``, ``url``, ``published``, ``note``.
+
+    Raises
+    ------
+    DataError
+        An evidence row names no claim or finding (or both), a key with no row in its table,
+        or a ``source_id`` other than its row's; the message names the file, row, field and
+        value.
+
+    Examples
+    --------
+    >>> ev = evidence()
+    >>> bool(ev["url"].notna().all()) and ev["evidence_id"].is_unique
+    True
+    """
+    pkg = package or default_package()
+    ev = pkg.load("claim_evidence")
+    path = str(pkg.path("claim_evidence"))
+    cols = key_columns()
+    keyed = {t: _keyed(t, pkg) for t in ev["table"].astype(str).unique()}
+    problems, what = [], []
+    for i, r in ev.iterrows():
+        line, table = int(i) + 2, str(r["table"])
+        if pd.isna(r["claim_id"]) == pd.isna(r["finding_id"]):
+            problems.append({"table": "claim_evidence", "row": line, "field": "claim_id",
+                             "value": r["evidence_id"],
+                             "rule": "give exactly one of claim_id and finding_id"})
+        subject = r["claim_id"] if pd.notna(r["claim_id"]) else r["finding_id"]
+        if pd.notna(subject) and not str(r["evidence_id"]).startswith(f"{subject}."):
+            problems.append({"table": "claim_evidence", "row": line, "field": "evidence_id",
+                             "value": r["evidence_id"],
+                             "rule": f"must start with its claim or finding id {subject!r}"})
+        target = keyed[table]
+        if r["key"] not in target.index:
+            problems.append({"table": "claim_evidence", "row": line, "field": "key",
+                             "value": r["key"],
+                             "rule": f"no row of table {table!r} has this key "
+                                     f"({'|'.join(cols[table])})"})
+            what.append(None)
+            continue
+        hits = target.loc[[r["key"]]]
+        if len(hits) > 1:
+            problems.append({"table": "claim_evidence", "row": line, "field": "key",
+                             "value": r["key"],
+                             "rule": f"matches {len(hits)} rows of table {table!r}; a key must "
+                                     "name one row"})
+        hit = hits.iloc[0]
+        own = r["key"] if table == "sources" else hit["source_id"]
+        if r["source_id"] != own:
+            problems.append({"table": "claim_evidence", "row": line, "field": "source_id",
+                             "value": r["source_id"],
+                             "rule": f"must be the source of the row it names ({own!r})"})
+        what.append(_describe(table, hit))
+    if problems:
+        lines = "\n  ".join(format_problem(p, path) for p in problems[:10])
+        raise DataError(f"table 'claim_evidence' has {len(problems)} evidence row(s) that do not "
+                        f"resolve:\n  {lines}", problems)
+    sources = pkg.load("sources").set_index("source_id")
+    out = ev.assign(subject=ev["claim_id"].fillna(ev["finding_id"]),
+                    what=pd.Series(what, index=ev.index, dtype="string"))
+    for col in ("publisher", "title", "url", "published"):
+        out[col] = out["source_id"].map(sources[col])
+    return out[["evidence_id", "subject", "claim_id", "finding_id", "table", "key", "stance",
+                "what", "source_id", "publisher", "title", "url", "published", "note"]]
+
+
+def _evidence_counts(ev: pd.DataFrame) -> pd.DataFrame:
+    g = ev.groupby("subject", observed=True)
+    return pd.DataFrame({
+        "evidence": g.size(),
+        "evidence_sources": g["source_id"].agg(lambda s: ", ".join(dict.fromkeys(s))),
+    })
+
+
+def _themes() -> tuple[str, ...]:
+    return tuple(_field("claims", "theme")["constraints"]["enum"])
+
+
+def claim_checks(theme: str | None = None, verdict: str | None = None) -> pd.DataFrame:
+    """The verdict on each of the article's claims, joined with the claim.
+
+    Parameters
+    ----------
+    theme : str, optional
+        Keep the claims of one theme (a theme of the claims table, e.g. ``"currency"``).
+    verdict : str, optional
+        Keep the claims with this verdict (one of :data:`VERDICTS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``claim_id``, ``paragraph``, ``theme``, ``actor_id``, ``kind``, ``claim``, ``checks``
+        (``fact`` or ``attribution``), ``verdict``, ``finding``, ``checked_on``, ``evidence``
+        (how many evidence rows), ``evidence_sources`` (their source ids) and ``source_id``:
+        the article the claim comes from.
+
+    Raises
+    ------
+    ParameterError
+        Unknown theme or verdict; the message names the value and the allowed ones.
+
+    Examples
+    --------
+    >>> claim_checks(verdict="overstated")["claim_id"].tolist()
+    ['c15']
+    >>> claim_checks(verdict="wrong")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: verdict: unknown verdict 'wrong'. Allowed: 'supported', \
+'partly_supported', 'overstated', 'contradicted', 'unverifiable', 'opinion'
+    """
+    if theme is not None:
+        check_choice("theme", theme, _themes(), kind="theme")
+    if verdict is not None:
+        check_choice("verdict", verdict, VERDICTS, kind="verdict")
+    claims = load("claims")
+    checks = load("claim_checks")
+    out = claims.merge(checks.drop(columns=["note"]), on="claim_id", how="inner")
+    out = out.join(_evidence_counts(evidence()), on="claim_id")
+    out["evidence"] = out["evidence"].fillna(0).astype(int)
+    if theme is not None:
+        out = out[out["theme"] == theme]
+    if verdict is not None:
+        out = out[out["verdict"] == verdict]
+    cols = ["claim_id", "paragraph", "theme", "actor_id", "kind", "claim", "checks", "verdict",
+            "finding", "checked_on", "evidence", "evidence_sources", "source_id"]
+    return out[cols].sort_values("claim_id").reset_index(drop=True)
+
+
+def article_findings() -> pd.DataFrame:
+    """What the article leaves out or gets wrong about its own source (no claim of its own).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``finding_id``, ``kind`` (``omission`` or ``rewording_slip``), ``paragraph``,
+        ``finding``, ``checked_on``, ``evidence``, ``evidence_sources`` and ``source_id``: the
+        article the finding is about.
+
+    Examples
+    --------
+    >>> f = article_findings()
+    >>> bool(f.loc[f["kind"] == "omission", "finding"].str.contains("Belarus").all())
+    True
+    """
+    f = load("article_findings").drop(columns=["note"])
+    f = f.join(_evidence_counts(evidence()), on="finding_id")
+    f["evidence"] = f["evidence"].fillna(0).astype(int)
+    f["source_id"] = ARTICLE_SOURCE
+    return f.reset_index(drop=True)
+
+
+def evidence_for(claim_id: str) -> pd.DataFrame:
+    """The evidence rows behind one claim's verdict (or one finding), with their sources.
+
+    Parameters
+    ----------
+    claim_id : str
+        A claim id (``"c13"``) or a finding id (``"f01"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``evidence_id``, ``table``, ``key``, ``stance``, ``what``, ``source_id``,
+        ``publisher``, ``title``, ``url``, ``published``, ``note``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown id; the message names it and the allowed ids.
+
+    Examples
+    --------
+    >>> evidence_for("f01")[["table", "key"]].values.tolist()[0]
+    ['membership', 'BLR|2024-07-04']
+    >>> evidence_for("c21")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: claim_id: unknown claim or finding id 'c21'; did you \
+mean ...
+    """
+    known = list(load("claim_checks")["claim_id"]) + list(load("article_findings")["finding_id"])
+    check_choice("claim_id", claim_id, known, kind="claim or finding id")
+    ev = evidence()
+    ev = ev[ev["subject"] == claim_id]
+    return ev.drop(columns=["subject", "claim_id", "finding_id"]).reset_index(drop=True)
+
+
+#: One evidence chart per claim whose check turns on figures: the chart function of
+#: :mod:`sco_research.charts` and its arguments (pass the same to ``charts.chart_rows``).
+_EVIDENCE_CHARTS: list[tuple[str, str, dict]] = [
+    ("c05", "energy_chart", {"importers": ("CHN", "IND"), "commodity": "crude_oil",
+                             "measure": "volume", "unit": "million barrels per day",
+                             "start": "2017-01-01"}),
+    ("c06", "trade_chart", {"partners": ("CHN", "IND"), "start": "2017-01-01",
+                            "flow": "turnover"}),
+    ("c13", "settlement_currency_chart", {"indicators": ("russia_china_trade_settlement",
+                                                         "sco_trade_national_currencies"),
+                                          "start": "2020-01-01"}),
+    ("c15", "sanctions_timeline_chart", {"measures": ("swift_disconnection",),
+                                         "start": "2022-01-01"}),
+    ("c16", "sanctions_timeline_chart", {"measures": ("reserve_immobilisation",
+                                                      "reserve_estimate"),
+                                         "start": "2022-01-01"}),
+]
+
+
+def evidence_charts(theme: str | None = None, verdict: str | None = None) -> pd.DataFrame:
+    """The evidence chart of each checkable figure claim (filtered like :func:`claim_checks`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``claim_id``, ``verdict``, ``chart`` (a chart name of :mod:`sco_research.charts`),
+        ``params`` (its arguments, a dict) and ``name`` (a file stem for the figure).
+
+    Examples
+    --------
+    >>> evidence_charts(theme="sanctions")[["claim_id", "chart"]].values.tolist()
+    [['c06', 'trade_chart'], ['c16', 'sanctions_timeline_chart']]
+    """
+    checks = claim_checks(theme=theme, verdict=verdict).set_index("claim_id")
+    rows = [{"claim_id": cid, "verdict": checks.loc[cid, "verdict"], "chart": chart,
+             "params": dict(params), "name": f"evidence-{cid}"}
+            for cid, chart, params in _EVIDENCE_CHARTS if cid in checks.index]
+    return pd.DataFrame(rows, columns=["claim_id", "verdict", "chart", "params", "name"])
+
+
+def verdicts_per_theme_rows(theme: str | None = None, verdict: str | None = None) -> pd.DataFrame:
+    """The rows the verdicts-per-theme chart plots: one per claim, in drawing order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``theme``, ``position`` (the claim's box along its theme's bar, from 0), ``claim_id``,
+        ``verdict``, ``checks``, ``checked_on`` and ``source_id`` (the article).
+
+    Examples
+    --------
+    >>> r = verdicts_per_theme_rows(theme="us_view")
+    >>> r[["claim_id", "verdict", "position"]].values.tolist()
+    [['c19', 'partly_supported', 0], ['c20', 'partly_supported', 1]]
+    """
+    c = claim_checks(theme=theme, verdict=verdict)
+    order = {v: i for i, v in enumerate(VERDICTS)}
+    themes = {t: i for i, t in enumerate(_themes())}
+    c = c.assign(_t=c["theme"].map(themes).astype(int),
+                 _v=c["verdict"].astype(str).map(order).astype(int))
+    c = c.sort_values(["_t", "_v", "claim_id"]).reset_index(drop=True)
+    c["position"] = c.groupby("theme", observed=True).cumcount()
+    cols = ["theme", "position", "claim_id", "verdict", "checks", "checked_on", "source_id"]
+    return c[cols].astype({"theme": "string", "verdict": "string", "checks": "string"})
+
+
+def _title(rows: pd.DataFrame) -> str:
+    counts = rows["verdict"].value_counts()
+    parts = [f"{counts[v]} {_LABELS[v]}" for v in VERDICTS if counts.get(v, 0)]
+    if len(parts) > 1:
+        parts = [", ".join(parts[:-1]) + " and " + parts[-1]]
+    n = len(rows)
+    return f"Of the {n} claim{'s' if n != 1 else ''} checked: {parts[0]}"
+
+
+def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = None, ax=None):
+    """One bar per theme, one box per claim, coloured by verdict and labelled with its id.
+
+    Parameters
+    ----------
+    theme, verdict : str, optional
+        Filters, as for :func:`claim_checks`.
+    ax : matplotlib Axes, optional
+        Draw into this Axes.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Titled with the count of each verdict (computed from the rows), with a source line.
+
+    Raises
+    ------
+    ParameterError
+        Unknown theme or verdict, or a filter that leaves no claim.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> fig = verdicts_per_theme_chart()
+    >>> fig.axes[0].get_title(loc="left")
+    'Of the 20 claims checked: 9 supported, 7 partly supported, 1 overstated, 2 unverifiable \
+and 1 opinion'
+    """
+    from matplotlib.patches import Patch
+
+    from ._plotting import add_source_line, new_figure, set_title
+    from .errors import ParameterError
+
+    rows = verdicts_per_theme_rows(theme=theme, verdict=verdict)
+    if rows.empty:
+        raise ParameterError(f"theme={theme!r}, verdict={verdict!r}: no claim has this theme "
+                             "and verdict; drop a filter or choose another value")
+    themes = list(dict.fromkeys(rows["theme"]))
+    fig, ax = new_figure((8.0, 0.45 * len(themes) + 1.6), ax=ax)
+    for rec in rows.itertuples(index=False):
+        y = themes.index(rec.theme)
+        ax.barh(y, 0.92, left=rec.position, height=0.7, color=VERDICT_COLORS[rec.verdict],
+                edgecolor="white")
+        ax.text(rec.position + 0.46, y, rec.claim_id, ha="center", va="center", fontsize=7.5,
+                color="black")
+    ax.set_yticks(range(len(themes)), [t.replace("_", " ") for t in themes])
+    ax.invert_yaxis()
+    ax.set_xlabel("claims")
+    ax.set_xlim(0, rows["position"].max() + 1.2)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    shown = [v for v in VERDICTS if v in set(rows["verdict"])]
+    ax.legend(handles=[Patch(color=VERDICT_COLORS[v], label=_LABELS[v]) for v in shown],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5)
+    day = pd.Timestamp(rows["checked_on"].max()).date()
+    set_title(ax, _title(rows), f"Verdicts on the TEMPO.CO article of 4 July 2024, by theme; "
+                                f"as of {day}")
+    n_sources = evidence()["source_id"].nunique()
+    add_source_line(fig, rows["source_id"], width=110,
+                    note=f"Verdicts: our check against {n_sources} cited sources "
+                         "(data/claim_evidence.csv).")
+    return fig
+
+
+def verdict_label(verdict: str) -> str:
+    """A verdict as a small coloured label (inline HTML, for Markdown cells and pages).
+
+    Examples
+    --------
+    >>> verdict_label("overstated")  # doctest: +ELLIPSIS
+    '<span class="sco-verdict sco-verdict-overstated" style="background:#E69F00;...">overstated</span>'
+    """
+    check_choice("verdict", verdict, VERDICTS, kind="verdict")
+    return (f'<span class="sco-verdict sco-verdict-{verdict}" style="background:'
+            f'{VERDICT_COLORS[verdict]};color:#000;padding:0 0.4em;border-radius:3px">'
+            f"{_LABELS[verdict]}</span>")
+
+
+def _md(text: Any) -> str:
+    """Text safe inside Markdown link text and emphasis."""
+    out = _text(text)
+    for ch in "\\[]*_`<>":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _url(url: str) -> str:
+    """A URL safe as a Markdown link target (parentheses and spaces percent-encoded)."""
+    return str(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+
+
+def evidence_markdown(claim_id: str) -> str:
+    """One claim (or finding) as Markdown: what it says, the verdict, the finding, linked sources.
+
+    Examples
+    --------
+    >>> print(evidence_markdown("f03").splitlines()[0])
+    **f03** (paragraph 1, rewording slip)
+    >>> "](https://" in evidence_markdown("c16")
+    True
+    """
+    ev = evidence_for(claim_id)
+    checks = load("claim_checks").set_index("claim_id")
+    if claim_id in checks.index:
+        c = load("claims").set_index("claim_id").loc[claim_id]
+        r = checks.loc[claim_id]
+        lines = [f"**{claim_id}** (paragraph {c['paragraph']}, {_md(c['theme'])}): "
+                 f"*{_md(c['claim'])}*",
+                 "",
+                 f"{verdict_label(str(r['verdict']))} (checks: {r['checks']}; "
+                 f"as of {_text(r['checked_on'])}). {_md(r['finding'])}"]
+    else:
+        f = load("article_findings").set_index("finding_id").loc[claim_id]
+        lines = [f"**{claim_id}** (paragraph {f['paragraph']}, "
+                 f"{str(f['kind']).replace('_', ' ')})",
+                 "",
+                 f"{_md(f['finding'])} (as of {_text(f['checked_on'])})"]
+    lines += ["", "Evidence:", ""]
+    for e in ev.itertuples(index=False):
+        note = f"; {_md(e.note)}" if _text(e.note) else ""
+        lines.append(f"- {e.stance}: {_md(e.what)} ({e.table} {_md(e.key)}{note}). Source: "
+                     f"[{_md(e.publisher)}, {_md(e.title)}]({_url(e.url)})"
+                     + (f", {_text(e.published)}" if _text(e.published) else ""))
+    return "\n".join(lines)

@@ -1,0 +1,310 @@
+import io
+import json
+
+import matplotlib.pyplot as plt
+import nbformat
+import papermill as pm
+import pandas as pd
+import pytest
+import yaml
+
+import sco_research as sco
+from sco_research import charts, fact_check, paths, render
+from sco_research.data import DataPackage
+from sco_research.errors import DataError, ParameterError
+
+from .conftest import edit_csv, run_notebook
+
+SEED = paths.PROJECT_ROOT.parent / "shared" / "seed" / "000_bbc9b499a7229531.txt"
+NUMERIC_TABLES = {"trade", "energy", "currency", "sanctions"}
+
+
+# -- the tables ------------------------------------------------------------------------------
+
+def test_every_claim_has_exactly_one_verdict():
+    claims = sco.load("claims")
+    checks = sco.load("claim_checks")
+    assert checks["claim_id"].is_unique
+    assert sorted(checks["claim_id"]) == sorted(claims["claim_id"])
+    assert checks["verdict"].notna().all() and checks["finding"].str.len().gt(40).all()
+
+
+def test_every_verdict_is_as_of_its_checked_on_day():
+    checks = sco.load("claim_checks")
+    assert (checks["checked_on"] == pd.Timestamp("2026-11-28")).all()
+    assert (sco.load("article_findings")["checked_on"] == pd.Timestamp("2026-11-28")).all()
+    assert fact_check.checked_on() == pd.Timestamp("2026-11-28")
+
+
+def test_every_verdict_is_defined_in_the_descriptor_and_has_a_colour():
+    meanings = fact_check.verdict_meanings()
+    assert list(meanings["verdict"]) == list(fact_check.VERDICTS) == [
+        "supported", "partly_supported", "overstated", "contradicted", "unverifiable", "opinion"]
+    assert meanings["meaning"].str.len().gt(20).all()
+    assert set(fact_check.VERDICT_COLORS) == set(fact_check.VERDICTS)
+    assert len(set(fact_check.VERDICT_COLORS.values())) == len(fact_check.VERDICTS)
+
+
+def test_statements_of_named_speakers_are_checked_as_attributions():
+    c = sco.claim_checks()
+    spoken = c[c["kind"].isin(["quote", "statement", "paraphrase"])]
+    assert (spoken["checks"] == "attribution").all(), spoken[["claim_id", "checks"]]
+    # "Washington sees..." is narration in form but an attribution in substance
+    assert c.set_index("claim_id").loc["c19", "checks"] == "attribution"
+
+
+def test_every_evidence_row_resolves_to_a_row_and_its_source():
+    ev = fact_check.evidence()
+    raw = sco.load("claim_evidence")
+    assert len(ev) == len(raw) > 60
+    assert ev["url"].str.match(r"^https?://\S+$").all()
+    assert ev["what"].notna().all()
+    for rec in ev.itertuples():
+        if rec.table == "sources":
+            assert rec.key == rec.source_id
+        else:
+            table = sco.load(rec.table)
+            keys = [fact_check.row_key(rec.table, r) for _, r in table.iterrows()]
+            assert keys.count(rec.key) == 1, (rec.evidence_id, rec.key)
+            assert table.iloc[keys.index(rec.key)]["source_id"] == rec.source_id
+
+
+def test_keys_name_one_row_in_every_table_evidence_may_cite():
+    for table, cols in fact_check.key_columns().items():
+        df = sco.load(table)
+        assert set(cols) <= set(df.columns), table
+        keys = [fact_check.row_key(table, r) for _, r in df.iterrows()]
+        assert len(set(keys)) == len(keys), f"{table}: keys {cols} are not unique"
+
+
+def test_every_evidence_row_names_one_claim_or_finding():
+    ev = sco.load("claim_evidence")
+    assert (ev["claim_id"].isna() != ev["finding_id"].isna()).all()
+    findings = set(sco.load("article_findings")["finding_id"])
+    assert findings <= set(ev["finding_id"].dropna())
+
+
+def test_a_verdict_on_the_record_has_evidence_with_a_source():
+    """Every verdict but 'unverifiable' and 'opinion' rests on a row that supports or contradicts."""
+    ev = fact_check.evidence()
+    for rec in sco.claim_checks().itertuples():
+        rows = ev[ev["subject"] == rec.claim_id]
+        assert len(rows) >= 1 and rows["source_id"].notna().all(), rec.claim_id
+        if rec.verdict not in ("unverifiable", "opinion"):
+            decisive = rows[rows["stance"].isin(["supports", "contradicts"])]
+            assert len(decisive) >= 1, rec.claim_id
+
+
+def test_figure_claims_rest_on_figures_and_get_a_chart_of_them():
+    ev = fact_check.evidence()
+    specs = fact_check.evidence_charts()
+    assert set(specs["claim_id"]) == {"c05", "c06", "c13", "c15", "c16"}
+    chart_table = {"energy_chart": "energy", "trade_chart": "trade",
+                   "settlement_currency_chart": "currency",
+                   "sanctions_timeline_chart": "sanctions"}
+    for spec in specs.itertuples():
+        assert spec.chart in charts.CHARTS
+        rows = ev[ev["subject"] == spec.claim_id]
+        assert chart_table[spec.chart] in set(rows["table"]), spec.claim_id
+        assert set(rows["table"]) & NUMERIC_TABLES
+
+
+def test_the_overstated_swift_claim_cites_the_banks_and_the_pledge():
+    ev = sco.evidence_for("c15")
+    assert sco.claim_checks(verdict="overstated")["claim_id"].tolist() == ["c15"]
+    contra = ev[ev["stance"] == "contradicts"]
+    assert contra["key"].tolist() == ["swift-2022-02-26-joint-statement"]
+    assert {"swift-2022-03-02-eu-vtb", "swift-2022-06-03-eu-sberbank"} <= set(ev["key"])
+
+
+def test_disagreeing_sources_are_both_cited():
+    # c14: Sputnik and AzerNews/TASS disagree on what Tianjin decided about the bank
+    c14 = sco.evidence_for("c14")
+    assert {"sputnik-2025-09-02-tianjin-declaration",
+            "azernews-2025-09-01-sco-development-bank"} <= set(c14["source_id"])
+    # c06: China's and Russia's customs give different 2023 totals
+    c06 = sco.evidence_for("c06")
+    assert {"CHN|RUS|2023|turnover|cer-2024-01-15-china-russia-trade-2023",
+            "RUS|CHN|2023|turnover|tass-2024-02-16-fcs-russia-china-2023"} <= set(c06["key"])
+
+
+def test_the_omission_and_the_rewording_slips_are_findings():
+    f = fact_check.article_findings().set_index("finding_id")
+    assert f.loc["f01", "kind"] == "omission" and "Belarus" in f.loc["f01", "finding"]
+    assert "Poutine" in f.loc["f03", "finding"]
+    assert "small yards" in f.loc["f02", "finding"]
+    ev = sco.evidence_for("f01")
+    assert "BLR|2024-07-04" in set(ev["key"])
+    assert "kremlin-2024-07-04-sco-heads-of-state-astana" in set(ev["source_id"])
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed article not beside the project")
+def test_findings_are_our_own_words_not_the_article_text():
+    text = SEED.read_text(encoding="utf-8")
+    texts = [*sco.load("claim_checks")["finding"], *sco.load("article_findings")["finding"],
+             *sco.load("claim_evidence")["note"].dropna()]
+    for finding in texts:
+        words = str(finding).split()
+        # no run of 7 consecutive words of a finding appears verbatim in the article
+        for i in range(len(words) - 6):
+            assert " ".join(words[i:i + 7]) not in text, finding
+
+
+# -- broken evidence -------------------------------------------------------------------------
+
+@pytest.fixture
+def edited(package_copy):
+    def make(old: str, new: str) -> DataPackage:
+        edit_csv(package_copy / "claim_evidence.csv", old, new)
+        return DataPackage(package_copy / "datapackage.json")
+    return make
+
+
+def test_a_key_with_no_row_is_named_with_file_row_field_and_value(edited):
+    pkg = edited("c04,,membership,BLR|2024-07-04", "c04,,membership,BLR|2024-07-05")
+    with pytest.raises(DataError, match=r"claim_evidence\.csv row 16, field 'key': value "
+                       r"'BLR\|2024-07-05' breaks rule: no row of table 'membership' has this "
+                       r"key \(iso3\|start\)"):
+        fact_check.evidence(pkg)
+
+
+def test_a_source_other_than_the_rows_own_is_refused(edited):
+    pkg = edited("swift-2022-03-02-eu-vtb,supports,interfax-2022-03-02-swift-deadline",
+                 "swift-2022-03-02-eu-vtb,supports,foxbusiness-2022-02-26-swift-joint-statement")
+    with pytest.raises(DataError, match=r"field 'source_id': value 'foxbusiness-2022-02-26-swift-"
+                       r"joint-statement' breaks rule: must be the source of the row it names "
+                       r"\('interfax-2022-03-02-swift-deadline'\)"):
+        fact_check.evidence(pkg)
+
+
+def test_a_row_with_both_a_claim_and_a_finding_is_refused(edited):
+    pkg = edited("c01.1,c01,,", "c01.1,c01,f01,")
+    with pytest.raises(DataError, match=r"row 2, field 'claim_id': value 'c01\.1' breaks rule: "
+                       r"give exactly one of claim_id and finding_id"):
+        fact_check.evidence(pkg)
+
+
+def test_an_unknown_stance_breaks_the_schema(edited):
+    pkg = edited("c01.1,c01,,events,ev-2024-07-04-xi-sco-address,supports",
+                 "c01.1,c01,,events,ev-2024-07-04-xi-sco-address,agrees")
+    with pytest.raises(DataError, match=r"field 'stance': value 'agrees' breaks rule: enum: one "
+                       r"of supports, contradicts, context"):
+        pkg.load("claim_evidence")
+
+
+# -- the API ---------------------------------------------------------------------------------
+
+def test_claim_checks_join_the_claims_and_filter():
+    c = sco.claim_checks()
+    assert len(c) == 20 and list(c["claim_id"]) == sorted(c["claim_id"])
+    assert {"claim", "theme", "verdict", "finding", "checked_on", "source_id"} <= set(c.columns)
+    assert (c["source_id"] == fact_check.ARTICLE_SOURCE).all()
+    assert c["evidence"].ge(1).all()
+    sec = sco.claim_checks(theme="security", verdict="unverifiable")
+    assert sec["claim_id"].tolist() == ["c09", "c10"]
+    assert sco.claim_checks(theme="trade", verdict="opinion").empty
+
+
+def test_bad_filters_name_the_value_and_the_allowed_set():
+    with pytest.raises(ParameterError, match=r"verdict: unknown verdict 'supportd'; did you mean "
+                       r"'supported' or 'partly_supported'\? Allowed: 'supported', 'partly_supported', 'overstated', "
+                       r"'contradicted', 'unverifiable', 'opinion'"):
+        sco.claim_checks(verdict="supportd")
+    with pytest.raises(ParameterError, match=r"theme: unknown theme 'sanction'; did you mean "
+                       r"'sanctions'\? Allowed: 'expansion'"):
+        sco.claim_checks(theme="sanction")
+    with pytest.raises(ParameterError, match=r"claim_id: unknown claim or finding id 'c99'.* "
+                       r"Allowed: 'c01', 'c02'"):
+        sco.evidence_for("c99")
+
+
+def test_evidence_for_gives_table_key_stance_and_source():
+    ev = sco.evidence_for("c16")
+    assert list(ev.columns) == ["evidence_id", "table", "key", "stance", "what", "source_id",
+                                "publisher", "title", "url", "published", "note"]
+    assert set(ev["table"]) == {"sanctions"}
+    g7 = ev.set_index("key").loc["est-2023-10-12-g7"]
+    assert g7["stance"] == "supports" and "280 USD billion" in g7["what"]
+    assert g7["publisher"] == "The Kyiv Independent"
+
+
+def test_evidence_markdown_links_every_source():
+    text = fact_check.evidence_markdown("c11")
+    ev = sco.evidence_for("c11")
+    assert text.count("](http") == len(ev)
+    assert 'class="sco-verdict sco-verdict-supported"' in text
+    # a URL with parentheses stays one link target
+    assert "EPRS_ATA%282022%29729289" in fact_check.evidence_markdown("c15")
+
+
+def test_verdicts_per_theme_chart_draws_one_box_per_row():
+    rows = fact_check.verdicts_per_theme_rows()
+    fig = fact_check.verdicts_per_theme_chart()
+    ax = fig.axes[0]
+    assert len(ax.patches) == len(rows) == 20
+    labels = sorted(t.get_text() for t in ax.texts if t.get_text()[:1] == "c")
+    assert labels == sorted(rows["claim_id"])
+    counts = rows["verdict"].value_counts()
+    assert ax.get_title(loc="left").startswith(f"Of the 20 claims checked: "
+                                               f"{counts['supported']} supported")
+    assert any(t.get_text().endswith("as of 2026-11-28") for t in ax.texts)
+    assert "TEMPO.CO" in fig.texts[-1].get_text()  # the source line
+    assert rows["source_id"].eq(fact_check.ARTICLE_SOURCE).all()
+    plt.close(fig)
+
+
+def test_verdicts_per_theme_chart_refuses_an_empty_selection():
+    with pytest.raises(ParameterError, match=r"theme='trade', verdict='opinion': no claim has "
+                       r"this theme and verdict"):
+        fact_check.verdicts_per_theme_chart(theme="trade", verdict="opinion")
+
+
+# -- the notebook and its report -------------------------------------------------------------
+
+def _published(nb, kind):
+    out = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            rec = o.get("metadata", {}).get("sco_research")
+            if rec and rec["kind"] == kind:
+                out.append(rec)
+    return out
+
+
+def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
+    """`sco-research render claims-check`: the notebook with its defaults, and its page."""
+    doc = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))
+    entry = next(e for e in doc["reports"] if e["name"] == "claims-check")
+    assert entry["title"] == "What the article says, and what the record shows"
+    cfg = tmp_path / "reports.yaml"
+    cfg.write_text(yaml.safe_dump({**doc, "reports": [
+        {**entry, "notebook": str(paths.PROJECT_ROOT / entry["notebook"])}]}), encoding="utf-8")
+    out = tmp_path / "reports"
+    result = render.render(config=cfg, out=out, jobs=1, progress=False, stream=io.StringIO(),
+                           workdir=paths.PROJECT_ROOT)
+    assert result.ok, result.summary()
+    (report,) = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    nb = nbformat.read(out / report["ipynb"], as_version=4)
+    names = {r["name"] for r in _published(nb, "figure")}
+    assert names == {"evidence-c05", "evidence-c06", "evidence-c13", "evidence-c15",
+                     "evidence-c16", "verdicts-per-theme"}
+    tables = {r["name"]: r for r in _published(nb, "table")}
+    assert tables["verdicts"]["rows"] == 20 and tables["findings"]["rows"] == 4
+    csv = next(f for f in report["figures"] if f.endswith("verdicts.csv"))
+    assert (out / csv).read_text(encoding="utf-8").count("\n") == 21
+    page = (out / report["html"]).read_text(encoding="utf-8")
+    assert "What the article says, and what the record shows" in page
+    assert "Verdicts as of 2026-11-28" in page
+    assert "https://interfax.com/newsroom/top-stories/75084/" in page
+
+
+def test_notebook_runs_with_a_filter(tmp_path):
+    nb = run_notebook("06-claims-check.ipynb", tmp_path, theme="us_view")
+    tables = {r["name"]: r for r in _published(nb, "table")}
+    assert tables["verdicts"]["rows"] == 2
+    assert {r["name"] for r in _published(nb, "figure")} == {"verdicts-per-theme"}
+
+
+def test_notebook_fails_clearly_on_a_bad_verdict(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError, match=r"verdict: unknown verdict 'true'"):
+        run_notebook("06-claims-check.ipynb", tmp_path, verdict="true")
