@@ -38,6 +38,7 @@ __all__ = [
     "evidence_for",
     "explorer",
     "fact_check",
+    "fact_check_views",
     "facts",
     "files_read",
     "interactive",
@@ -61,8 +62,8 @@ __all__ = [
     "validate",
 ]
 
-_LAZY_MODULES = {"charts", "explorer", "fact_check", "facts", "interactive", "maps", "render",
-                 "cli"}
+_LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts", "interactive",
+                 "maps", "render", "cli"}
 
 #: Functions re-exported from a submodule that is imported on first use.
 _LAZY_FUNCTIONS = {"claim_checks": "fact_check", "evidence_for": "fact_check",

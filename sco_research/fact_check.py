@@ -17,6 +17,9 @@ dates as ``YYYY-MM-DD``, numbers in their shortest form, blanks as empty text. E
 is resolved to that row and through it to a source; one that does not resolve is a
 :class:`~sco_research.errors.DataError` naming the file, row, field and value.
 
+How the check is shown (verdict colours, Markdown with linked sources, the verdicts-per-theme
+chart) is in :mod:`sco_research.fact_check_views`.
+
 Examples
 --------
 >>> import sco_research as sco
@@ -42,19 +45,16 @@ __all__ = [
     "ARTICLE_SOURCE",
     "STANCES",
     "VERDICTS",
-    "VERDICT_COLORS",
     "article_findings",
+    "as_text",
     "checked_on",
     "claim_checks",
     "evidence",
     "evidence_charts",
     "evidence_for",
-    "evidence_markdown",
     "key_columns",
     "row_key",
-    "verdict_label",
     "verdict_meanings",
-    "verdicts_per_theme_chart",
     "verdicts_per_theme_rows",
 ]
 
@@ -75,18 +75,6 @@ VERDICTS: tuple[str, ...] = tuple(_field("claim_checks", "verdict")["constraints
 #: Stances of an evidence row towards its claim or finding.
 STANCES: tuple[str, ...] = tuple(_field("claim_evidence", "stance")["constraints"]["enum"])
 
-#: Colour of each verdict label (Okabe-Ito palette: safe for colour-blind readers).
-VERDICT_COLORS: dict[str, str] = {
-    "supported": "#009E73",         # bluish green
-    "partly_supported": "#56B4E9",  # sky blue
-    "overstated": "#E69F00",        # orange
-    "contradicted": "#D55E00",      # vermillion
-    "unverifiable": "#999999",      # grey
-    "opinion": "#CC79A7",           # reddish purple
-}
-
-_LABELS = {v: v.replace("_", " ") for v in VERDICTS}
-
 
 def checked_on() -> pd.Timestamp:
     """The day the verdicts were checked (the latest ``checked_on``): they hold as of this day.
@@ -100,20 +88,19 @@ def checked_on() -> pd.Timestamp:
 
 
 def verdict_meanings() -> pd.DataFrame:
-    """What each verdict means (from the descriptor), with its label colour.
+    """What each verdict means, as the descriptor defines it.
 
     Examples
     --------
     >>> m = verdict_meanings()
     >>> list(m.columns)
-    ['verdict', 'meaning', 'color']
+    ['verdict', 'meaning']
     >>> m["verdict"].tolist() == list(VERDICTS)
     True
     """
     meanings = _field("claim_checks", "verdict")["x-enum-descriptions"]
     return pd.DataFrame({"verdict": list(VERDICTS),
-                         "meaning": [meanings[v] for v in VERDICTS],
-                         "color": [VERDICT_COLORS[v] for v in VERDICTS]})
+                         "meaning": [meanings[v] for v in VERDICTS]})
 
 
 def key_columns() -> dict[str, tuple[str, ...]]:
@@ -128,8 +115,15 @@ def key_columns() -> dict[str, tuple[str, ...]]:
     return {table: tuple(cols) for table, cols in spec.items()}
 
 
-def _text(value: Any) -> str:
-    """A cell as text (numpy scalars as the Python numbers they hold)."""
+def as_text(value: Any) -> str:
+    """A cell as text (numpy scalars as the Python numbers they hold).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_text(np.float64(57.8)), as_text(None), as_text(pd.Timestamp("2024-07-04"))
+    ('57.8', '', '2024-07-04')
+    """
     if hasattr(value, "item") and not isinstance(value, pd.Timestamp):
         value = value.item()
     return format_value(value)
@@ -138,7 +132,7 @@ def _text(value: Any) -> str:
 def _key_part(value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
-    return _text(value)
+    return as_text(value)
 
 
 def row_key(table: str, row: pd.Series | dict) -> str:
@@ -164,7 +158,7 @@ def _keyed(table: str, pkg: DataPackage) -> pd.DataFrame:
 
 def _describe(table: str, r: pd.Series) -> str:
     """A short line saying what an evidence row holds (the row's own fields, no new words)."""
-    v = _text
+    v = as_text
     if table == "sources":
         return f'{r["publisher"]}: "{r["title"]}"'
     if table == "actors":
@@ -459,138 +453,3 @@ def verdicts_per_theme_rows(theme: str | None = None, verdict: str | None = None
     c["position"] = c.groupby("theme", observed=True).cumcount()
     cols = ["theme", "position", "claim_id", "verdict", "checks", "checked_on", "source_id"]
     return c[cols].astype({"theme": "string", "verdict": "string", "checks": "string"})
-
-
-def _title(rows: pd.DataFrame) -> str:
-    counts = rows["verdict"].value_counts()
-    parts = [f"{counts[v]} {_LABELS[v]}" for v in VERDICTS if counts.get(v, 0)]
-    if len(parts) > 1:
-        parts = [", ".join(parts[:-1]) + " and " + parts[-1]]
-    n = len(rows)
-    return f"Of the {n} claim{'s' if n != 1 else ''} checked: {parts[0]}"
-
-
-def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = None, ax=None):
-    """One bar per theme, one box per claim, coloured by verdict and labelled with its id.
-
-    Parameters
-    ----------
-    theme, verdict : str, optional
-        Filters, as for :func:`claim_checks`.
-    ax : matplotlib Axes, optional
-        Draw into this Axes.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Titled with the count of each verdict (computed from the rows), with a source line.
-
-    Raises
-    ------
-    ParameterError
-        Unknown theme or verdict, or a filter that leaves no claim.
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> fig = verdicts_per_theme_chart()
-    >>> fig.axes[0].get_title(loc="left")
-    'Of the 20 claims checked: 9 supported, 7 partly supported, 1 overstated, 2 unverifiable \
-and 1 opinion'
-    """
-    from matplotlib.patches import Patch
-
-    from ._plotting import add_source_line, new_figure, set_title
-    from .errors import ParameterError
-
-    rows = verdicts_per_theme_rows(theme=theme, verdict=verdict)
-    if rows.empty:
-        raise ParameterError(f"theme={theme!r}, verdict={verdict!r}: no claim has this theme "
-                             "and verdict; drop a filter or choose another value")
-    themes = list(dict.fromkeys(rows["theme"]))
-    fig, ax = new_figure((8.0, 0.45 * len(themes) + 1.6), ax=ax)
-    for rec in rows.itertuples(index=False):
-        y = themes.index(rec.theme)
-        ax.barh(y, 0.92, left=rec.position, height=0.7, color=VERDICT_COLORS[rec.verdict],
-                edgecolor="white")
-        ax.text(rec.position + 0.46, y, rec.claim_id, ha="center", va="center", fontsize=7.5,
-                color="black")
-    ax.set_yticks(range(len(themes)), [t.replace("_", " ") for t in themes])
-    ax.invert_yaxis()
-    ax.set_xlabel("claims")
-    ax.set_xlim(0, rows["position"].max() + 1.2)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    shown = [v for v in VERDICTS if v in set(rows["verdict"])]
-    ax.legend(handles=[Patch(color=VERDICT_COLORS[v], label=_LABELS[v]) for v in shown],
-              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5)
-    day = pd.Timestamp(rows["checked_on"].max()).date()
-    set_title(ax, _title(rows), f"Verdicts on the TEMPO.CO article of 4 July 2024, by theme; "
-                                f"as of {day}")
-    n_sources = evidence()["source_id"].nunique()
-    add_source_line(fig, rows["source_id"], width=110,
-                    note=f"Verdicts: our check against {n_sources} cited sources "
-                         "(data/claim_evidence.csv).")
-    return fig
-
-
-def verdict_label(verdict: str) -> str:
-    """A verdict as a small coloured label (inline HTML, for Markdown cells and pages).
-
-    Examples
-    --------
-    >>> verdict_label("overstated")  # doctest: +ELLIPSIS
-    '<span class="sco-verdict sco-verdict-overstated" style="background:#E69F00;...">overstated</span>'
-    """
-    check_choice("verdict", verdict, VERDICTS, kind="verdict")
-    return (f'<span class="sco-verdict sco-verdict-{verdict}" style="background:'
-            f'{VERDICT_COLORS[verdict]};color:#000;padding:0 0.4em;border-radius:3px">'
-            f"{_LABELS[verdict]}</span>")
-
-
-def _md(text: Any) -> str:
-    """Text safe inside Markdown link text and emphasis."""
-    out = _text(text)
-    for ch in "\\[]*_`<>":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
-def _url(url: str) -> str:
-    """A URL safe as a Markdown link target (parentheses and spaces percent-encoded)."""
-    return str(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-
-
-def evidence_markdown(claim_id: str) -> str:
-    """One claim (or finding) as Markdown: what it says, the verdict, the finding, linked sources.
-
-    Examples
-    --------
-    >>> print(evidence_markdown("f03").splitlines()[0])
-    **f03** (paragraph 1, rewording slip)
-    >>> "](https://" in evidence_markdown("c16")
-    True
-    """
-    ev = evidence_for(claim_id)
-    checks = load("claim_checks").set_index("claim_id")
-    if claim_id in checks.index:
-        c = load("claims").set_index("claim_id").loc[claim_id]
-        r = checks.loc[claim_id]
-        lines = [f"**{claim_id}** (paragraph {c['paragraph']}, {_md(c['theme'])}): "
-                 f"*{_md(c['claim'])}*",
-                 "",
-                 f"{verdict_label(str(r['verdict']))} (checks: {r['checks']}; "
-                 f"as of {_text(r['checked_on'])}). {_md(r['finding'])}"]
-    else:
-        f = load("article_findings").set_index("finding_id").loc[claim_id]
-        lines = [f"**{claim_id}** (paragraph {f['paragraph']}, "
-                 f"{str(f['kind']).replace('_', ' ')})",
-                 "",
-                 f"{_md(f['finding'])} (as of {_text(f['checked_on'])})"]
-    lines += ["", "Evidence:", ""]
-    for e in ev.itertuples(index=False):
-        note = f"; {_md(e.note)}" if _text(e.note) else ""
-        lines.append(f"- {e.stance}: {_md(e.what)} ({e.table} {_md(e.key)}{note}). Source: "
-                     f"[{_md(e.publisher)}, {_md(e.title)}]({_url(e.url)})"
-                     + (f", {_text(e.published)}" if _text(e.published) else ""))
-    return "\n".join(lines)

@@ -1,10 +1,9 @@
 import io
 import json
 
-import matplotlib.pyplot as plt
 import nbformat
-import papermill as pm
 import pandas as pd
+import papermill as pm
 import pytest
 import yaml
 
@@ -36,13 +35,11 @@ def test_every_verdict_is_as_of_its_checked_on_day():
     assert fact_check.checked_on() == pd.Timestamp("2026-11-28")
 
 
-def test_every_verdict_is_defined_in_the_descriptor_and_has_a_colour():
+def test_every_verdict_is_defined_in_the_descriptor():
     meanings = fact_check.verdict_meanings()
     assert list(meanings["verdict"]) == list(fact_check.VERDICTS) == [
         "supported", "partly_supported", "overstated", "contradicted", "unverifiable", "opinion"]
     assert meanings["meaning"].str.len().gt(20).all()
-    assert set(fact_check.VERDICT_COLORS) == set(fact_check.VERDICTS)
-    assert len(set(fact_check.VERDICT_COLORS.values())) == len(fact_check.VERDICTS)
 
 
 def test_statements_of_named_speakers_are_checked_as_attributions():
@@ -85,7 +82,7 @@ def test_every_evidence_row_names_one_claim_or_finding():
 
 
 def test_a_verdict_on_the_record_has_evidence_with_a_source():
-    """Every verdict but 'unverifiable' and 'opinion' rests on a row that supports or contradicts."""
+    """Each verdict but 'unverifiable' and 'opinion' rests on a row that supports or contradicts."""
     ev = fact_check.evidence()
     for rec in sco.claim_checks().itertuples():
         rows = ev[ev["subject"] == rec.claim_id]
@@ -207,8 +204,9 @@ def test_claim_checks_join_the_claims_and_filter():
 
 def test_bad_filters_name_the_value_and_the_allowed_set():
     with pytest.raises(ParameterError, match=r"verdict: unknown verdict 'supportd'; did you mean "
-                       r"'supported' or 'partly_supported'\? Allowed: 'supported', 'partly_supported', 'overstated', "
-                       r"'contradicted', 'unverifiable', 'opinion'"):
+                       r"'supported' or 'partly_supported'\? Allowed: 'supported', "
+                       r"'partly_supported', 'overstated', 'contradicted', 'unverifiable', "
+                       r"'opinion'"):
         sco.claim_checks(verdict="supportd")
     with pytest.raises(ParameterError, match=r"theme: unknown theme 'sanction'; did you mean "
                        r"'sanctions'\? Allowed: 'expansion'"):
@@ -227,39 +225,6 @@ def test_evidence_for_gives_table_key_stance_and_source():
     assert g7["stance"] == "supports" and "280 USD billion" in g7["what"]
     assert g7["publisher"] == "The Kyiv Independent"
 
-
-def test_evidence_markdown_links_every_source():
-    text = fact_check.evidence_markdown("c11")
-    ev = sco.evidence_for("c11")
-    assert text.count("](http") == len(ev)
-    assert 'class="sco-verdict sco-verdict-supported"' in text
-    # a URL with parentheses stays one link target
-    assert "EPRS_ATA%282022%29729289" in fact_check.evidence_markdown("c15")
-
-
-def test_verdicts_per_theme_chart_draws_one_box_per_row():
-    rows = fact_check.verdicts_per_theme_rows()
-    fig = fact_check.verdicts_per_theme_chart()
-    ax = fig.axes[0]
-    assert len(ax.patches) == len(rows) == 20
-    labels = sorted(t.get_text() for t in ax.texts if t.get_text()[:1] == "c")
-    assert labels == sorted(rows["claim_id"])
-    counts = rows["verdict"].value_counts()
-    assert ax.get_title(loc="left").startswith(f"Of the 20 claims checked: "
-                                               f"{counts['supported']} supported")
-    assert any(t.get_text().endswith("as of 2026-11-28") for t in ax.texts)
-    assert "TEMPO.CO" in fig.texts[-1].get_text()  # the source line
-    assert rows["source_id"].eq(fact_check.ARTICLE_SOURCE).all()
-    plt.close(fig)
-
-
-def test_verdicts_per_theme_chart_refuses_an_empty_selection():
-    with pytest.raises(ParameterError, match=r"theme='trade', verdict='opinion': no claim has "
-                       r"this theme and verdict"):
-        fact_check.verdicts_per_theme_chart(theme="trade", verdict="opinion")
-
-
-# -- the notebook and its report -------------------------------------------------------------
 
 def _published(nb, kind):
     out = []

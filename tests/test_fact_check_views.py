@@ -1,0 +1,52 @@
+import matplotlib.pyplot as plt
+import pytest
+
+import sco_research as sco
+from sco_research import fact_check
+from sco_research import fact_check_views as views
+from sco_research.errors import ParameterError
+
+
+def test_every_verdict_has_its_own_colour():
+    assert set(views.VERDICT_COLORS) == set(fact_check.VERDICTS)
+    assert len(set(views.VERDICT_COLORS.values())) == len(fact_check.VERDICTS)
+
+
+def test_verdict_label_is_coloured_and_checks_its_value():
+    assert 'style="background:#009E73;' in views.verdict_label("supported")
+    with pytest.raises(ParameterError, match=r"verdict: unknown verdict 'fine'"):
+        views.verdict_label("fine")
+
+
+def test_evidence_markdown_links_every_source():
+    text = views.evidence_markdown("c11")
+    ev = sco.evidence_for("c11")
+    assert text.count("](http") == len(ev)
+    assert 'class="sco-verdict sco-verdict-supported"' in text
+    # a URL with parentheses stays one link target
+    assert "EPRS_ATA%282022%29729289" in views.evidence_markdown("c15")
+
+
+def test_verdicts_per_theme_chart_draws_one_box_per_row():
+    rows = fact_check.verdicts_per_theme_rows()
+    fig = views.verdicts_per_theme_chart()
+    ax = fig.axes[0]
+    assert len(ax.patches) == len(rows) == 20
+    labels = sorted(t.get_text() for t in ax.texts if t.get_text()[:1] == "c")
+    assert labels == sorted(rows["claim_id"])
+    counts = rows["verdict"].value_counts()
+    assert ax.get_title(loc="left").startswith(f"Of the 20 claims checked: "
+                                               f"{counts['supported']} supported")
+    assert any(t.get_text().endswith("as of 2026-11-28") for t in ax.texts)
+    assert "TEMPO.CO" in fig.texts[-1].get_text()  # the source line
+    assert rows["source_id"].eq(fact_check.ARTICLE_SOURCE).all()
+    plt.close(fig)
+
+
+def test_verdicts_per_theme_chart_refuses_an_empty_selection():
+    with pytest.raises(ParameterError, match=r"theme='trade', verdict='opinion': no claim has "
+                       r"this theme and verdict"):
+        views.verdicts_per_theme_chart(theme="trade", verdict="opinion")
+
+
+# -- the notebook and its report -------------------------------------------------------------
