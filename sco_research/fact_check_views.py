@@ -72,7 +72,7 @@ def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = Non
     >>> matplotlib.use("Agg")
     >>> fig = verdicts_per_theme_chart()
     >>> fig.axes[0].get_title(loc="left")
-    'Of the 20 claims checked: 9 supported, 7 partly supported, 1 overstated, 2 unverifiable \
+    'Of the 20 claims checked: 11 supported, 6 partly supported, 1 overstated, 1 unverifiable \
 and 1 opinion'
     """
     from matplotlib.patches import Patch

@@ -198,7 +198,7 @@ def test_claim_checks_join_the_claims_and_filter():
     assert (c["source_id"] == fact_check.ARTICLE_SOURCE).all()
     assert c["evidence"].ge(1).all()
     sec = sco.claim_checks(theme="security", verdict="unverifiable")
-    assert sec["claim_id"].tolist() == ["c09", "c10"]
+    assert sec["claim_id"].tolist() == ["c09"]
     assert sco.claim_checks(theme="trade", verdict="opinion").empty
 
 
