@@ -156,6 +156,12 @@ def _keyed(table: str, pkg: DataPackage) -> pd.DataFrame:
     return df.set_index(pd.Index(keys, name="key"))
 
 
+def _bound(r: pd.Series) -> str:
+    """'about ', 'over ' or 'under ' for a figure its source gives as approximate or a bound."""
+    q = as_text(r.get("qualifier"))
+    return "" if q in ("", "exact") else f"{q} "
+
+
 def _describe(table: str, r: pd.Series) -> str:
     """A short line saying what an evidence row holds (the row's own fields, no new words)."""
     v = as_text
@@ -177,13 +183,14 @@ def _describe(table: str, r: pd.Series) -> str:
         what = r["flow"] if table == "trade" else f'{r["commodity"]} {r["measure"]}'
         return f'{who} {r["period"]} {what}: {v(r["value"])} {r["unit"]}'.replace("_", " ")
     if table == "currency":
-        figure = f'{v(r["value"])} {v(r["unit"])}'.strip() or f'no figure ({v(r["note"])})'
+        figure = f'{_bound(r)}{v(r["value"])} {v(r["unit"])}'.strip() or \
+            f'no figure ({v(r["note"])})'
         when = v(r["stated_on"]) or "undated"
         what = " ".join(p for p in (r["series"].replace("_", " "), v(r["scope"]),
                                     v(r["currency"]), v(r["period"])) if p)
         return f'{r["stated_by"]} ({when}), {what}: {figure}'
     # sanctions
-    amount = f'{v(r["amount"])} {v(r["unit"])}'.strip()
+    amount = f'{_bound(r)}{v(r["amount"])} {v(r["unit"])}'.strip()
     return (f'{v(r["announced"])}: {r["imposed_by"]}, {r["measure"].replace("_", " ")}, '
             f'{r["target"]}' + (f": {amount}" if amount else ""))
 
@@ -318,7 +325,8 @@ def claim_checks(theme: str | None = None, verdict: str | None = None) -> pd.Dat
         check_choice("verdict", verdict, VERDICTS, kind="verdict")
     claims = load("claims")
     checks = load("claim_checks")
-    out = claims.merge(checks.drop(columns=["note"]), on="claim_id", how="inner")
+    # the check cites the same source as its claim (the article); keep the claim's column
+    out = claims.merge(checks.drop(columns=["note", "source_id"]), on="claim_id", how="inner")
     out = out.join(_evidence_counts(evidence()), on="claim_id")
     out["evidence"] = out["evidence"].fillna(0).astype(int)
     if theme is not None:
@@ -348,8 +356,8 @@ def article_findings() -> pd.DataFrame:
     """
     f = load("article_findings").drop(columns=["note"])
     f = f.join(_evidence_counts(evidence()), on="finding_id")
+    f = f[[c for c in f.columns if c != "source_id"] + ["source_id"]]
     f["evidence"] = f["evidence"].fillna(0).astype(int)
-    f["source_id"] = ARTICLE_SOURCE
     return f.reset_index(drop=True)
 
 

@@ -66,12 +66,30 @@ def test_every_evidence_row_resolves_to_a_row_and_its_source():
             assert table.iloc[keys.index(rec.key)]["source_id"] == rec.source_id
 
 
-def test_keys_name_one_row_in_every_table_evidence_may_cite():
+def test_key_columns_exist_and_follow_the_primary_key_where_there_is_one():
+    resources = sco.DataPackage().resources
     for table, cols in fact_check.key_columns().items():
         df = sco.load(table)
         assert set(cols) <= set(df.columns), table
-        keys = [fact_check.row_key(table, r) for _, r in df.iterrows()]
-        assert len(set(keys)) == len(keys), f"{table}: keys {cols} are not unique"
+        pk = resources[table]["schema"].get("primaryKey")
+        if pk:
+            assert list(cols) == list(pk), table
+            keys = [fact_check.row_key(table, r) for _, r in df.iterrows()]
+            assert len(set(keys)) == len(keys), f"{table}: keys {cols} are not unique"
+
+
+def test_a_key_matching_two_rows_is_refused(package_copy):
+    """The currency table has no primary key: a key that matches two rows names neither."""
+    path = package_copy / "currency.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(ln for ln in lines if ",tass-2024-07-04-putin-sco-astana-92pct," in ln
+               and ln.startswith("sco_trade_national_currencies"))
+    path.write_text("".join(lines) + row, encoding="utf-8")
+    pkg = DataPackage(package_copy / "datapackage.json")
+    with pytest.raises(DataError, match=r"field 'key': value 'sco_trade_national_currencies\|"
+                       r"RUS-SCO\|.*' breaks rule: matches 2 rows of table 'currency'; a key "
+                       r"must name one row"):
+        fact_check.evidence(pkg)
 
 
 def test_every_evidence_row_names_one_claim_or_finding():
