@@ -22,7 +22,8 @@ from .data import load
 from .errors import ParameterError
 from .fact_check import VERDICTS, as_text, evidence, evidence_for, verdicts_per_theme_rows
 
-__all__ = ["VERDICT_COLORS", "evidence_markdown", "verdict_label", "verdicts_per_theme_chart"]
+__all__ = ["VERDICT_COLORS", "evidence_html", "evidence_markdown", "verdict_label",
+           "verdict_legend_html", "verdicts_per_theme_chart"]
 
 #: Colour of each verdict label (Okabe-Ito palette: safe for colour-blind readers).
 VERDICT_COLORS: dict[str, str] = {
@@ -170,3 +171,57 @@ def evidence_markdown(claim_id: str) -> str:
                      f"[{_md(e.publisher)}, {_md(e.title)}]({_url(e.url)})"
                      + (f", {as_text(e.published)}" if as_text(e.published) else ""))
     return "\n".join(lines)
+
+
+def evidence_html(claim_id: str) -> str:
+    """One claim (or finding) as HTML: what it says, the verdict, the finding, linked sources.
+
+    The same content as :func:`evidence_markdown`, for pages that show HTML outputs only.
+
+    Examples
+    --------
+    >>> html_text = evidence_html("c16")
+    >>> html_text.count("<a href=") == len(evidence_for("c16"))
+    True
+    """
+    from html import escape as esc
+
+    ev = evidence_for(claim_id)
+    checks = load("claim_checks").set_index("claim_id")
+    if claim_id in checks.index:
+        c = load("claims").set_index("claim_id").loc[claim_id]
+        r = checks.loc[claim_id]
+        head = (f"<p><strong>{esc(claim_id)}</strong> (paragraph {c['paragraph']}, "
+                f"{esc(str(c['theme']))}): <em>{esc(str(c['claim']))}</em></p>"
+                f"<p>{verdict_label(str(r['verdict']))} (checks: {esc(str(r['checks']))}; as of "
+                f"{as_text(r['checked_on'])}). {esc(str(r['finding']))}</p>")
+    else:
+        f = load("article_findings").set_index("finding_id").loc[claim_id]
+        head = (f"<p><strong>{esc(claim_id)}</strong> (paragraph {f['paragraph']}, "
+                f"{esc(str(f['kind']).replace('_', ' '))})</p>"
+                f"<p>{esc(str(f['finding']))} (as of {as_text(f['checked_on'])})</p>")
+    items = []
+    for e in ev.itertuples(index=False):
+        note = f"; {esc(as_text(e.note))}" if as_text(e.note) else ""
+        date = f", {as_text(e.published)}" if as_text(e.published) else ""
+        items.append(f"<li>{esc(str(e.stance))}: {esc(str(e.what))} ({esc(str(e.table))} "
+                     f"{esc(str(e.key))}{note}). Source: <a href=\"{esc(str(e.url))}\">"
+                     f"{esc(str(e.publisher))}, {esc(str(e.title))}</a>{date}</li>")
+    return f"<div class=\"sco-claim\">{head}<p>Evidence:</p><ul>{''.join(items)}</ul></div>"
+
+
+def verdict_legend_html() -> str:
+    """Each verdict's coloured label and meaning, as an HTML list.
+
+    Examples
+    --------
+    >>> verdict_legend_html().count("<li>")
+    6
+    """
+    from html import escape as esc
+
+    from .fact_check import verdict_meanings
+
+    items = "".join(f"<li>{verdict_label(r.verdict)} {esc(r.meaning)}</li>"
+                    for r in verdict_meanings().itertuples())
+    return f"<ul>{items}</ul>"
