@@ -72,3 +72,6 @@ def test_format_value():
     assert format_value(pd.NA) == "" and format_value(pd.NaT) == ""
     assert format_value(pd.Timestamp("2024-07-04 10:30")) == "2024-07-04T10:30:00"
     assert format_value(["IND", "PAK"]) == "IND, PAK"
+    import numpy as np
+
+    assert format_value(np.float64(57.8)) == "57.8" and format_value(np.int64(5)) == "5"
