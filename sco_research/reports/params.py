@@ -99,6 +99,12 @@ def _bibliography():
     return bibliography
 
 
+def _fact_check():
+    from .. import fact_check
+
+    return fact_check
+
+
 def _day(name: str, value: Any) -> Any:
     """A date parameter: a real day, not before the founding, and not after today.
 
@@ -276,6 +282,25 @@ class Currency(_Window):
     @classmethod
     def _indicators(cls, v: list[str]) -> list[str]:
         return _library(lambda: _charts().check_indicators(v), v)
+
+
+class ClaimsCheck(NotebookParameters):
+    """``06-claims-check.ipynb``: the verdicts on the article's claims, by theme and verdict."""
+
+    notebook: ClassVar[str] = "06-claims-check.ipynb"
+    theme: str | None = None
+    verdict: str | None = None
+    output_dir: str | None = None
+
+    @field_validator("theme")
+    @classmethod
+    def _theme(cls, v: str | None) -> str | None:
+        return _library(lambda: _fact_check().claim_checks(theme=v), v)
+
+    @field_validator("verdict")
+    @classmethod
+    def _verdict(cls, v: str | None) -> str | None:
+        return _library(lambda: _fact_check().claim_checks(verdict=v), v)
 
 
 class Sources(NotebookParameters):

@@ -103,6 +103,9 @@ def test_the_map_model_refuses_impossible_values(name, value, expected):
     ("notebook", "values", "expected"),
     [
         ("01-article-facts.ipynb", {"theme": "economy"}, "theme: unknown theme 'economy'"),
+        ("06-claims-check.ipynb", {"verdict": "true"}, "parameter 'verdict' = 'true' is refused: "
+                                                       "verdict: unknown verdict 'true'"),
+        ("06-claims-check.ipynb", {"theme": "economy"}, "theme: unknown theme 'economy'"),
         ("01-article-facts.ipynb", {"actor": "putin"}, "actor: unknown actor_id 'putin'"),
         ("03-membership-timeline.ipynb", {"dates": ["2017-06-09", "2017-02-30"]},
          "parameter 'dates' = ['2017-06-09', '2017-02-30'] is refused: dates: cannot read "
