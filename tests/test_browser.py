@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import html5lib
 import nbformat
 import pytest
 import yaml
+from markupsafe import escape
 
 from sco_research import paths, render
 from sco_research.publish import METADATA_KEY
+from sco_research.reports.pages import report_summary
 from tests.browser import browser, offline_page  # noqa: F401 - fixtures
 
 
@@ -122,6 +127,14 @@ def test_every_link_to_a_file_resolves(rendered, offline_page, name):  # noqa: F
         assert any(h.endswith("/index.html") for h in local)  # back to the index
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_valid_html5_with_unique_ids(rendered, name):
+    text = page_file(rendered, name).read_text(encoding="utf-8")
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(text)  # raises
+    ids = re.findall(r'\sid="([^"]+)"', text)
+    assert len(ids) == len(set(ids)), name
+
+
 @pytest.mark.parametrize("name", REPORTS)
 def test_each_figure_csv_has_the_rows_its_record_counts(rendered, name):
     nb = nbformat.read(str(rendered / name / f"{name}.ipynb"), as_version=4)
@@ -138,6 +151,17 @@ def test_each_figure_csv_has_the_rows_its_record_counts(rendered, name):
             rows = list(csv.DictReader(fh))
         assert len(rows) == rec["rows"], rec["name"]
         assert all(r["source_id"] and r["url"].startswith("http") for r in rows), rec["name"]
+
+
+def test_index_cards_show_each_report_summary(rendered):
+    doc = json.loads((rendered / "manifest.json").read_text(encoding="utf-8"))
+    index = (rendered / "index.html").read_text(encoding="utf-8")
+    for e in doc["reports"]:
+        nb = nbformat.read(str(rendered / e["ipynb"]), as_version=4)
+        assert e["summary"] and e["summary"] == report_summary(nb), e["name"]
+        assert str(escape(e["summary"])) in index, e["name"]
+    assert doc["data_package"] == "data/datapackage.json"
+    assert (rendered / doc["data_package"]).is_file()
 
 
 def test_search_filters_the_index_cards(rendered, offline_page):  # noqa: F811

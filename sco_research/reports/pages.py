@@ -46,6 +46,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._files import atomic_write, tree_digest
+from ..errors import DataError
 from ..publish import METADATA_KEY, TABLE_MIME
 
 __all__ = ["report_page", "report_summary", "index_page", "data_version", "copy_data_package",
@@ -544,7 +545,14 @@ def index_page(manifest: Mapping) -> str:
 # ---------------------------------------------------------------------------------------------
 def _package_files(data_dir: Path) -> list[Path]:
     descriptor = data_dir / "datapackage.json"
-    doc = json.loads(descriptor.read_text(encoding="utf-8"))
+    try:
+        doc = json.loads(descriptor.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"data package descriptor not found: {str(descriptor)!r}; give the "
+                        "folder that holds datapackage.json") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"{str(descriptor)!r} is not a JSON data package descriptor: "
+                        f"{exc}") from None
     files = [descriptor]
     for res in doc.get("resources", []):
         path = res.get("path")

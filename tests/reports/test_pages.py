@@ -22,6 +22,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 import sco_research as sco
 from sco_research import paths
+from sco_research.errors import DataError
 from sco_research.publish import (
     METADATA_KEY,
     TABLE_MIME,
@@ -372,6 +373,16 @@ def test_data_version_follows_the_data(package_copy):
     with (package_copy / "claims.csv").open("a", encoding="utf-8") as fh:
         fh.write("\n")
     assert data_version(package_copy) != before
+
+
+def test_data_links_refuse_a_folder_without_descriptor(tmp_path):
+    with pytest.raises(DataError, match=r"data package descriptor not found: '.*nowhere"
+                                        r"/datapackage\.json'; give the folder"):
+        data_version(tmp_path / "nowhere")
+    (tmp_path / "datapackage.json").write_text("{oops", encoding="utf-8")
+    with pytest.raises(DataError, match=r"datapackage\.json' is not a JSON data package "
+                                        r"descriptor: Expecting property name"):
+        copy_data_package(tmp_path / "out", tmp_path)
 
 
 def test_citation_cff_is_valid_and_matches_the_package():
