@@ -290,6 +290,7 @@ def _figure_block(data: Mapping, record: Mapping, sources: _Sources, figures_dir
                       for k in ("png", "svg", "pdf", "csv") if files.get(k)],
         "refs": sources.refs(record.get("source_ids") or []),
         "note": None,
+        "full": f"{figures_dir}/{files['png']}" if files.get("png") else None,
     }
 
 
