@@ -45,12 +45,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._files import atomic_write, tree_digest
-from ..errors import DataError
 from ..publish import METADATA_KEY, TABLE_MIME
 
-__all__ = ["report_page", "report_summary", "index_page", "data_version", "copy_data_package",
-           "COLLAPSE_ROWS"]
+__all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
 
 #: Tables with more rows than this are folded under ``<details>``.
 COLLAPSE_ROWS = 15
@@ -276,13 +273,23 @@ def _table_block(payload: Mapping, record: Mapping, sources: _Sources, figures_d
     }
 
 
+def _image(data: Mapping) -> tuple[str, tuple[int, int] | None]:
+    """A ``data:`` URI for the image of an output bundle, and its size in pixels (PNG only)."""
+    if "image/png" in data:
+        b64 = "".join(_join(data["image/png"]).split())
+        return f"data:image/png;base64,{b64}", _png_size(b64)
+    if "image/svg+xml" in data:
+        raw = _join(data["image/svg+xml"]).encode("utf-8")
+        return f"data:image/svg+xml;base64,{base64.b64encode(raw).decode()}", None
+    return f"data:image/jpeg;base64,{''.join(_join(data['image/jpeg']).split())}", None
+
+
 def _figure_block(data: Mapping, record: Mapping, sources: _Sources, figures_dir: str) -> dict:
-    b64 = "".join(_join(data["image/png"]).split())
-    size = _png_size(b64)
+    src, size = _image(data)
     files = record.get("files") or {}
     labels = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "csv": f"CSV ({_rows(record.get('rows'))})"}
     return {
-        "type": "figure", "name": record.get("name", ""), "src": f"data:image/png;base64,{b64}",
+        "type": "figure", "name": record.get("name", ""), "src": src,
         "width": size[0] if size else None, "height": size[1] if size else None,
         "alt": _squash(record.get("alt")) or _squash(record.get("title")) or record.get("name"),
         "title": _squash(record.get("title")), "subtitle": _squash(record.get("subtitle")),
@@ -336,15 +343,7 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
         elif "image/png" in data or "image/svg+xml" in data or "image/jpeg" in data:
             heading = ctx["heading"]
             alt = f"{heading}: {ctx['title']}" if heading else ctx["title"]
-            if "image/png" in data:
-                block = _figure_block(data, {"alt": alt}, ctx["sources"], ctx["figures_dir"])
-            else:
-                mime = "image/svg+xml" if "image/svg+xml" in data else "image/jpeg"
-                raw = _join(data[mime])
-                b64 = (base64.b64encode(raw.encode()).decode() if mime == "image/svg+xml"
-                       else "".join(raw.split()))
-                block = {**_figure_block({"image/png": ""}, {"alt": alt}, ctx["sources"], ""),
-                         "src": f"data:{mime};base64,{b64}"}
+            block = _figure_block(data, {"alt": alt}, ctx["sources"], ctx["figures_dir"])
             if widget:
                 block["note"] = ("A still image of an interactive control, which works only "
                                  "when the notebook runs in JupyterLab.")
@@ -511,7 +510,7 @@ def index_page(manifest: Mapping) -> str:
     search box that filters the cards (without JavaScript all cards are shown), a link to the
     membership explorer when ``manifest["explorer"]`` names it, and a "Data and sources"
     section that links the copied data package and its tables when ``manifest`` has the keys
-    that :func:`copy_data_package` returns.
+    that :func:`sco_research.reports.datapackage.copy_data_package` returns.
 
     Parameters
     ----------
@@ -539,93 +538,3 @@ def index_page(manifest: Mapping) -> str:
         tables=manifest.get("data_tables") or [] if package else [],
         version=_package_version(),
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# the data package beside the pages
-# ---------------------------------------------------------------------------------------------
-def _package_files(data_dir: Path) -> list[Path]:
-    descriptor = data_dir / "datapackage.json"
-    try:
-        doc = json.loads(descriptor.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"data package descriptor not found: {str(descriptor)!r}; give the "
-                        "folder that holds datapackage.json") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise DataError(f"{str(descriptor)!r} is not a JSON data package descriptor: "
-                        f"{exc}") from None
-    files = [descriptor]
-    for res in doc.get("resources", []):
-        path = res.get("path")
-        if isinstance(path, str) and (data_dir / path).is_file():
-            files.append(data_dir / path)
-    return files
-
-
-def data_version(data_dir: str | Path | None = None) -> str:
-    """The version of the data a report used: the descriptor's ``version`` and a digest.
-
-    The digest (12 hex digits) covers ``datapackage.json`` and every table it lists, so two
-    renders share a data version only if their data are identical.
-
-    Examples
-    --------
-    >>> import re
-    >>> bool(re.fullmatch(r"(.+\\+)?[0-9a-f]{12}", data_version()))
-    True
-    """
-    from .. import paths
-
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
-    files = _package_files(data_dir)
-    version = json.loads(files[0].read_text(encoding="utf-8")).get("version")
-    short = tree_digest(data_dir, files)[:12]
-    return f"{version}+{short}" if version else short
-
-
-def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> dict:
-    """Copy the data package (descriptor and tables) to ``out/data/`` for the index to link.
-
-    A reader of the rendered reports can then take the data and the sources table without the
-    repository. Unchanged files are not rewritten.
-
-    Returns
-    -------
-    dict
-        ``data_package`` (the descriptor's path relative to ``out``) and ``data_tables`` (one
-        ``{"name", "title", "path", "rows"}`` per table, ``path`` relative to ``out``): merge
-        it into the manifest given to :func:`index_page`.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> info = copy_data_package(tempfile.mkdtemp())
-    >>> info["data_package"], info["data_tables"][0]["path"]
-    ('data/datapackage.json', 'data/sources.csv')
-    """
-    import csv
-
-    from .. import paths
-
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
-    dest = Path(out) / "data"
-    files = _package_files(data_dir)
-    for src in files:
-        target = dest / src.relative_to(data_dir)
-        raw = src.read_bytes()
-        if not target.is_file() or target.read_bytes() != raw:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, raw)
-    doc = json.loads(files[0].read_text(encoding="utf-8"))
-    tables = []
-    for res in doc.get("resources", []):
-        path = res.get("path")
-        if not isinstance(path, str) or not (data_dir / path).is_file():
-            continue
-        rows = None
-        if path.endswith(".csv"):
-            with open(data_dir / path, newline="", encoding="utf-8") as fh:
-                rows = max(0, sum(1 for _ in csv.reader(fh)) - 1)
-        tables.append({"name": str(res.get("name", path)), "title": str(res.get("title", "")),
-                       "path": f"data/{path}", "rows": rows})
-    return {"data_package": "data/datapackage.json", "data_tables": tables}

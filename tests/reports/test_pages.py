@@ -1,4 +1,4 @@
-"""Tests of sco_research.reports.pages: the report page, its summary, the index, the data links.
+"""Tests of sco_research.reports.pages: the report page, its summary, the index, the citation.
 
 The notebooks here are built in memory with the outputs a kernel would record (the publish
 functions' real records and PNG bytes), so no kernel starts. The browser checks of the
@@ -8,8 +8,6 @@ rendered project reports are in tests/test_browser.py.
 from __future__ import annotations
 
 import base64
-import csv
-import json
 import re
 
 import html5lib
@@ -22,7 +20,6 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 import sco_research as sco
 from sco_research import paths
-from sco_research.errors import DataError
 from sco_research.publish import (
     METADATA_KEY,
     TABLE_MIME,
@@ -31,14 +28,8 @@ from sco_research.publish import (
     publish_table,
 )
 from sco_research.reports import pages
-from sco_research.reports.pages import (
-    COLLAPSE_ROWS,
-    copy_data_package,
-    data_version,
-    index_page,
-    report_page,
-    report_summary,
-)
+from sco_research.reports.datapackage import copy_data_package
+from sco_research.reports.pages import COLLAPSE_ROWS, index_page, report_page, report_summary
 
 TEMPO = "tempo-2024-07-04-eurasian-security-club"
 REUTERS = "reuters-2024-07-04-xi-putin-eurasian-security-club"
@@ -347,42 +338,6 @@ def test_index_links_explorer_and_data_package_only_when_given(tmp_path):
     assert f'<a href="data/sources.csv">The sources (CSV, {n_sources} rows)</a>' in page
     for t in info["data_tables"]:
         assert f'<a href="{t["path"]}">{t["name"]}</a>' in page
-
-
-# ---------------------------------------------------------------------------------------------
-# the data package beside the pages
-# ---------------------------------------------------------------------------------------------
-def test_copy_data_package_copies_every_table_and_counts_rows(tmp_path):
-    info = copy_data_package(tmp_path)
-    assert info["data_package"] == "data/datapackage.json"
-    assert (tmp_path / "data" / "datapackage.json").read_bytes() == paths.DATAPACKAGE.read_bytes()
-    by_name = {t["name"]: t for t in info["data_tables"]}
-    for name in ("sources", "claims", "trade"):
-        assert (tmp_path / by_name[name]["path"]).is_file()
-        assert by_name[name]["rows"] == len(sco.load(name))
-    with open(tmp_path / "data" / "claims.csv", newline="", encoding="utf-8") as fh:
-        assert len(list(csv.DictReader(fh))) == by_name["claims"]["rows"]
-
-
-def test_data_version_follows_the_data(package_copy):
-    version = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))["version"]
-    before = data_version(package_copy)
-    assert data_version(package_copy) == before
-    assert re.fullmatch(re.escape(version) + r"\+[0-9a-f]{12}", data_version())
-    assert re.fullmatch(re.escape(version) + r"\+[0-9a-f]{12}", before)
-    with (package_copy / "claims.csv").open("a", encoding="utf-8") as fh:
-        fh.write("\n")
-    assert data_version(package_copy) != before
-
-
-def test_data_links_refuse_a_folder_without_descriptor(tmp_path):
-    with pytest.raises(DataError, match=r"data package descriptor not found: '.*nowhere"
-                                        r"/datapackage\.json'; give the folder"):
-        data_version(tmp_path / "nowhere")
-    (tmp_path / "datapackage.json").write_text("{oops", encoding="utf-8")
-    with pytest.raises(DataError, match=r"datapackage\.json' is not a JSON data package "
-                                        r"descriptor: Expecting property name"):
-        copy_data_package(tmp_path / "out", tmp_path)
 
 
 def test_citation_cff_is_valid_and_matches_the_package():
