@@ -395,13 +395,14 @@ def _source_rows(ids: list[str], sources: Any) -> list[dict]:
     rows = []
     for n, sid in enumerate(ids, start=1):
         row: dict[str, Any] = {"n": n, "id": sid, "publisher": "", "title": "", "date": "",
-                               "url": None, "host": ""}
+                               "url": None, "host": "", "described": False}
         if table is not None and sid in table.index:
             s = table.loc[sid]
             date = s.get("published")
             row.update(publisher=str(s.get("publisher") or ""), title=str(s.get("title") or ""),
                        url=str(s["url"]) if _URL.match(str(s.get("url") or "")) else None,
                        host=_host(str(s.get("url") or "")),
+                       described=str(s.get("title_kind") or "") == "descriptive",
                        date="" if date is None or pd.isna(date) else str(date)[:10])
         rows.append(row)
     return rows

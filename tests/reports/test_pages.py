@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 import tomllib
 import yaml
+from markupsafe import escape
 from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -155,9 +156,24 @@ def test_sources_are_numbered_in_order_of_first_use_and_linked_from_tables(tmp_p
     src = sco.load("sources").set_index("source_id").loc[TEMPO]
     assert f'<a href="{src["url"]}">“{src["title"]}”</a>' in listed[1][1]
     assert src["publisher"] in listed[1][1] and "2024-07-04" in listed[1][1]
+    assert "our description" not in page  # both titles are the publishers' headlines
     # the table's source_id cells point at the same numbers
     assert f'<a href="#src-2" title="{TEMPO}">[2]</a>' in page
     assert f'<a href="#src-1" title="{REUTERS}">[1]</a>' in page
+
+
+def test_a_descriptive_title_is_not_quoted_as_a_headline():
+    sources = sco.load("sources")
+    described = sources[sources["title_kind"] == "descriptive"].iloc[0]
+    record = {"kind": "table", "name": "t", "title": "", "files": {}, "rows": 1,
+              "source_ids": [described["source_id"]]}
+    table = output("display_data", {TABLE_MIME: {"columns": ["source_id"], "data": [
+        [described["source_id"]]]}}, record)
+    page = report_page(notebook(cell(table)), report=REPORT)
+    item = re.search(r'<li id="src-1">(.*?)</li>', page, re.S).group(1)
+    assert f'">{escape(described["title"])}</a> <span class="meta">(our description; no ' \
+        "headline found)</span>" in item
+    assert "“" not in item
 
 
 def test_table_is_compact_with_units_in_headers_blank_cells_and_links(tmp_path):
