@@ -190,6 +190,8 @@ def test_table_is_compact_with_units_in_headers_blank_cells_and_links(tmp_path):
     assert heads == ["period", "value (USD billion)", "plotted value", "plotted unit", "url",
                      "source"]
     cells = re.findall(r"<td\b[^>]*>(.*?)</td>", block)
+    labels = re.findall(r'<td data-label="([^"]*)"', block)
+    assert labels[:6] == heads  # phones show each row as a card: label, value
     assert cells[:6] == ["2013", "89.21", "89.21", "USD billion",
                          '<a href="https://www.example.org/a?b=1" '
                          'title="https://www.example.org/a?b=1">example.org</a>',
