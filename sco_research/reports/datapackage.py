@@ -1,14 +1,8 @@
-"""The data package beside the rendered reports: its version, and a copy the index links.
+"""The data package beside the rendered reports: a copy of it that the index links.
 
-:func:`data_version` names the data a report was rendered from (its "How to cite" block prints
-it); :func:`copy_data_package` copies the descriptor and its tables to ``reports/data/`` so a
+:func:`copy_data_package` copies the descriptor and its tables to ``reports/data/`` so that a
 reader of the rendered reports can take the data and the sources table without the repository.
-
-Examples
---------
->>> import re
->>> bool(re.fullmatch(r"(.+\\+)?[0-9a-f]{12}", data_version()))
-True
+(The data version a page cites is :func:`sco_research.reports.cache.data_version`.)
 """
 
 from __future__ import annotations
@@ -16,10 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .._files import atomic_write, tree_digest
+from .._files import atomic_write
 from ..errors import DataError
 
-__all__ = ["data_version", "copy_data_package"]
+__all__ = ["copy_data_package"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -39,27 +33,6 @@ def _package_files(data_dir: Path) -> list[Path]:
         if isinstance(path, str) and (data_dir / path).is_file():
             files.append(data_dir / path)
     return files
-
-
-def data_version(data_dir: str | Path | None = None) -> str:
-    """The version of the data a report used: the descriptor's ``version`` and a digest.
-
-    The digest (12 hex digits) covers ``datapackage.json`` and every table it lists, so two
-    renders share a data version only if their data are identical.
-
-    Examples
-    --------
-    >>> import re
-    >>> bool(re.fullmatch(r"(.+\\+)?[0-9a-f]{12}", data_version()))
-    True
-    """
-    from .. import paths
-
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
-    files = _package_files(data_dir)
-    version = json.loads(files[0].read_text(encoding="utf-8")).get("version")
-    short = tree_digest(data_dir, files)[:12]
-    return f"{version}+{short}" if version else short
 
 
 def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> dict:

@@ -1,17 +1,15 @@
-"""Tests of sco_research.reports.datapackage: the data version and the copy the index links."""
+"""Tests of sco_research.reports.datapackage: the copy of the data package the index links."""
 
 from __future__ import annotations
 
 import csv
-import json
-import re
 
 import pytest
 
 import sco_research as sco
 from sco_research import paths
 from sco_research.errors import DataError
-from sco_research.reports.datapackage import copy_data_package, data_version
+from sco_research.reports.datapackage import copy_data_package
 
 
 # ---------------------------------------------------------------------------------------------
@@ -27,21 +25,10 @@ def test_copy_data_package_copies_every_table_and_counts_rows(tmp_path):
         assert len(list(csv.DictReader(fh))) == by_name["claims"]["rows"]
 
 
-def test_data_version_follows_the_data(package_copy):
-    version = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))["version"]
-    before = data_version(package_copy)
-    assert data_version(package_copy) == before
-    assert re.fullmatch(re.escape(version) + r"\+[0-9a-f]{12}", data_version())
-    assert re.fullmatch(re.escape(version) + r"\+[0-9a-f]{12}", before)
-    with (package_copy / "claims.csv").open("a", encoding="utf-8") as fh:
-        fh.write("\n")
-    assert data_version(package_copy) != before
-
-
 def test_data_links_refuse_a_folder_without_descriptor(tmp_path):
     with pytest.raises(DataError, match=r"data package descriptor not found: '.*nowhere"
                                         r"/datapackage\.json'; give the folder"):
-        data_version(tmp_path / "nowhere")
+        copy_data_package(tmp_path / "out", tmp_path / "nowhere")
     (tmp_path / "datapackage.json").write_text("{oops", encoding="utf-8")
     with pytest.raises(DataError, match=r"datapackage\.json' is not a JSON data package "
                                         r"descriptor: Expecting property name"):
