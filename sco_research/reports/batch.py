@@ -31,6 +31,7 @@ from ..errors import ParameterError, RenderError
 from . import cache, execute, pages
 from ._text import display, first_line, is_number
 from .config import Report, load_config, select_reports
+from .datapackage import copy_data_package
 from .params import RESERVED_PARAMETERS, check_all
 from .results import BatchResult, Outcome, Progress
 from .staging import lock, recover_staging
@@ -162,6 +163,7 @@ def _write_outputs(ctx: _Context, entries: list[dict], config: Path, started: st
         "version": cache.MANIFEST_VERSION, "generated_at": _now(), "run_started_at": started,
         "config": display(config), "package_version": ctx.package_version,
         "data_version": ctx.data_version, "reports": [_public_entry(e) for e in entries],
+        **copy_data_package(ctx.out, ctx.data_dir),  # the index links the data and sources
     }
     import json
 

@@ -1,105 +1,541 @@
-"""STAND-IN for the report pages (the real module, with Jinja templates, comes from another branch).
+"""Report pages: the HTML page of one executed notebook, and the index of all reports.
 
-Only the fixed API the renderer calls: :func:`report_page`, :func:`report_summary` and
-:func:`index_page`. Text from data or parameters is escaped; images are embedded as data URIs;
-no request leaves the page.
+The pages come from Jinja templates (``sco_research/reports/templates/``) over the executed
+notebook. They are self-contained and offline: CSS and the index's small search script are
+inline, figures are embedded as PNG ``data:`` URIs, and nothing else is loaded. Every piece of
+text from the data, the parameters or the notebook's outputs is escaped (Jinja autoescaping);
+only two kinds of output are passed through as HTML: an output whose publish record says
+``"kind": "interactive"`` (a chart with its own inline script), and other HTML outputs after
+sanitising them with ``bleach`` (tables and text markup only, no scripts, styles or images).
+
+What a page shows, in the order of the notebook:
+
+- the report's title, a one-paragraph summary (:func:`report_summary`) and its parameters;
+- the notebook's narrative (Markdown cells; code cells are hidden);
+- each figure published with :func:`sco_research.publish_figure` as a ``<figure>`` with its alt
+  text, caption, downloads (PNG, SVG, CSV) and numbered links to its sources;
+- each table published with :func:`sco_research.publish_table`, laid out compactly from its
+  JSON rows (no index column, units in the header, ``source_id`` as numbered links, URLs as
+  links, long tables folded under ``<details>``), with its CSV download;
+- printed text as ``<pre>``, errors with their traceback;
+- "Sources" (every source the page cites, numbered), "How to cite" (plain text and BibTeX) and
+  a link back to the index.
 
 Examples
 --------
->>> report_summary({"cells": [{"cell_type": "markdown", "source": "# T\\n\\nFirst words."}]})
-'First words.'
+>>> from nbformat.v4 import new_markdown_cell, new_notebook
+>>> nb = new_notebook(cells=[new_markdown_cell("# Demo\\n\\nWhat this report *shows*.")])
+>>> report_summary(nb)
+'What this report shows.'
+>>> page = report_page(nb, report={"name": "demo", "title": "A <demo>"})
+>>> "<h1>A &lt;demo&gt;</h1>" in page and 'href="../index.html"' in page
+True
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Mapping
+import base64
+import datetime as _dt
+import functools
+import json
+import re
+import struct
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-__all__ = ["index_page", "report_page", "report_summary"]
+from ..publish import METADATA_KEY, TABLE_MIME
 
-_CSS = ("body{font:15px/1.45 system-ui,sans-serif;margin:1.5rem auto;max-width:1100px;"
-        "padding:0 1rem}img{max-width:100%}pre{white-space:pre-wrap}"
-        ".card{border:1px solid #ddd;padding:.5rem;margin:.5rem 0}.error{color:#a33}")
+__all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
+
+#: Tables with more rows than this are folded under ``<details>``.
+COLLAPSE_ROWS = 15
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?%?$")
+_URL = re.compile(r"^https?://\S+$")
+_SPLIT_IDS = re.compile(r"\s*[;,]\s*")
+# HTML a notebook output may keep after sanitising (pandas tables and text markup).
+_SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4",
+              "h5", "h6", "i", "li", "ol", "p", "pre", "small", "span", "strong", "sub", "sup",
+              "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+_SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "td": ["colspan", "rowspan"],
+               "th": ["colspan", "rowspan"]}
 
 
-def _text(value: Any) -> str:
-    return "".join(value) if isinstance(value, list) else str(value or "")
+# ---------------------------------------------------------------------------------------------
+# shared helpers
+# ---------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _env():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    )
+    env.filters["text"] = _text
+    return env
+
+
+def _text(value: Any):
+    """Escape for a text node only (quotes stay as they are: ``'a'``, not ``&#39;a&#39;``)."""
+    import html
+
+    from markupsafe import Markup
+
+    return Markup(html.escape("" if value is None else str(value), quote=False))
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    # Raw HTML in Markdown is shown as text, and images would be a request: both are off.
+    return MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
+
+
+def _join(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _squash(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _rows(n: Any) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def _package_version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+# ---------------------------------------------------------------------------------------------
+# summary
+# ---------------------------------------------------------------------------------------------
+def _plain(tokens: Iterable[Any]) -> str:
+    """The text of Markdown tokens outside headings, one space between blocks."""
+    parts, in_heading = [], False
+    for tok in tokens:
+        if tok.type == "heading_open":
+            in_heading = True
+        elif tok.type == "heading_close":
+            in_heading = False
+        elif tok.type == "inline" and not in_heading:
+            parts.append("".join(" " if c.type in ("softbreak", "hardbreak") else c.content
+                                 for c in tok.children or []))
+        elif tok.type in ("fence", "code_block") and not in_heading:
+            parts.append(tok.content)
+    return _squash(" ".join(parts))
+
+
+def _first_markdown(nb: Mapping) -> int | None:
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") == "markdown":
+            return i
+    return None
 
 
 def report_summary(nb: Mapping) -> str:
-    """The first paragraph of the notebook's first markdown cell that is not a heading."""
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
+    """A one-paragraph summary of a notebook: the text of its first Markdown cell.
+
+    Headings are left out, Markdown markup is removed and the blocks (paragraphs, list items)
+    are joined into one paragraph. A notebook without Markdown has an empty summary.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode or dict
+        The (executed) notebook.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_markdown_cell, new_notebook
+    >>> nb = new_notebook(cells=[new_markdown_cell("# Title\\n\\nTwo claims:\\n\\n"
+    ...                                            "* **c05**: buyers;\\n* `c06`: sanctions.")])
+    >>> report_summary(nb)
+    'Two claims: c05: buyers; c06: sanctions.'
+    >>> report_summary(new_notebook())
+    ''
+    """
+    i = _first_markdown(nb)
+    if i is None:
+        return ""
+    return _plain(_markdown().parse(_join(nb["cells"][i].get("source", ""))))
+
+
+# ---------------------------------------------------------------------------------------------
+# cells to blocks
+# ---------------------------------------------------------------------------------------------
+class _Sources:
+    """Numbers the sources a page cites, in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    def number(self, sid: str) -> int:
+        if sid not in self.ids:
+            self.ids.append(sid)
+        return self.ids.index(sid) + 1
+
+    def refs(self, ids: Iterable[str]) -> list[dict]:
+        """Numbered references, consecutive numbers folded into ranges: [1]-[4], [7]."""
+        nums = sorted({self.number(str(s)) for s in ids if s})
+        runs: list[list[int]] = []
+        for n in nums:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        return [{"first": r[0], "last": r[-1]} for r in runs]
+
+
+def _png_size(b64: str) -> tuple[int, int] | None:
+    try:
+        head = base64.b64decode(b64[:44])
+    except ValueError:
+        return None
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or len(head) < 24:
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
+def _sanitise(html: str) -> str:
+    import bleach
+
+    html = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", "", html)
+    return bleach.clean(html, tags=_SAFE_TAGS, attributes=_SAFE_ATTRS,
+                        protocols=["http", "https", "mailto"], strip=True)
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).netloc
+    return host[4:] if host.startswith("www.") else host
+
+
+def _unit_columns(columns: list[str], data: list[list[str]]) -> dict[str, str]:
+    """``{value column: unit}`` for unit columns holding one unit for every stated value."""
+    folded = {}
+    for j, col in enumerate(columns):
+        if col != "unit" and not col.endswith("_unit"):
             continue
-        for para in _text(cell.get("source")).split("\n\n"):
-            para = " ".join(para.split())
-            if para and not para.startswith("#"):
-                return para
-    return ""
+        value_col = col[: -len("unit")] + "value"
+        if value_col not in columns:
+            continue
+        k = columns.index(value_col)
+        units = {row[j] for row in data if row[k] != ""}
+        if len(units) == 1 and "" not in units and all(row[j] in units for row in data):
+            folded[value_col] = units.pop()
+    return folded
 
 
-def _output(output: Mapping) -> str:
-    esc = html.escape
-    if output.get("output_type") == "stream":
-        return f"<pre>{esc(_text(output.get('text')))}</pre>"
-    if output.get("output_type") == "error":
-        return f'<pre class="error">{esc(output.get("ename", ""))}: ' \
-               f'{esc(output.get("evalue", ""))}</pre>'
-    data = output.get("data") or {}
-    alt = ((output.get("metadata") or {}).get("sco_research") or {}).get("alt") \
-        or _text(data.get("text/plain")) or "figure"
+def _table_block(payload: Mapping, record: Mapping, sources: _Sources, figures_dir: str) -> dict:
+    columns = [str(c) for c in payload.get("columns", [])]
+    data = [["" if v is None else str(v) for v in row] for row in payload.get("data", [])]
+    units = _unit_columns(columns, data)
+    drop = {c for c in columns for v in units if c == v[: -len("value")] + "unit"}
+    keep = [j for j, c in enumerate(columns) if c not in drop]
+    head = []
+    for j in keep:
+        col = columns[j]
+        label = "source" if col == "source_id" else col.replace("_", " ")
+        if col in units:
+            label = f"{label} ({units[col]})"
+        values = [row[j] for row in data if row[j] != ""]
+        numeric = bool(values) and all(_NUMBER.match(v) for v in values)
+        long = bool(values) and sum(map(len, values)) / len(values) > 30
+        head.append({"label": label, "cls": "" if col == "source_id" else "num" if numeric
+                     else "long" if long else ""})
+    rows = []
+    for row in data:
+        cells = []
+        for j in keep:
+            col, value = columns[j], row[j]
+            cell: dict[str, Any] = {"text": value, "href": None, "title": None, "refs": None}
+            if col == "source_id" and value:
+                cell["refs"] = [{"n": sources.number(s), "id": s}
+                                for s in _SPLIT_IDS.split(value) if s]
+            elif _URL.match(value):
+                cell.update(href=value, title=value, text=_host(value))
+            cells.append(cell)
+        rows.append(cells)
+    files = record.get("files") or {}
+    return {
+        "type": "table", "name": record.get("name", ""), "caption": record.get("title") or "",
+        "head": head, "rows": rows, "n": len(rows), "collapsed": len(rows) > COLLAPSE_ROWS,
+        "csv": f"{figures_dir}/{files['csv']}" if files.get("csv") else None,
+    }
+
+
+def _image(data: Mapping) -> tuple[str, tuple[int, int] | None]:
+    """A ``data:`` URI for the image of an output bundle, and its size in pixels (PNG only)."""
     if "image/png" in data:
-        return f'<img alt="{esc(alt)}" src="data:image/png;base64,{_text(data["image/png"])}">'
-    if "text/html" in data:
-        return _text(data["text/html"])
-    if "text/plain" in data:
-        return f"<pre>{esc(_text(data['text/plain']))}</pre>"
-    return ""
+        b64 = "".join(_join(data["image/png"]).split())
+        return f"data:image/png;base64,{b64}", _png_size(b64)
+    if "image/svg+xml" in data:
+        raw = _join(data["image/svg+xml"]).encode("utf-8")
+        return f"data:image/svg+xml;base64,{base64.b64encode(raw).decode()}", None
+    return f"data:image/jpeg;base64,{''.join(_join(data['image/jpeg']).split())}", None
 
 
-def report_page(nb: Mapping, *, report: Mapping) -> str:
-    """The HTML page of one executed notebook: outputs and narrative, no code."""
-    esc = html.escape
-    body = [f"<p><a href=\"../index.html\">All reports</a></p><h1>{esc(report['title'])}</h1>"]
-    rows = "".join(
-        f"<tr><td><code>{esc(p['name'])}</code></td><td><code>{esc(p['value'])}</code></td>"
-        f"<td>{esc(p['origin'])}</td></tr>" for p in report.get("parameters", []))
-    body.append(f"<p>Report <code>{esc(report['name'])}</code>, rendered "
-                f"{esc(report['rendered_at'])}.</p><table>{rows}</table>")
-    for cell in nb.get("cells", []):
-        tags = (cell.get("metadata") or {}).get("tags") or []
-        if "injected-parameters" in tags or "parameters" in tags:
+def _figure_block(data: Mapping, record: Mapping, sources: _Sources, figures_dir: str) -> dict:
+    src, size = _image(data)
+    files = record.get("files") or {}
+    labels = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "csv": f"CSV ({_rows(record.get('rows'))})"}
+    return {
+        "type": "figure", "name": record.get("name", ""), "src": src,
+        "width": size[0] if size else None, "height": size[1] if size else None,
+        "alt": _squash(record.get("alt")) or _squash(record.get("title")) or record.get("name"),
+        "title": _squash(record.get("title")), "subtitle": _squash(record.get("subtitle")),
+        "downloads": [{"label": labels[k], "href": f"{figures_dir}/{files[k]}"}
+                      for k in ("png", "svg", "pdf", "csv") if files.get(k)],
+        "refs": sources.refs(record.get("source_ids") or []),
+        "note": None,
+        "full": f"{figures_dir}/{files['png']}" if files.get("png") else None,
+    }
+
+
+def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
+    outputs = cell.get("outputs") or []
+    published = any((o.get("metadata") or {}).get(METADATA_KEY) for o in outputs)
+    widget = any(_WIDGET_MIME in (o.get("data") or {}) for o in outputs)
+    blocks: list[dict] = []
+    for out in outputs:
+        kind = out.get("output_type")
+        if kind == "stream":
+            text = _ANSI.sub("", _join(out.get("text", "")))
+            name = out.get("name", "stdout")
+            if blocks and blocks[-1]["type"] == "stream" and blocks[-1]["name"] == name:
+                blocks[-1]["text"] += text
+            else:
+                blocks.append({"type": "stream", "name": name, "text": text})
             continue
-        if cell.get("cell_type") == "markdown":
-            body.append(f"<pre>{esc(_text(cell.get('source')))}</pre>")
-        for output in cell.get("outputs", []) or []:
-            body.append(_output(output))
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
-            f"{esc(report['title'])}</title><style>{_CSS}</style></head><body>"
-            + "\n".join(body) + "</body></html>\n")
+        if kind == "error":
+            blocks.append({"type": "error", "ename": out.get("ename", "Error"),
+                           "evalue": out.get("evalue", ""), "traceback": _ANSI.sub(
+                               "", "\n".join(_join(t) for t in out.get("traceback", [])))})
+            continue
+        data = out.get("data") or {}
+        record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
+        rkind = record.get("kind")
+        if rkind == "interactive" and "text/html" in data:
+            ctx["sources"].refs(record.get("source_ids") or [])
+            blocks.append({"type": "html", "html": _join(data["text/html"]), "cls": "interactive"})
+        elif rkind == "figure" and "image/png" in data:
+            blocks.append(_figure_block(data, record, ctx["sources"], ctx["figures_dir"]))
+        elif rkind == "table" and TABLE_MIME in data:
+            payload = data[TABLE_MIME]
+            payload = json.loads(payload) if isinstance(payload, str) else payload
+            blocks.append(_table_block(payload, record, ctx["sources"], ctx["figures_dir"]))
+        elif _WIDGET_MIME in data:
+            continue  # a live widget: its static fallback (if any) is another output
+        elif kind == "execute_result" and published and set(data) <= {"text/plain"}:
+            continue  # the record a publish call returned, echoed by the cell
+        elif "text/html" in data:
+            blocks.append({"type": "html", "html": _sanitise(_join(data["text/html"])),
+                           "cls": "output-html"})
+        elif "image/png" in data or "image/svg+xml" in data or "image/jpeg" in data:
+            heading = ctx["heading"]
+            alt = f"{heading}: {ctx['title']}" if heading else ctx["title"]
+            block = _figure_block(data, {"alt": alt}, ctx["sources"], ctx["figures_dir"])
+            if widget:
+                block["note"] = ("A still image of an interactive control, which works only "
+                                 "when the notebook runs in JupyterLab.")
+            blocks.append(block)
+        elif "text/markdown" in data:
+            blocks.append({"type": "html", "html": _markdown().render(_join(data["text/markdown"])),
+                           "cls": "output-markdown"})
+        elif "text/plain" in data:
+            blocks.append({"type": "stream", "name": "result", "text": _join(data["text/plain"])})
+    return blocks
+
+
+def _cell_blocks(nb: Mapping, title: str) -> tuple[list[dict], list[str]]:
+    md = _markdown()
+    ctx: dict[str, Any] = {"sources": _Sources(), "heading": "", "title": title,
+                           "figures_dir": "figures"}
+    blocks: list[dict] = []
+    first = _first_markdown(nb)
+    for i, cell in enumerate(nb.get("cells", [])):
+        ctype = cell.get("cell_type")
+        if ctype == "markdown":
+            if i == first:  # shown as the page's title and summary
+                continue
+            tokens = md.parse(_join(cell.get("source", "")))
+            for tok, nxt in zip(tokens, tokens[1:], strict=False):
+                if tok.type == "heading_open":
+                    ctx["heading"] = nxt.content
+                    tok.tag = {"h1": "h2"}.get(tok.tag, tok.tag)  # one <h1> per page
+                elif tok.type == "heading_close":
+                    tok.tag = {"h1": "h2"}.get(tok.tag, tok.tag)
+            blocks.append({"type": "html", "html": md.renderer.render(tokens, md.options, {}),
+                           "cls": "narrative"})
+        elif ctype == "code":
+            blocks.extend(_output_blocks(cell, ctx))
+    return blocks, ctx["sources"].ids
+
+
+# ---------------------------------------------------------------------------------------------
+# the report page
+# ---------------------------------------------------------------------------------------------
+def _source_rows(ids: list[str], sources: Any) -> list[dict]:
+    import pandas as pd
+
+    if ids and sources is None:
+        from ..data import load
+
+        sources = load("sources")
+    table = sources.set_index("source_id") if sources is not None else None
+    rows = []
+    for n, sid in enumerate(ids, start=1):
+        row: dict[str, Any] = {"n": n, "id": sid, "publisher": "", "title": "", "date": "",
+                               "url": None, "host": "", "described": False}
+        if table is not None and sid in table.index:
+            s = table.loc[sid]
+            date = s.get("published")
+            row.update(publisher=str(s.get("publisher") or ""), title=str(s.get("title") or ""),
+                       url=str(s["url"]) if _URL.match(str(s.get("url") or "")) else None,
+                       host=_host(str(s.get("url") or "")),
+                       described=str(s.get("title_kind") or "") == "descriptive",
+                       date="" if date is None or pd.isna(date) else str(date)[:10])
+        rows.append(row)
+    return rows
+
+
+def _bibtex_escape(text: str) -> str:
+    return re.sub(r"([\\{}%&$#_^~])", r"\\\1", text)
+
+
+def _citation(report: Mapping) -> dict:
+    name, title = str(report.get("name", "")), _squash(report.get("title", ""))
+    rendered = str(report.get("rendered_at") or "")
+    try:
+        when = _dt.datetime.fromisoformat(rendered.replace("Z", "+00:00"))
+        date, year = when.date().isoformat(), str(when.year)
+    except ValueError:
+        date, year = rendered[:10], rendered[:4]
+    version = str(report.get("package_version") or _package_version())
+    data = str(report.get("data_version") or "unknown")
+    path = f"{name}/{name}.html"
+    plain = (f"sco-research developers ({year or 'n.d.'}). {title}. Report {path}, rendered "
+             f"{date or 'n.d.'}. sco-research {version}, data version {data}.")
+    key = re.sub(r"[^A-Za-z0-9_-]+", "-", f"sco-research-{name}-{date}").strip("-")
+    fields = [("author", "{sco-research developers}"), ("title", "{" + _bibtex_escape(title) + "}"),
+              ("year", year or "n.d."),
+              ("howpublished", "{" + _bibtex_escape(f"sco-research report {path}") + "}"),
+              ("note", "{" + _bibtex_escape(f"Rendered {date}; sco-research {version}; "
+                                            f"data version {data}") + "}")]
+    bib = "@misc{" + key + ",\n" + ",\n".join(f"  {k:<12} = {v}" for k, v in fields) + "\n}"
+    return {"plain": plain, "bibtex": bib}
+
+
+def _parameters(report: Mapping) -> list[dict]:
+    rows = []
+    for p in report.get("parameters") or []:
+        value = p.get("value")
+        rows.append({"name": str(p.get("name", "")),
+                     "value": value if isinstance(value, str) else repr(value),
+                     "origin": str(p.get("origin") or "")})
+    return rows
+
+
+def report_page(nb: Mapping, *, report: Mapping, sources: Any = None,
+                index_href: str = "../index.html") -> str:
+    """The HTML page of one executed notebook.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode or dict
+        The executed notebook.
+    report : dict
+        ``name``, ``title``, ``notebook``, ``parameters`` (a list of ``{"name", "value",
+        "origin"}``), ``rendered_at`` (ISO 8601), ``package_version`` and ``data_version``.
+        Only ``name`` and ``title`` are required.
+    sources : DataFrame, optional
+        The sources table; default: ``sco.load("sources")``, read only if the page cites any.
+    index_href : str
+        The link back to the index (the page sits in ``<name>/`` beside ``index.html``).
+
+    Returns
+    -------
+    str
+        A complete HTML5 document that loads nothing from elsewhere.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> cell = new_code_cell(outputs=[new_output("stream", name="stdout", text="<b>1</b>")])
+    >>> page = report_page(new_notebook(cells=[cell]), report={"name": "x", "title": "X"})
+    >>> '<pre class="stream stdout">&lt;b&gt;1&lt;/b&gt;</pre>' in page
+    True
+    """
+    title = _squash(report.get("title") or report.get("name"))
+    blocks, ids = _cell_blocks(nb, title)
+    meta = {k: report.get(k) or "" for k in ("name", "notebook", "rendered_at")}
+    return _env().get_template("report.html").render(
+        title=title, summary=report_summary(nb), report=meta, blocks=blocks,
+        parameters=_parameters(report), sources=_source_rows(ids, sources),
+        cite=_citation(report), version=report.get("package_version") or _package_version(),
+        data_version=report.get("data_version") or "", index_href=index_href,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the index
+# ---------------------------------------------------------------------------------------------
+def _card(entry: Mapping) -> dict:
+    figures = [f for f in entry.get("figures") or [] if f != entry.get("thumbnail")]
+    duration = entry.get("duration_s")
+    return {
+        **{k: entry.get(k) for k in ("name", "title", "html", "ipynb", "thumbnail", "error",
+                                     "failed_ipynb", "rendered_at", "reason", "notebook")},
+        "status": entry.get("status") or "never-rendered",
+        "summary": _squash(entry.get("summary")),
+        "duration": f"{duration:.1f} s" if isinstance(duration, (int, float)) else None,
+        "parameters": [{"name": str(k), "value": repr(v)}
+                       for k, v in (entry.get("parameters") or {}).items()],
+        "files": [{"href": f, "label": Path(f).name} for f in figures],
+    }
 
 
 def index_page(manifest: Mapping) -> str:
-    """The index: one card per report with thumbnail, summary, parameters, status and links."""
-    esc = html.escape
-    cards = []
-    for r in manifest.get("reports", []):
-        link = r.get("html")
-        parts = [f"<h2>{esc(r['title'])}</h2>", f"<p>{esc(r['status'])}</p>",
-                 f"<p>{esc(r.get('summary') or '')}</p>"]
-        if r.get("thumbnail"):
-            parts.append(f'<img src="{esc(r["thumbnail"])}" alt="first figure of '
-                         f'{esc(r["title"])}">')
-        parts.append("<table>" + "".join(
-            f"<tr><td>{esc(str(k))}</td><td>{esc(repr(v))}</td></tr>"
-            for k, v in (r.get("parameters") or {}).items()) + "</table>")
-        links = [f'<a href="{esc(x)}">{esc(x)}</a>' for x in
-                 [link, r.get("ipynb"), *(r.get("figures") or []), r.get("failed_ipynb")] if x]
-        if r.get("status") in ("failed", "interrupted") and r.get("error"):
-            parts.append(f'<pre class="error">Last attempt failed: {esc(r["error"])}</pre>')
-        parts.append(" · ".join(links))
-        cards.append(f'<article class="card" id="{esc(r["name"])}">{"".join(parts)}</article>')
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>SCO "
-            f"research reports</title><style>{_CSS}</style></head><body><h1>SCO research "
-            f"reports</h1>{''.join(cards)}</body></html>\n")
+    """The index of the rendered reports (``reports/index.html``).
+
+    One card per report (thumbnail, title, status, summary, parameters, run time, links), a
+    search box that filters the cards (without JavaScript all cards are shown), a link to the
+    membership explorer when ``manifest["explorer"]`` names it, and a "Data and sources"
+    section that links the copied data package and its tables when ``manifest`` has the keys
+    that :func:`sco_research.reports.datapackage.copy_data_package` returns.
+
+    Parameters
+    ----------
+    manifest : dict
+        What the renderer writes to ``manifest.json``: ``reports`` (entries with ``name``,
+        ``title``, ``status``, ``html``, ``ipynb``, ``figures``, ``thumbnail``, ``parameters``,
+        ``duration_s``, ``error``, ``summary``...) and optionally ``generated_at``,
+        ``explorer``, ``data_package`` (paths relative to the index) and ``data_tables``.
+
+    Examples
+    --------
+    >>> page = index_page({"reports": [{"name": "a", "title": "<A>", "status": "ok",
+    ...                                 "html": "a/a.html", "summary": "About A."}]})
+    >>> '<a href="a/a.html">&lt;A&gt;</a>' in page and "About A." in page
+    True
+    """
+    reports = [_card(e) for e in manifest.get("reports") or []]
+    counts: dict[str, int] = {}
+    for r in reports:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    package = manifest.get("data_package")
+    return _env().get_template("index.html").render(
+        reports=reports, counts=counts, generated_at=manifest.get("generated_at") or "",
+        explorer=manifest.get("explorer"), data_package=package,
+        tables=manifest.get("data_tables") or [] if package else [],
+        version=_package_version(),
+    )

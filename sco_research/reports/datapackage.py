@@ -1,0 +1,83 @@
+"""The data package beside the rendered reports: a copy of it that the index links.
+
+:func:`copy_data_package` copies the descriptor and its tables to ``reports/data/`` so that a
+reader of the rendered reports can take the data and the sources table without the repository.
+(The data version a page cites is :func:`sco_research.reports.cache.data_version`.)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .._files import atomic_write
+from ..errors import DataError
+
+__all__ = ["copy_data_package"]
+
+
+# ---------------------------------------------------------------------------------------------
+def _package_files(data_dir: Path) -> list[Path]:
+    descriptor = data_dir / "datapackage.json"
+    try:
+        doc = json.loads(descriptor.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"data package descriptor not found: {str(descriptor)!r}; give the "
+                        "folder that holds datapackage.json") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"{str(descriptor)!r} is not a JSON data package descriptor: "
+                        f"{exc}") from None
+    files = [descriptor]
+    for res in doc.get("resources", []):
+        path = res.get("path")
+        if isinstance(path, str) and (data_dir / path).is_file():
+            files.append(data_dir / path)
+    return files
+
+
+def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> dict:
+    """Copy the data package (descriptor and tables) to ``out/data/`` for the index to link.
+
+    A reader of the rendered reports can then take the data and the sources table without the
+    repository. Unchanged files are not rewritten.
+
+    Returns
+    -------
+    dict
+        ``data_package`` (the descriptor's path relative to ``out``) and ``data_tables`` (one
+        ``{"name", "title", "path", "rows"}`` per table, ``path`` relative to ``out``): merge
+        it into the manifest given to :func:`index_page`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> info = copy_data_package(tempfile.mkdtemp())
+    >>> info["data_package"], info["data_tables"][0]["path"]
+    ('data/datapackage.json', 'data/sources.csv')
+    """
+    import csv
+
+    from .. import paths
+
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    dest = Path(out) / "data"
+    files = _package_files(data_dir)
+    for src in files:
+        target = dest / src.relative_to(data_dir)
+        raw = src.read_bytes()
+        if not target.is_file() or target.read_bytes() != raw:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, raw)
+    doc = json.loads(files[0].read_text(encoding="utf-8"))
+    tables = []
+    for res in doc.get("resources", []):
+        path = res.get("path")
+        if not isinstance(path, str) or not (data_dir / path).is_file():
+            continue
+        rows = None
+        if path.endswith(".csv"):
+            with open(data_dir / path, newline="", encoding="utf-8") as fh:
+                rows = max(0, sum(1 for _ in csv.reader(fh)) - 1)
+        tables.append({"name": str(res.get("name", path)), "title": str(res.get("title", "")),
+                       "path": f"data/{path}", "rows": rows})
+    return {"data_package": "data/datapackage.json", "data_tables": tables}

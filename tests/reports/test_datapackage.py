@@ -1,0 +1,35 @@
+"""Tests of sco_research.reports.datapackage: the copy of the data package the index links."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+import sco_research as sco
+from sco_research import paths
+from sco_research.errors import DataError
+from sco_research.reports.datapackage import copy_data_package
+
+
+# ---------------------------------------------------------------------------------------------
+def test_copy_data_package_copies_every_table_and_counts_rows(tmp_path):
+    info = copy_data_package(tmp_path)
+    assert info["data_package"] == "data/datapackage.json"
+    assert (tmp_path / "data" / "datapackage.json").read_bytes() == paths.DATAPACKAGE.read_bytes()
+    by_name = {t["name"]: t for t in info["data_tables"]}
+    for name in ("sources", "claims", "trade"):
+        assert (tmp_path / by_name[name]["path"]).is_file()
+        assert by_name[name]["rows"] == len(sco.load(name))
+    with open(tmp_path / "data" / "claims.csv", newline="", encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == by_name["claims"]["rows"]
+
+
+def test_data_links_refuse_a_folder_without_descriptor(tmp_path):
+    with pytest.raises(DataError, match=r"data package descriptor not found: '.*nowhere"
+                                        r"/datapackage\.json'; give the folder"):
+        copy_data_package(tmp_path / "out", tmp_path / "nowhere")
+    (tmp_path / "datapackage.json").write_text("{oops", encoding="utf-8")
+    with pytest.raises(DataError, match=r"datapackage\.json' is not a JSON data package "
+                                        r"descriptor: Expecting property name"):
+        copy_data_package(tmp_path / "out", tmp_path)
