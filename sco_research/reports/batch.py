@@ -164,11 +164,32 @@ def _write_outputs(ctx: _Context, entries: list[dict], config: Path, started: st
         "config": display(config), "package_version": ctx.package_version,
         "data_version": ctx.data_version, "reports": [_public_entry(e) for e in entries],
         **copy_data_package(ctx.out, ctx.data_dir),  # the index links the data and sources
+        **_explorer(ctx),
     }
     import json
 
     atomic_write(ctx.out / "manifest.json", json.dumps(doc, indent=1, default=repr) + "\n")
     atomic_write(ctx.out / "index.html", pages.index_page(doc))
+
+
+def _explorer(ctx: _Context) -> dict:
+    """The membership explorer page beside the index; rebuilt when the computing library, the
+    data or the day change (it offers every day up to today), otherwise left as it is."""
+    import datetime as _dt
+
+    from .. import explorer
+
+    page = ctx.out / explorer.EXPLORER_FILE
+    stamp = ctx.out / ".explorer.key"
+    key = f"{ctx.library}:{ctx.data_version}:{_dt.date.today().isoformat()}\n"
+    try:
+        current = stamp.read_text(encoding="utf-8")
+    except OSError:
+        current = ""
+    if current != key or not page.is_file():
+        explorer.write_explorer(ctx.out)
+        atomic_write(stamp, key)
+    return {"explorer": explorer.EXPLORER_FILE}
 
 
 def _clear_failure(out: Path, e: dict) -> None:

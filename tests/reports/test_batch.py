@@ -52,6 +52,9 @@ def test_render_writes_reports_index_and_manifest_then_skips_and_tracks_data(pro
         assert e["summary"].startswith("What the ") and e["summary"] in index
         assert e["versions"]["pandas"] and e["versions"]["sco-research"]
     assert doc["package_version"] and doc["data_version"]
+    assert doc["explorer"] == "explorer.html" and (out / "explorer.html").is_file()
+    assert 'href="explorer.html"' in index  # the index links the membership explorer
+    explorer_stamp = (out / "explorer.html").stat().st_mtime_ns
     a = doc["reports"][0]
     assert a["figures"] == ["read-a/figures/figure.png"]  # saved into output_dir
     assert a["reads"] == ["a.csv"] and doc["reports"][1]["reads"] == ["b.csv"]
@@ -72,6 +75,7 @@ def test_render_writes_reports_index_and_manifest_then_skips_and_tracks_data(pro
     second = run(project)
     assert actions(second) == {"read-a": "skipped", "read-b": "skipped", "plain": "skipped"}
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    assert (out / "explorer.html").stat().st_mtime_ns == explorer_stamp  # not rebuilt
     assert {e["action"] for e in manifest(project)["reports"]} == {"skipped"}
 
     # Changing a data file re-runs only the report that read it (the loader logged its reads).
