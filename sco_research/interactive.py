@@ -65,6 +65,14 @@ def _need(rows: pd.DataFrame, what: str, columns: Sequence[str]) -> None:
                         "source_id or url; every point must link to its source")
 
 
+def _data_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The chart's data points: a figure's rows also list the events it marks (``role`` "event
+    marker", from the events table); those are lines on the static chart, not points."""
+    if isinstance(rows, pd.DataFrame) and "role" in rows.columns:
+        rows = rows[rows["role"] != "event marker"].reset_index(drop=True)
+    return rows
+
+
 def _names() -> dict[str, str]:
     m = load("membership")
     return dict(zip(m["iso3"].astype(str), m["country"].astype(str), strict=False))
@@ -102,6 +110,7 @@ def trade_points(rows: pd.DataFrame) -> pd.DataFrame:
     ["India: India's figures, fiscal years Apr-Mar", '10686.85 USD million (drawn as \
 10.68685 USD billion)', 'FY2017-18 (fiscal year April–March)']
     """
+    rows = _data_rows(rows)
     _need(rows, "trade rows", ("reporter", "partner_iso3", "period", "period_type", "value",
                                "unit", "plotted_at", "plotted_value", "plotted_unit", "role",
                                "source_id", "publisher", "url"))
@@ -142,6 +151,7 @@ def settlement_points(rows: pd.DataFrame) -> pd.DataFrame:
     >>> pts.loc[0, ["value", "who"]].tolist()
     ['70 percent', 'Mikhail Mishustin, 2023-05-24']
     """
+    rows = _data_rows(rows)
     _need(rows, "settlement rows", ("group", "period", "value", "unit", "stated_by", "stated_on",
                                     "plotted_at", "plotted_value", "role", "source_id",
                                     "publisher", "url"))

@@ -139,3 +139,13 @@ def test_two_charts_on_one_page_offline(tmp_path, trade_rows, settlement_rows):
     finally:
         browser.close()
         pw.stop()
+
+
+def test_points_leave_out_the_event_markers_of_a_figure_bundle():
+    trade, *_ = charts.trade_figures(("CHN",), "2013-01-01", "today", "turnover")
+    try:
+        assert (trade.rows["role"] == "event marker").any()  # the bundle lists its markers
+        data = trade.rows[trade.rows["role"] != "event marker"]
+        assert len(interactive.trade_points(trade.rows)) == len(data)
+    finally:
+        trade.close()
