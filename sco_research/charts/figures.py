@@ -50,6 +50,12 @@ class ChartFigure:
     caption: str
     columns: list[str]
 
+    def __post_init__(self) -> None:
+        # A bundle is shown where it is published (sco.publish_chart), never by pyplot at the
+        # end of the cell that drew it: detach the figure from pyplot now. A closed figure still
+        # saves and displays.
+        plt.close(self.figure)
+
     def close(self) -> None:
         """Close the figure (when it is not published)."""
         plt.close(self.figure)

@@ -378,4 +378,11 @@ def test_render_the_project_reports(tmp_path):
             data_uri = base64.b64encode((out / f).read_bytes()).decode("ascii")
             assert data_uri in page or f'src="{Path(f).relative_to(e["name"])}"' in page, \
                 f"{e['name']}: {f} is saved but not shown on its page"
+        # ... and every image on the page is a published figure, shown once, where published
+        # (no stray figure that pyplot displayed at the end of a cell).
+        executed = nbformat.read(str(out / e["ipynb"]), as_version=4)
+        shown = [(o.get("metadata", {}).get("sco_research") or {}).get("name")
+                 for c in executed.cells for o in c.get("outputs", [])
+                 if "image/png" in o.get("data", {})]
+        assert None not in shown and len(shown) == len(set(shown)), (e["name"], shown)
     shutil.rmtree(out)
