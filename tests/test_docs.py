@@ -189,3 +189,27 @@ def test_a_make_target_missing_from_the_makefile_is_caught(tmp_path):
     makefile = tmp_path / "Makefile"
     makefile.write_text(".PHONY: test\ntest: install ## run\n\techo\ninstall:\n")
     assert missing_targets("Run `make test`, then `make deploy`.", makefile) == ["deploy"]
+
+
+# -- the README's layout ------------------------------------------------------------------------
+
+
+def layout_files(readme: str) -> list[str]:
+    """The ``.py`` files the README's Layout block names, as paths from the project root."""
+    block = re.search(r"^## Layout\n+```\n(.*?)^```", readme, flags=re.S | re.M)
+    assert block, "README.md has no '## Layout' section with a code block"
+    return [name if "/" in name else f"{PACKAGE}/{name}"
+            for name in re.findall(r"[\w/]+\.py\b", block.group(1))]
+
+
+def test_every_file_the_readme_layout_names_exists():
+    named = layout_files((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert "sco_research/publish.py" in named
+    assert [f for f in named if not (ROOT / f).is_file()] == []
+
+
+def test_a_file_the_readme_layout_names_but_that_is_gone_is_caught():
+    readme = "## Layout\n\n```\nsco_research/\n  render2.py  gone\n  data.py  the data\n```\n"
+    named = layout_files(readme)
+    assert named == ["sco_research/render2.py", "sco_research/data.py"]
+    assert [f for f in named if not (ROOT / f).is_file()] == ["sco_research/render2.py"]
