@@ -27,7 +27,7 @@ from typing import Any
 
 from .. import paths
 from .._files import atomic_write
-from ..errors import ParameterError, RenderError
+from ..errors import ParameterError, RenderError, SCOResearchError
 from . import cache, execute, pages
 from ._text import display, first_line, is_number
 from .config import Report, load_config, select_reports
@@ -187,7 +187,14 @@ def _explorer(ctx: _Context) -> dict:
     except OSError:
         current = ""
     if current != key or not page.is_file():
-        explorer.write_explorer(ctx.out)
+        problem = getattr(ctx, "explorer_problem", None)
+        if problem is None:  # not tried in this batch yet
+            try:
+                explorer.write_explorer(ctx.out)
+            except SCOResearchError as exc:  # e.g. a data package without a membership table
+                problem = ctx.explorer_problem = str(exc).splitlines()[0]
+        if problem:  # recorded in the manifest; the index then shows no explorer link
+            return {"explorer": None, "explorer_problem": problem}
         atomic_write(stamp, key)
     return {"explorer": explorer.EXPLORER_FILE}
 

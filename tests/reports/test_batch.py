@@ -170,8 +170,11 @@ def test_data_error_details_reach_the_summary_the_index_and_the_manifest(project
     assert result.outcomes[0].error.startswith("cell [2] raised DataError: table 'a'")
     assert detail in result.summary()
     assert detail in manifest(project)["reports"][0]["error"]
-    assert detail.replace("'", "&#x27;") in (project / "out" / "index.html").read_text(
-        encoding="utf-8")
+    import html
+
+    index = (project / "out" / "index.html").read_text(encoding="utf-8")
+    assert detail not in index  # escaped on the page ...
+    assert detail in html.unescape(index)  # ... and all there
 
 
 def test_a_hung_report_is_stopped_by_its_timeout(project):
@@ -386,3 +389,19 @@ def test_render_the_project_reports(tmp_path):
                  if "image/png" in o.get("data", {})]
         assert None not in shown and len(shown) == len(set(shown)), (e["name"], shown)
     shutil.rmtree(out)
+
+
+def test_a_data_package_without_membership_renders_without_the_explorer(project, monkeypatch):
+    from sco_research import explorer
+    from sco_research.errors import DataError
+
+    def refuse(out_dir, **kw):
+        raise DataError("name: unknown table 'membership'")
+
+    monkeypatch.setattr(explorer, "write_explorer", refuse)
+    write_config(project, "reports:\n  - name: plain\n    notebook: notebooks/plain.ipynb\n")
+    assert run(project, jobs=1).ok  # the reports do not depend on the explorer
+    doc = manifest(project)
+    assert doc["explorer"] is None
+    assert doc["explorer_problem"] == "name: unknown table 'membership'"
+    assert "explorer.html" not in (project / "out" / "index.html").read_text(encoding="utf-8")
