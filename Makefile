@@ -36,8 +36,8 @@ lock: ## refresh requirements.lock from pyproject.toml (run after changing depen
 report: install ## render every report in reports.yaml to reports/ (executed .ipynb + HTML)
 	$(VENV)/bin/sco-research render --jobs $(JOBS)
 
-test: install ## run the test suite (executes every notebook with papermill)
-	MPLBACKEND=Agg $(PY) -m pytest -q
+test: install ## run the test suite (executes every notebook with papermill), one worker per core
+	MPLBACKEND=Agg $(PY) -m pytest -q -n $(JOBS) --dist loadfile
 
 lab: install ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) notebooks/

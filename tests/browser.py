@@ -42,9 +42,13 @@ class Visit:
     console_errors: list[str]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the test session (skips when Playwright or Chromium is absent)."""
+    """One headless Chromium per test module (skips when Playwright or Chromium is absent).
+
+    Module scope, not session: Playwright's sync API cannot be started twice in one thread, and
+    the explorer and interactive-chart tests start their own after this module's has stopped.
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     exe = chromium_path()
     if exe is None:
