@@ -103,3 +103,20 @@ def run_notebook(name: str, tmp_path: Path, **parameters):
         cwd=str(paths.PROJECT_ROOT), progress_bar=False, engine_name=render.ENGINE_NAME,
         execution_timeout=300,
     )
+
+
+def project_reports_config(folder: Path) -> Path:
+    """The project's reports.yaml, rewritten into ``folder`` for a test render: notebook paths
+    made absolute and each grid cut to its first value (one report per entry)."""
+    import yaml
+
+    doc = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))
+    entries = []
+    for e in doc["reports"]:
+        e = {**e, "notebook": str(paths.PROJECT_ROOT / e["notebook"])}
+        if "grid" in e:
+            e["grid"] = {k: [str(v[0])] for k, v in e["grid"].items()}
+        entries.append(e)
+    cfg = Path(folder) / "reports.yaml"
+    cfg.write_text(yaml.safe_dump({**doc, "reports": entries}), encoding="utf-8")
+    return cfg

@@ -24,7 +24,6 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import nbformat
 import pytest
-import yaml
 from markupsafe import escape
 
 from sco_research import paths, render
@@ -50,16 +49,10 @@ PAGES = ["index", *REPORTS]
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory) -> Path:
     """The project's reports rendered into a temporary folder, once per session."""
-    doc = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))
-    entries = []
-    for e in doc["reports"]:
-        e = {**e, "notebook": str(paths.PROJECT_ROOT / e["notebook"])}
-        if "grid" in e:
-            e["grid"] = {k: [str(v[0])] for k, v in e["grid"].items()}
-        entries.append(e)
+    from tests.conftest import project_reports_config
+
     root = tmp_path_factory.mktemp("browser")
-    cfg = root / "reports.yaml"
-    cfg.write_text(yaml.safe_dump({**doc, "reports": entries}), encoding="utf-8")
+    cfg = project_reports_config(root)
     out = root / "reports"
     result = render.render(config=cfg, out=out, jobs=2, progress=False, stream=io.StringIO(),
                            workdir=paths.PROJECT_ROOT)

@@ -346,15 +346,10 @@ def test_project_reports_yaml_lists_every_notebook():
 
 def test_render_the_project_reports(tmp_path):
     """Every report of reports.yaml (each grid cut to one value)."""
-    doc = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))
-    entries = []
-    for e in doc["reports"]:
-        e = {**e, "notebook": str(paths.PROJECT_ROOT / e["notebook"])}
-        if "grid" in e:
-            e["grid"] = {k: [str(v[0])] for k, v in e["grid"].items()}
-        entries.append(e)
-    cfg = tmp_path / "reports.yaml"
-    cfg.write_text(yaml.safe_dump({**doc, "reports": entries}), encoding="utf-8")
+    from tests.conftest import project_reports_config
+
+    cfg = project_reports_config(tmp_path)
+    entries = yaml.safe_load(cfg.read_text(encoding="utf-8"))["reports"]
     out = tmp_path / "reports"
     result = batch.render(config=cfg, out=out, jobs=2, progress=False, stream=io.StringIO(),
                           workdir=paths.PROJECT_ROOT)
