@@ -32,8 +32,8 @@ from ._text import first_line, strip_ansi
 from .cache import reads
 from .staging import staging, swap_in
 
-__all__ = ["ENGINE_NAME", "KERNEL_START_TIMEOUT", "describe_failure", "register_engine",
-           "render_one", "worker_init"]
+__all__ = ["ENGINE_NAME", "KERNEL_START_TIMEOUT", "describe_failure", "land", "register_engine",
+           "render_one", "run_report", "worker_init"]
 
 #: The papermill engine the workers register (see :func:`register_engine`).
 ENGINE_NAME = "sco-research"
@@ -290,8 +290,59 @@ def render_one(task: dict) -> dict:
 
     ``task`` is the dict :func:`sco_research.reports.batch` builds (name, title, notebook,
     parameters, declared defaults, timeout, out, data_dir, cwd, rendered_at, versions). The
-    result says ``ok``, ``error``, ``interrupted``, the data files read, the figures, the
-    thumbnail, the page summary and the duration.
+    report is built in the output folder's staging area by :func:`run_report` and published by
+    :func:`land`, both on this machine (the local pool shares the output folder).
+    """
+    if _stopped():  # Ctrl-C came before this report started: do not start it
+        return {"name": task["name"], "ok": False, "error": "interrupted", "interrupted": True,
+                "failed_ipynb": None, "duration_s": 0.0}
+    out = Path(task["out"])
+    stage_root = staging(out)
+    stage_root.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f"{task['name']}~new~", dir=stage_root))
+    try:
+        result = run_report(task, stage)
+        if parent_alive():
+            t = time.perf_counter()
+            land(stage, out, result)
+            result.setdefault("timings", {})["write"] = round(time.perf_counter() - t, 3)
+        else:
+            result.update(ok=False, error="the render that started this report is gone")
+    finally:
+        if parent_alive():
+            import shutil
+
+            shutil.rmtree(stage, ignore_errors=True)
+    return result
+
+
+def land(stage: Path, out: Path, result: dict) -> None:
+    """Publish a report built in ``stage`` into ``out``: a good run replaces the report's folder
+    whole; a failed run's partial notebook and kernel log go beside the last good page.
+
+    Only the process holding the output folder's lock calls this (a local worker while its
+    parent holds it, or the render itself with what a cluster worker sent back).
+    """
+    name = result["name"]
+    final = Path(out) / name
+    if result["ok"]:
+        for tmp in (".reads", ".kernel.log"):
+            with contextlib.suppress(OSError):
+                (stage / tmp).unlink()
+        os.chmod(stage, 0o777 & ~os.umask(os.umask(0o022)))  # mkdtemp makes 0700
+        swap_in(stage, final, staging(out))
+    else:
+        _keep_failure(final, stage / f"{name}.ipynb", stage / ".kernel.log", result)
+
+
+def run_report(task: dict, stage: Path) -> dict:
+    """Execute one report into the empty folder ``stage``: the executed notebook, its page and
+    figures (and, when it fails, the partial notebook and the kernel's log). Nothing else is
+    written; publishing is :func:`land`'s job.
+
+    ``task["notebook"]``, ``task["data_dir"]`` and ``task["cwd"]`` are paths on this machine.
+    The result says ``ok``, ``error``, ``interrupted``, the data files read, the figures, the
+    thumbnail, the page summary, the duration and where the time went (``timings``).
     """
     if "papermill" not in _WORKER:
         worker_init()
@@ -302,17 +353,9 @@ def render_one(task: dict) -> dict:
     t0 = time.perf_counter()
     result: dict[str, Any] = {"name": task["name"], "ok": False, "error": None, "reads": None,
                               "figures": [], "thumbnail": None, "failed_ipynb": None,
-                              "interrupted": False, "summary": "", "truncated": 0}
-    if _stopped():  # Ctrl-C came before this report started: do not start it
-        if in_main_thread:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-        result.update(error="interrupted", interrupted=True, duration_s=0.0)
-        return result
-    name, out = task["name"], Path(task["out"])
-    stage_root = staging(out)
-    stage_root.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f"{name}~new~", dir=stage_root))
-    final = out / name
+                              "interrupted": False, "summary": "", "truncated": 0,
+                              "timings": {}}
+    name = task["name"]
     nb_path = stage / f"{name}.ipynb"
     (stage / "figures").mkdir()
     params = dict(task["parameters"])
@@ -347,8 +390,10 @@ def render_one(task: dict) -> dict:
             result["interrupted"] = isinstance(exc, KeyboardInterrupt) or _stopped()
             if result["interrupted"]:
                 result["error"] = "interrupted"
+        result["timings"]["execute"] = round(time.perf_counter() - t0, 3)
         if result["error"] is None:
             try:
+                t1 = time.perf_counter()
                 result["truncated"] = outputs.cap_outputs(nb, task.get("output_cap"))
                 if result["truncated"]:
                     atomic_write(nb_path, json.dumps(nb, ensure_ascii=False, indent=1) + "\n")
@@ -357,24 +402,12 @@ def render_one(task: dict) -> dict:
                 result["summary"] = pages.report_summary(nb)
                 atomic_write(stage / f"{name}.html",
                              pages.report_page(nb, report=_page_report(task)))
-                for tmp in (reads_log, kernel_log):
-                    with contextlib.suppress(OSError):
-                        tmp.unlink()
-                os.chmod(stage, 0o777 & ~os.umask(os.umask(0o022)))  # mkdtemp makes 0700
-                if not parent_alive():
-                    raise RuntimeError("the render that started this report is gone")
-                swap_in(stage, final, stage_root)
+                result["timings"]["page"] = round(time.perf_counter() - t1, 3)
                 result["ok"] = True
             except Exception as exc:
                 result["error"] = (f"the notebook ran, but writing its page or figures "
                                    f"failed: {type(exc).__name__}: {first_line(exc)}")
-        if not result["ok"] and parent_alive():
-            _keep_failure(final, nb_path, kernel_log, result)
     finally:
-        if parent_alive():
-            import shutil
-
-            shutil.rmtree(stage, ignore_errors=True)
         if in_main_thread:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
