@@ -41,6 +41,7 @@ import pandas as pd
 from . import paths
 from ._checks import check_choice
 from ._files import digest, file_digest
+from ._timing import timed
 from .errors import DataError
 
 __all__ = [
@@ -341,6 +342,7 @@ class DataPackage:
         return tuple(files)
 
     # -- loading ---------------------------------------------------------------------------
+    @timed("data")
     def load(self, name: str) -> pd.DataFrame:
         """Load table ``name`` as a typed, validated DataFrame (a copy of the cached table).
 

@@ -21,6 +21,7 @@ import geopandas as gpd
 import shapely
 
 from . import data as _data
+from ._timing import timed
 from .data import default_package
 from .errors import DataError
 
@@ -104,6 +105,7 @@ def geo_path():
 
 
 @lru_cache(maxsize=4)
+@timed("data")
 def _read_geometries(path: str) -> gpd.GeoDataFrame:
     # The render cache learns which files a report read (once the data layer can log it).
     if hasattr(_data, "record_read"):

@@ -42,6 +42,7 @@ import pandas as pd
 
 from ._checks import check_choices
 from ._files import atomic_save, atomic_write
+from ._timing import step
 from .errors import DataError, ParameterError
 
 __all__ = ["METADATA_KEY", "TABLE_MIME", "format_value", "cite_rows", "publish_chart",
@@ -237,7 +238,8 @@ def publish_figure(
         "alt": alt or name, "files": {}, "rows": len(cited), "source_ids": _source_ids(cited),
     }
     png = io.BytesIO()
-    fig.savefig(png, format="png", bbox_inches="tight", dpi=150)
+    with step("encode"):
+        fig.savefig(png, format="png", bbox_inches="tight", dpi=150)
     if output_dir not in (None, ""):
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -246,8 +248,9 @@ def publish_figure(
             if fmt == "png":
                 atomic_write(target, png.getvalue())
             else:
-                atomic_save(target, lambda p, f=fmt: fig.savefig(
-                    p, format=f, bbox_inches="tight", dpi=150))
+                with step("encode"):
+                    atomic_save(target, lambda p, f=fmt: fig.savefig(
+                        p, format=f, bbox_inches="tight", dpi=150))
             record["files"][fmt] = target.name
         target = out / f"{name}.csv"
         text = _csv_text(cited)

@@ -154,7 +154,8 @@ def _public_entry(e: dict) -> dict:
         "figures": good.get("figures", []), "thumbnail": good.get("thumbnail"),
         "summary": good.get("summary", ""), "rendered_at": good.get("rendered_at"),
         "versions": good.get("versions"), "truncated_outputs": good.get("truncated", 0),
-        "key": good.get("key"), "reads": good.get("reads"), "good": good or None,
+        "key": good.get("key"), "reads": good.get("reads"),
+        "kernel": good.get("kernel"), "profile": good.get("profile"), "good": good or None,
     }
 
 
@@ -371,7 +372,8 @@ class _Run:
         worker_pids: set[int] = set()
         running: dict = {}
         pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=execute.worker_init,
-                                      initargs=(pids, stop, os.getpid()), mp_context=mp)
+                                      initargs=(pids, stop, os.getpid(), str(self.ctx.data_dir)),
+                                      mp_context=mp)
         try:
             try:
                 while queue or running:
@@ -461,6 +463,7 @@ class _Run:
                 "thumbnail": f"{report.name}/{res['thumbnail']}" if res.get("thumbnail")
                 else None,
                 "summary": res.get("summary", ""), "truncated": res.get("truncated", 0),
+                "kernel": res.get("kernel"), "profile": res.get("profile"),
                 "versions": {"sco-research": self.ctx.package_version,
                              "data": self.ctx.data_version, **self.ctx.env},
             }

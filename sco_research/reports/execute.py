@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .._files import atomic_write
-from . import outputs
+from . import kernels, outputs, timings
 from ._text import first_line, strip_ansi
 from .cache import reads
 from .staging import staging, swap_in
@@ -76,6 +76,7 @@ def register_engine() -> str:
                                      stdout_file=None, stderr_file=None, start_timeout=60,
                                      execution_timeout=None, **kwargs):
             kwargs.pop("input_path", None)
+            kwargs.setdefault("kernel_manager_class", kernels.manager_class())
             client = StaticWidgetsClient(
                 nb_man, kernel_name=kernel_name, log=logging.getLogger("papermill"),
                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
@@ -146,8 +147,10 @@ def _on_parent_death(parent: int) -> None:
     threading.Thread(target=_watch_parent, name="parent-watchdog", daemon=True).start()
 
 
-def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None) -> None:
-    """Prepare a worker process: die with the parent, import papermill once.
+def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None,
+                data_dir: str | None = None) -> None:
+    """Prepare a worker process: die with the parent, start the warm-kernel server, import
+    papermill once.
 
     Parameters
     ----------
@@ -157,6 +160,9 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None) -
         Set by the parent on Ctrl-C: a report not yet started returns at once.
     parent : int, optional
         The parent's process id; when it changes (the parent died) the worker exits.
+    data_dir : str, optional
+        The data folder the reports read: the warm-kernel server for it starts now, while this
+        worker imports papermill (see :mod:`sco_research.reports.kernels`).
     """
     import logging
     import warnings
@@ -169,6 +175,8 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None) -
     _WORKER["stop"] = stop
     if pids is not None:
         pids.put(os.getpid())
+    if data_dir is not None:
+        kernels.prestart({**os.environ, "SCO_RESEARCH_DATA": data_dir})
 
     # jsonschema (imported by nbformat) builds an IRI grammar with lark when the optional
     # rfc3987_syntax is installed: ~1 s per process, for "iri" format checks that nbformat's
@@ -305,7 +313,7 @@ def render_one(task: dict) -> dict:
         if parent_alive():
             t = time.perf_counter()
             land(stage, out, result)
-            result.setdefault("timings", {})["write"] = round(time.perf_counter() - t, 3)
+            timings.add_write(result, time.perf_counter() - t)
         else:
             result.update(ok=False, error="the render that started this report is gone")
     finally:
@@ -326,7 +334,7 @@ def land(stage: Path, out: Path, result: dict) -> None:
     name = result["name"]
     final = Path(out) / name
     if result["ok"]:
-        for tmp in (".reads", ".kernel.log"):
+        for tmp in (".reads", ".kernel.log", ".timings"):
             with contextlib.suppress(OSError):
                 (stage / tmp).unlink()
         os.chmod(stage, 0o777 & ~os.umask(os.umask(0o022)))  # mkdtemp makes 0700
@@ -362,6 +370,7 @@ def run_report(task: dict, stage: Path) -> dict:
     if task["inject_output_dir"]:
         params["output_dir"] = str(stage / "figures")
     reads_log, kernel_log = stage / ".reads", stage / ".kernel.log"
+    steps_log = stage / ".timings"
     # The data loader appends each file it loads; a report that loads nothing reads nothing.
     reads_log.write_text("#trace\n", encoding="utf-8")
     timeout = task["timeout"]
@@ -378,7 +387,8 @@ def run_report(task: dict, stage: Path) -> dict:
             # MPLBACKEND (e.g. Agg from `make test` or a headless shell) would stop ipykernel
             # from using its inline backend, and the pages would lose their figures.
             with _environ(SCO_RESEARCH_DATA=task["data_dir"], MPLBACKEND=None,
-                          SCO_RESEARCH_READ_LOG=str(reads_log)), _fds_to(kernel_log):
+                          SCO_RESEARCH_READ_LOG=str(reads_log),
+                          SCO_RESEARCH_TIMINGS=str(steps_log)), _fds_to(kernel_log):
                 nb = pm.execute_notebook(
                     task["notebook"], str(nb_path), parameters=params,
                     engine_name=ENGINE_NAME, cwd=task["cwd"], progress_bar=False,
@@ -391,6 +401,7 @@ def run_report(task: dict, stage: Path) -> dict:
             if result["interrupted"]:
                 result["error"] = "interrupted"
         result["timings"]["execute"] = round(time.perf_counter() - t0, 3)
+        result["kernel"] = kernels.launch_mode(str(reads_log))
         if result["error"] is None:
             try:
                 t1 = time.perf_counter()
@@ -404,6 +415,8 @@ def run_report(task: dict, stage: Path) -> dict:
                              pages.report_page(nb, report=_page_report(task)))
                 result["timings"]["page"] = round(time.perf_counter() - t1, 3)
                 result["ok"] = True
+                result["profile"] = timings.breakdown(nb, _steps(steps_log),
+                                                      result["timings"])
             except Exception as exc:
                 result["error"] = (f"the notebook ran, but writing its page or figures "
                                    f"failed: {type(exc).__name__}: {first_line(exc)}")
@@ -412,6 +425,18 @@ def run_report(task: dict, stage: Path) -> dict:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
+
+
+def _steps(log: Path) -> dict[str, float]:
+    """The steps the kernel timed (see :mod:`sco_research._timing`); the file is removed."""
+    from .._timing import summarize
+
+    try:
+        lines = log.read_text(encoding="utf-8").splitlines()
+        log.unlink()
+    except OSError:
+        return {}
+    return summarize(lines)
 
 
 def _keep_failure(final: Path, nb_path: Path, kernel_log: Path, result: dict) -> None:
