@@ -150,7 +150,7 @@ class KernelServer:
         self.sock.settimeout(timeout)
         try:
             data = self.sock.recv(1 << 16)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise ZygoteError(f"the warm-kernel server gave no answer within {timeout:g} s") \
                 from None
         except OSError as exc:
