@@ -15,12 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .bibliography import publishers, sources_by_tier, sources_chart, sources_chart_rows
-from .citations import source_line, sources_for
-from .data import DataPackage, files_read, load, record_read, tables, tables_read, validate
 from .errors import ConfigError, DataError, ParameterError, RenderError, SCOResearchError
-from .membership import STATUSES, membership_as_of, membership_changes
-from .publish import publish_chart, publish_figure, publish_table
 
 __version__ = "0.1.0"
 
@@ -66,8 +61,20 @@ _LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts"
                  "maps", "render", "cli"}
 
 #: Functions re-exported from a submodule that is imported on first use.
-_LAZY_FUNCTIONS = {"claim_checks": "fact_check", "evidence_for": "fact_check",
-                   "save_figure": "_plotting"}
+#: Public names and the module each comes from, imported on first use: ``import sco_research``
+#: costs almost nothing, so that the command line (a render with nothing to do, say) starts fast.
+_LAZY_FUNCTIONS = {
+    "claim_checks": "fact_check", "evidence_for": "fact_check", "save_figure": "_plotting",
+    "publishers": "bibliography", "sources_by_tier": "bibliography",
+    "sources_chart": "bibliography", "sources_chart_rows": "bibliography",
+    "source_line": "citations", "sources_for": "citations",
+    "DataPackage": "data", "files_read": "data", "load": "data", "record_read": "data",
+    "tables": "data", "tables_read": "data", "validate": "data",
+    "STATUSES": "membership", "membership_as_of": "membership",
+    "membership_changes": "membership",
+    "publish_chart": "publish", "publish_figure": "publish", "publish_table": "publish",
+}
+_LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish"}
 
 
 def __getattr__(name: str) -> Any:

@@ -42,6 +42,7 @@ import pandas as pd
 from . import _bokeh
 from ._checks import FOUNDING_DATE, DateLike, check_choice, parse_date
 from ._files import atomic_write
+from ._published import EXPLORER_FILE
 from .data import load
 from .errors import ParameterError
 from .membership import STATUSES, membership_as_of, membership_changes
@@ -49,8 +50,6 @@ from .membership import STATUSES, membership_as_of, membership_changes
 __all__ = ["EXPLORER_FILE", "REPORT_LINK", "ExplorerView", "explorer_data", "explorer_html",
            "explorer_page", "explore", "write_explorer", "web_geometries"]
 
-#: The file name :func:`write_explorer` writes.
-EXPLORER_FILE = "explorer.html"
 #: The explorer page seen from a report page (``reports/<name>/<name>.html`` links to
 #: ``reports/explorer.html``): the link :func:`explore` puts under the map.
 REPORT_LINK = f"../{EXPLORER_FILE}"

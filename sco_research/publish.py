@@ -42,16 +42,13 @@ import pandas as pd
 
 from ._checks import check_choices
 from ._files import atomic_save, atomic_write
+from ._published import METADATA_KEY, TABLE_MIME
 from ._timing import step
 from .errors import DataError, ParameterError
 
 __all__ = ["METADATA_KEY", "TABLE_MIME", "format_value", "cite_rows", "publish_chart",
            "publish_figure", "publish_table"]
 
-#: Key of the metadata record in a notebook output.
-METADATA_KEY = "sco_research"
-#: MIME type of the JSON rows a published table carries.
-TABLE_MIME = "application/vnd.sco-research.table+json"
 
 _FIGURE_FORMATS = ("png", "svg", "pdf")
 _NAME_OK = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")

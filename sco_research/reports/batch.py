@@ -178,9 +178,9 @@ def _explorer(ctx: _Context) -> dict:
     data or the day change (it offers every day up to today), otherwise left as it is."""
     import datetime as _dt
 
-    from .. import explorer
+    from .._published import EXPLORER_FILE
 
-    page = ctx.out / explorer.EXPLORER_FILE
+    page = ctx.out / EXPLORER_FILE
     stamp = ctx.out / ".explorer.key"
     key = f"{ctx.library}:{ctx.data_version}:{_dt.date.today().isoformat()}\n"
     try:
@@ -191,13 +191,15 @@ def _explorer(ctx: _Context) -> dict:
         problem = getattr(ctx, "explorer_problem", None)
         if problem is None:  # not tried in this batch yet
             try:
+                from .. import explorer  # imports pandas and Bokeh: only when rebuilding
+
                 explorer.write_explorer(ctx.out)
             except SCOResearchError as exc:  # e.g. a data package without a membership table
                 problem = ctx.explorer_problem = str(exc).splitlines()[0]
         if problem:  # recorded in the manifest; the index then shows no explorer link
             return {"explorer": None, "explorer_problem": problem}
         atomic_write(stamp, key)
-    return {"explorer": explorer.EXPLORER_FILE}
+    return {"explorer": EXPLORER_FILE}
 
 
 def _clear_failure(out: Path, e: dict) -> None:

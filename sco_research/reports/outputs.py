@@ -78,7 +78,7 @@ def cap_outputs(nb: Any, cap: int | None = None) -> int:
 
 def published_figures(nb: Any) -> list[dict]:
     """The metadata records of the figures a notebook published (see :mod:`..publish`)."""
-    from ..publish import METADATA_KEY
+    from .._published import METADATA_KEY
 
     records = []
     for cell in nb.get("cells", []):

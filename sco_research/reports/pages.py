@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..publish import METADATA_KEY, TABLE_MIME
+from .._published import METADATA_KEY, TABLE_MIME
 
 __all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
 
