@@ -329,7 +329,7 @@ def main() -> int:
     print("\nsummary")
     for name, value, target, text in RESULTS:
         print(f"  {name:<10} {value:8.3f}  target <= {target:<5g} "
-              f"{'ok' if value <= target else 'MISSED'}")
+              f"{'ok' if value <= target else 'MISSED'}  {text}")
     ok = all(v <= t for _, v, t, _ in RESULTS)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
