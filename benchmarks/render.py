@@ -9,7 +9,8 @@ as a user would type the commands, on the same machine:
 ``grid``     a grid of 48 membership maps (notebook 02, one a month, 2021-2024) on 2 local
              workers. Target: at most 0.8 s of wall time per report. Also printed: the ratio to
              the work itself, the same 48 maps drawn and saved in one warm process (the map's
-             PNG and SVG, and the whole notebook's work including tables and the explorer).
+             PNG and SVG, and the whole notebook's work: map, tables, explorer link). Like the
+             grid in reports.yaml, each map links to the shared explorer page (explorer: false).
 ``cluster``  the same grid on a local Dask cluster (``dask scheduler`` and two ``dask worker``
              processes of one thread each, on loopback) with ``--scheduler``. Target: at most
              1.25x the local pool's wall time.
@@ -181,7 +182,8 @@ def _grid_config(tmp: Path, dates: list[str]) -> Path:
     notebook = ROOT / "notebooks" / "02-membership-map.ipynb"
     config.write_text(
         "reports:\n  - name: \"map-{as_of}\"\n    title: \"SCO membership map on {as_of}\"\n"
-        f"    notebook: {notebook}\n    grid:\n      as_of: [{', '.join(dates)}]\n",
+        f"    notebook: {notebook}\n    parameters: {{explorer: false}}\n"
+        f"    grid:\n      as_of: [{', '.join(dates)}]\n",
         encoding="utf-8")
     return config
 
@@ -196,11 +198,11 @@ def one(day, whole):
     day, hl, _ = maps.check_parameters(day, "eurasia", [])
     fig = maps.membership_map(day, extent="eurasia", highlight=hl, labels=True)
     rows = maps.membership_map_rows(day, extent="eurasia", highlight=hl)
-    publish.publish_figure(fig, rows, f"map-{day}", d, show=False)
+    publish.publish_figure(fig, rows, f"map-{day:%Y-%m-%d}", d, show=False)
     if whole:
         publish.publish_table(rows, "statuses", d, show=False)
         publish.publish_table(sources_for(rows), "sources", d, show=False)
-        explorer.explorer_html(extent="eurasia", start=day, labels=True)
+        explorer.explore(extent="eurasia", start=day, labels=True, embed=False)
     return time.perf_counter() - t
 one(dates[0], True)  # imports and caches, not counted
 print(json.dumps({"map": statistics.median(one(d, False) for d in dates),
@@ -231,7 +233,7 @@ def grid(tmp: Path, args) -> float:
             f"{wall:.1f} s for {len(dates)} reports, {per:.2f} s wall per report{_spread(walls)}; "
             f"{per / work['map']:.2f}x the map drawn and saved in one warm process "
             f"({work['map']:.2f} s), {per / work['notebook']:.2f}x the notebook's whole work "
-            f"({work['notebook']:.2f} s: map, tables, explorer)")
+            f"({work['notebook']:.2f} s: map, tables, explorer link)")
     return wall
 
 

@@ -555,7 +555,7 @@ class ExplorerView:
 
 
 def explore(extent: str = "eurasia", start: DateLike = "today",
-            labels: bool = True) -> ExplorerView:
+            labels: bool = True, *, embed: bool = True) -> ExplorerView:
     """Show the membership explorer in a notebook (the same HTML as the explorer page).
 
     The output is plain HTML with its script (no widget, no kernel callback), displayed with the
@@ -571,6 +571,9 @@ def explore(extent: str = "eurasia", start: DateLike = "today",
         The day shown first.
     labels : bool, default True
         Name the larger states that hold a status.
+    embed : bool, default True
+        False shows only the link to the full page, opened on ``start`` (a grid of many maps
+        then shares one explorer page instead of carrying 1.6 MB each).
 
     Returns
     -------
@@ -584,9 +587,13 @@ def explore(extent: str = "eurasia", start: DateLike = "today",
     >>> view.counts["member"], view.summary
     (8, '9 June 2017: 8 members, 4 observers and 6 dialogue partners')
     """
+    if not isinstance(embed, bool):
+        raise ParameterError(f"embed: {embed!r} is not a bool; give True or False")
     day = _check_start(start)
     link = f"{REPORT_LINK}?date={_iso(day)}"
-    fragment = explorer_html(extent, day, labels, page_link=link)
+    fragment = (explorer_html(extent, day, labels, page_link=link) if embed
+                else f'<p class="sco-explorer-link"><a href="{link}">Explore SCO membership on '
+                     f'any day since 2001, opening on {day.day} {day:%B %Y}</a></p>')
     held = membership_as_of(day)
     counts = {s: int((held["status"] == s).sum()) for s in STATUSES}
     summary = f"{day.day} {day:%B %Y}: {_counts_text(counts)}"

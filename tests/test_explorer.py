@@ -120,6 +120,17 @@ def test_explore_shows_the_same_fragment_with_an_interactive_record():
     assert "ipywidgets" not in view.html and "jupyter-widgets" not in view.html
 
 
+def test_explore_without_embedding_shows_only_the_link_to_the_shared_page():
+    view = explorer.explore(start="2017-06-09", embed=False)
+    assert view.record["name"] == "membership-explorer"
+    assert view.summary == "9 June 2017: 8 members, 4 observers and 6 dialogue partners"
+    assert view.html == ('<p class="sco-explorer-link"><a href="../explorer.html?date=2017-06-09">'
+                         "Explore SCO membership on any day since 2001, opening on 9 June 2017"
+                         "</a></p>")
+    with pytest.raises(ParameterError, match=r"^embed: 'no' is not a bool; give True or False$"):
+        explorer.explore(embed="no")
+
+
 def test_explore_displays_html_with_the_record_in_ipython():
     with captured_display() as shown:
         view = explorer.explore(start="2017-06-09")

@@ -77,6 +77,9 @@ def register_engine() -> str:
                                      execution_timeout=None, **kwargs):
             kwargs.pop("input_path", None)
             kwargs.setdefault("kernel_manager_class", kernels.manager_class())
+            # Every output has arrived when the last cell's reply has: nothing is lost by
+            # stopping the kernel at once instead of waiting for it to wind down.
+            kwargs.setdefault("shutdown_kernel", "immediate")
             client = StaticWidgetsClient(
                 nb_man, kernel_name=kernel_name, log=logging.getLogger("papermill"),
                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,

@@ -196,6 +196,7 @@ class MembershipMap(NotebookParameters):
     extent: str = "eurasia"
     highlight: list[str] = []
     labels: bool = True
+    explorer: bool = True
     output_dir: str | None = None
 
     @field_validator("as_of")
