@@ -163,7 +163,10 @@ def _child(sock: socket.socket, request: dict, fds: list[int]) -> None:
                                  "ipykernel_launcher.py"), *request["argv"]]
         if sys.path and sys.path[0] in ("", os.getcwd()):
             del sys.path[0]  # as ipykernel_launcher does; IPython adds it back
-        launcher.launch_new_instance(argv=request["argv"])
+        # As for a kernel started the ordinary way: it exits when its parent (this server)
+        # goes, and says nothing about Ctrl-C to a terminal it has not got.
+        launcher.launch_new_instance(
+            argv=[*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 0
