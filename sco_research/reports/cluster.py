@@ -46,8 +46,8 @@ from ..errors import ParameterError, RenderError
 from ._text import first_line
 
 __all__ = ["CONNECT_TIMEOUT", "PACKAGE", "ClusterPool", "check_workers", "connect", "identity",
-           "land_remote", "pack_data", "parse_address", "run_remote", "stage_files",
-           "unpack_data"]
+           "land_remote", "pack_data", "parse_address", "run_remote", "sources_digest",
+           "stage_files", "unpack_data"]
 
 #: Seconds to reach the scheduler before the address is refused.
 CONNECT_TIMEOUT = 5.0
@@ -143,8 +143,24 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
 
 
 # -- the version check -------------------------------------------------------------------------
+def sources_digest() -> str:
+    """A digest of every file of the installed package (library, renderer and templates): a
+    worker with edited sources renders differently, or speaks another task protocol.
+
+    Examples
+    --------
+    >>> len(sources_digest())
+    64
+    """
+    from .. import paths
+
+    root = paths.PACKAGE_DIR
+    return tree_digest(root, [p for p in root.rglob("*") if p.is_file()
+                              and "__pycache__" not in p.parts and p.suffix != ".pyc"])
+
+
 def identity() -> dict:
-    """This process's package version and library digest (what a worker must match).
+    """This process's package version and sources digest (what a worker must match).
 
     Examples
     --------
@@ -153,9 +169,7 @@ def identity() -> dict:
     """
     from importlib import metadata
 
-    from .cache import library_digest
-
-    return {"version": metadata.version(PACKAGE), "library": library_digest()}
+    return {"version": metadata.version(PACKAGE), "library": sources_digest()}
 
 
 def _describe(found: Any) -> str:
@@ -176,7 +190,7 @@ def check_workers(mine: dict, versions: dict, libraries: dict | None = None) -> 
     versions : dict
         Worker address -> its version of :data:`PACKAGE` (or the exception raised asking it).
     libraries : dict, optional
-        Worker address -> its library digest, once the versions agree.
+        Worker address -> its :func:`sources_digest`, once the versions agree.
 
     Raises
     ------
@@ -215,14 +229,8 @@ def _check_cluster(client: Any) -> None:
     mine = identity()
     versions = client.run(metadata.version, PACKAGE, on_error="return")
     check_workers(mine, versions)
-    libraries = client.run(_library_digest, on_error="return")
+    libraries = client.run(sources_digest, on_error="return")
     check_workers(mine, versions, libraries)
-
-
-def _library_digest() -> str:
-    from .cache import library_digest
-
-    return library_digest()
 
 
 # -- the data package --------------------------------------------------------------------------
@@ -256,6 +264,19 @@ def _cache_root() -> Path:
     return Path(tempfile.gettempdir()) / f"sco-research-{uid}" / "data"
 
 
+def _extract(tar: tarfile.TarFile, dest: Path) -> None:
+    """Extract regular files only, never outside ``dest`` (the "data" filter where Python has
+    it, the same check by hand before 3.10.12/3.11.4)."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(dest, filter="data")
+        return
+    for member in tar.getmembers():  # pragma: no cover - older Pythons
+        target = (dest / member.name).resolve()
+        if not member.isfile() or dest.resolve() not in target.parents:
+            raise RenderError(f"data package: {member.name!r} is not a file inside the folder")
+        tar.extract(member, dest)
+
+
 def unpack_data(key: str, blob: bytes, root: str | os.PathLike | None = None) -> Path:
     """The data folder of hash ``key``, unpacked once into ``root`` (a worker-local cache).
 
@@ -270,7 +291,7 @@ def unpack_data(key: str, blob: bytes, root: str | os.PathLike | None = None) ->
     tmp = Path(tempfile.mkdtemp(prefix=f"{key[:32]}~", dir=base))
     try:
         with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
-            tar.extractall(tmp, filter="data")
+            _extract(tar, tmp)
         try:
             os.rename(tmp, final)
         except OSError:
@@ -336,6 +357,37 @@ def _signal_kernels(sig: int) -> None:
     for child in psutil.Process().children(recursive=True):
         with contextlib.suppress(Exception):
             os.killpg(child.pid, sig) if sig == signal.SIGKILL else child.send_signal(sig)
+
+
+def _prepare_worker() -> None:
+    """Import papermill and register the engine once in this worker process.
+
+    :func:`~sco_research.reports.execute.worker_init` sets a signal handler, which Python
+    allows only in the main thread: Dask runs tasks in other threads, so this runs from a worker
+    plugin on the worker's event-loop (main) thread, and leaves its Ctrl-C handling as it was.
+    """
+    from . import execute
+
+    saved = signal.getsignal(signal.SIGINT)
+    try:
+        execute.worker_init()
+    finally:
+        signal.signal(signal.SIGINT, saved)
+
+
+def _plugin() -> Any:
+    """A worker plugin running :func:`_prepare_worker` on every worker, also on those that join
+    later (a restarted one)."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class PrepareWorker(WorkerPlugin):
+        name = "sco-research-prepare"
+
+        def setup(self, worker: Any) -> None:
+            if threading.current_thread() is threading.main_thread():
+                _prepare_worker()
+
+    return PrepareWorker()
 
 
 def _interrupted(task: dict, worker: str | None) -> dict:
@@ -457,6 +509,7 @@ class ClusterPool:
         self.address = parse_address(address)
         try:
             _check_cluster(self.client)
+            self.client.register_plugin(_plugin())
             self.stop = distributed.Event(f"sco-research-stop-{uuid.uuid4().hex}",
                                           client=self.client)
             self.executor = self.client.get_executor(pure=False)
