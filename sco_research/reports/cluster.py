@@ -107,8 +107,10 @@ def parse_address(address: str) -> str:
     return text if m["scheme"] else f"tcp://{text}"
 
 
-def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
+def connect(address: str, timeout: float | None = None) -> Any:
     """A ``distributed.Client`` on the scheduler at ``address``, with at least one worker.
+
+    ``timeout`` defaults to :data:`CONNECT_TIMEOUT` seconds.
 
     Raises
     ------
@@ -122,6 +124,7 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Any:
     import distributed
 
     url = parse_address(address)
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
     # A refused connection is retried until the timeout; its log lines would only repeat it.
     logging.getLogger("distributed").setLevel(logging.CRITICAL)
     try:
