@@ -353,13 +353,25 @@ class _StopWatcher:
         self._done.set()
 
 
-def _signal_kernels(sig: int) -> None:
-    """Send ``sig`` to this process's children (the kernels it started) and their groups."""
+def kernel_processes() -> list:
+    """This process's kernels: its descendants that lead a session of their own (a kernel
+    started cold by jupyter_client, or forked by the warm-kernel server; the server itself does
+    not lead one, and is left alone)."""
     import psutil
 
+    found = []
     for child in psutil.Process().children(recursive=True):
         with contextlib.suppress(Exception):
-            os.killpg(child.pid, sig) if sig == signal.SIGKILL else child.send_signal(sig)
+            if os.getsid(child.pid) == child.pid:
+                found.append(child)
+    return found
+
+
+def _signal_kernels(sig: int) -> None:
+    """Send ``sig`` to this process's kernels (:func:`kernel_processes`) and their groups."""
+    for kernel in kernel_processes():
+        with contextlib.suppress(Exception):
+            os.killpg(kernel.pid, sig) if sig == signal.SIGKILL else kernel.send_signal(sig)
 
 
 def _prepare_worker() -> None:
