@@ -198,9 +198,19 @@ def test_ctrl_c_stops_the_running_report_on_its_worker(project, dask_cluster):
     assert sorted(r for _, r in actions.values()).count("interrupted before it started") == 1
     assert all(o.duration_s is None or o.duration_s < 50 for o in result.outcomes)
     _wait_for(lambda: _gone(kernels), "the interrupted kernels to end", tries=100)
-    assert cli.main(["render", "--scheduler", dask_cluster.address, "--config",
-                     str(project / "reports.yaml"), "--out", str(project / "out2"),
-                     "--list"]) == 0  # the cluster still takes work (and --list runs nothing)
+    entries = {r["name"]: r for r in manifest(project)["reports"]}
+    assert {e["status"] for e in entries.values()} == {"interrupted"}
+    with dask_cluster.client(2) as client:  # both workers are still there, idle
+        assert not any(client.processing().values())
+
+
+def test_a_report_over_its_budget_times_out_on_its_worker(project, dask_cluster):
+    write_config(project, "reports:\n  - name: nap\n    title: Nap\n"
+                          "    notebook: notebooks/sleepy.ipynb\n")
+    result = run(project, scheduler=dask_cluster.address, timeout=1.0)
+    assert [o.action for o in result.outcomes] == ["failed"]
+    assert result.outcomes[0].error.startswith("timed out: still running after its 1 s budget")
+    assert (project / "out" / "nap" / "nap.failed.ipynb").is_file()
 
 
 def test_a_killed_worker_s_report_is_retried_on_the_other_and_lands_whole(project,
