@@ -327,3 +327,16 @@ def test_a_real_worker_with_another_version_is_refused_before_any_task(project, 
         odd.wait(timeout=20)
         with dask_cluster.client(2) as client:
             _wait_for(lambda: len(client.scheduler_info()["workers"]) == 2, "the odd worker gone")
+
+
+def test_a_scheduler_without_workers_is_refused(project, tmp_path_factory, monkeypatch):
+    monkeypatch.setattr(cluster, "WORKER_TIMEOUT", 0.5)
+    lonely = Cluster(tmp_path_factory.mktemp("lonely"))
+    try:
+        write_config(project, BASIC)
+        with pytest.raises(RenderError, match=r"^scheduler: the Dask scheduler at "
+                                              r"'tcp://127\.0\.0\.1:\d+' has no worker after "
+                                              r"0\.5 s; start one with `dask worker tcp://"):
+            run(project, scheduler=str(lonely.root / "scheduler.json"))
+    finally:
+        lonely.stop()
