@@ -6,10 +6,10 @@ STAMP := $(VENV)/.installed
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock report test lab validate lint bench clean
+.PHONY: help install lock report cluster-demo test lab validate lint bench clean
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-13s %s\n", $$1, $$2}'
 
 LOCK := requirements.lock
 #: root may run JupyterLab only with --allow-root; everyone else without it.
@@ -35,6 +35,9 @@ lock: ## refresh requirements.lock from pyproject.toml (run after changing depen
 
 report: install ## render every report in reports.yaml to reports/ (executed .ipynb + HTML)
 	$(VENV)/bin/sco-research render --jobs $(JOBS)
+
+cluster-demo: install ## start a Dask scheduler and 2 workers here, render the map grid on them, stop them
+	scripts/cluster_demo.sh $(VENV) 'membership-map-*' --force
 
 test: install ## run the test suite (executes every notebook with papermill), one worker per core
 	MPLBACKEND=Agg $(PY) -m pytest -q -n $(JOBS) --dist loadfile

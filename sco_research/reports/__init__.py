@@ -13,6 +13,7 @@ The modules, in the order a report goes through them:
 ``pages``     the HTML of a report page and of the index (Jinja templates)
 ``results``   what a run did (:class:`Outcome`, :class:`BatchResult`) and its progress
 ``batch``     :func:`render` and :func:`plan`: the whole run
+``cluster``   the same run on a Dask cluster (``--scheduler``): tasks carry what they need
 ``cli``       the ``sco-research render`` sub-command
 
 Examples

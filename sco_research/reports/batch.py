@@ -138,6 +138,7 @@ def _entry(report: Report, config: Path, prev: dict | None) -> dict:
         "status": prev.get("status", "never-rendered"), "action": "not-selected", "reason": "",
         "error": prev.get("error"), "duration_s": prev.get("duration_s"),
         "failed_ipynb": prev.get("failed_ipynb"), "good": prev.get("good"),
+        "worker": prev.get("worker"),
     }
 
 
@@ -154,7 +155,7 @@ def _public_entry(e: dict) -> dict:
         "figures": good.get("figures", []), "thumbnail": good.get("thumbnail"),
         "summary": good.get("summary", ""), "rendered_at": good.get("rendered_at"),
         "versions": good.get("versions"), "truncated_outputs": good.get("truncated", 0),
-        "key": good.get("key"), "reads": good.get("reads"),
+        "key": good.get("key"), "reads": good.get("reads"), "worker": e.get("worker"),
         "kernel": good.get("kernel"), "profile": good.get("profile"), "good": good or None,
     }
 
@@ -223,6 +224,7 @@ def render(
     progress: bool | None = None,
     stream: Any = None,
     workdir: str | Path | None = None,
+    scheduler: str | None = None,
 ) -> BatchResult:
     """Render the reports of ``reports.yaml`` into ``out``.
 
@@ -236,7 +238,8 @@ def render(
     out : str or Path, optional
         Output folder. Default: ``reports/`` at the project root.
     jobs : int, optional
-        Worker processes. Default: the number of cores.
+        Worker processes. Default: the number of cores. With ``scheduler``: the most reports
+        handed to the cluster at once (default: its worker threads).
     force : bool
         Re-render even the reports whose inputs are unchanged.
     timeout : float, optional
@@ -250,7 +253,11 @@ def render(
     stream : file, optional
         Where progress goes. Default: ``sys.stderr``.
     workdir : str or Path, optional
-        The folder kernels start in. Default: the config file's folder.
+        The folder kernels start in. Default: the config file's folder. (On a cluster, each
+        report starts in a temporary folder of its worker.)
+    scheduler : str, optional
+        A Dask scheduler (``tcp://HOST:PORT`` or a scheduler file): run each report as a task
+        on that cluster (:mod:`sco_research.reports.cluster`) instead of the local pool.
 
     Returns
     -------
@@ -266,7 +273,8 @@ def render(
     ParameterError
         Unknown report names, or a bad ``jobs``/``timeout``.
     RenderError
-        Another render is writing to ``out``.
+        Another render is writing to ``out``; the scheduler cannot be reached, has no worker,
+        or a worker has another version of the package.
     """
     t0 = time.perf_counter()
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
@@ -292,7 +300,12 @@ def render(
     except OSError as exc:
         raise RenderError(f"out: cannot create the output folder {str(out)!r}: {exc}") from None
 
-    with lock(out):
+    cluster = None
+    if scheduler is not None:  # refuse a bad address or a mismatched worker before anything
+        from .cluster import ClusterPool
+
+        cluster = ClusterPool(scheduler, ctx.data_dir, jobs)
+    with contextlib.closing(cluster) if cluster else contextlib.nullcontext(), lock(out):
         restored = recover_staging(out)
         ctx.previous = cache.read_manifest(out)
         started = _now()
@@ -327,12 +340,62 @@ def render(
         run = _Run(ctx, declared, entries, outcomes, prog, config, started, timeout, workdir)
         try:
             if todo:
-                run.pool(todo, jobs or _default_jobs())
+                run.pool(todo, cluster or _LocalPool(min(jobs or _default_jobs(), len(todo)),
+                                                   ctx.data_dir))
         finally:
             prog.close()
             _write_outputs(ctx, [entries[r.name] for r in reports], config, started)
     return BatchResult([outcomes[r.name] for r in selected if r.name in outcomes], out,
                        time.perf_counter() - t0, run.interrupted)
+
+
+class _LocalPool:
+    """The local executor: worker processes on this machine that share the output folder, so
+    each publishes its own report (:func:`execute.render_one`).
+
+    Each worker sends its pid, so that Ctrl-C can be passed on to it, and watches a stop event
+    so that a report not yet started returns at once.
+    """
+
+    kind = "worker process"
+
+    def __init__(self, workers: int, data_dir: Path) -> None:
+        import concurrent.futures as cf
+        import multiprocessing
+
+        mp = multiprocessing.get_context("spawn")
+        self.slots = workers
+        self.pids, self.stop = mp.SimpleQueue(), mp.Event()
+        self.worker_pids: set[int] = set()
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=execute.worker_init,
+                                           initargs=(self.pids, self.stop, os.getpid(),
+                                                     str(data_dir)),
+                                           mp_context=mp)
+
+    def submit(self, task: dict) -> Any:
+        return self.pool.submit(execute.render_one, task)
+
+    def poll(self) -> None:
+        while not self.pids.empty():
+            self.worker_pids.add(self.pids.get())
+
+    def interrupt(self) -> None:
+        self.stop.set()
+        self.poll()
+        for pid in self.worker_pids:  # a terminal's Ctrl-C reached them already; a kill not
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGINT)
+
+    def kill(self) -> None:
+        for pid in self.worker_pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+
+    def finish(self, result: dict, task: dict) -> dict:
+        return result  # the worker published it already
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Run:
@@ -361,32 +424,26 @@ class _Run:
             "data_version": self.ctx.data_version,
         }
 
-    def pool(self, todo: list, jobs: int) -> None:
+    def pool(self, todo: list, executor: Any) -> None:
+        """Run ``todo`` on ``executor`` (:class:`_LocalPool` or a cluster's
+        :class:`~sco_research.reports.cluster.ClusterPool`), recording each result as it comes."""
         import concurrent.futures as cf
-        import multiprocessing
 
         # Longest first (by last duration; never-rendered first), so the workers finish together.
         queue = deque(sorted(todo, key=lambda t: -(self.entries[t[0].name].get("duration_s")
                                                      or 1e9)))
-        workers = min(jobs, len(queue))
-        mp = multiprocessing.get_context("spawn")
-        pids, stop = mp.SimpleQueue(), mp.Event()
-        worker_pids: set[int] = set()
+        self.executor = executor
         running: dict = {}
-        pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=execute.worker_init,
-                                      initargs=(pids, stop, os.getpid(), str(self.ctx.data_dir)),
-                                      mp_context=mp)
         try:
             try:
                 while queue or running:
-                    # Only as many reports are handed to the pool as there are workers: the
-                    # others stay here, so Ctrl-C cancels them at once.
-                    while queue and len(running) < workers:
+                    # Only as many reports are handed out as there are workers: the others stay
+                    # here, so Ctrl-C cancels them at once.
+                    while queue and len(running) < executor.slots:
                         item = queue.popleft()
                         task = self.task(item[0])
-                        running[pool.submit(execute.render_one, task)] = (*item, task)
-                    while not pids.empty():
-                        worker_pids.add(pids.get())
+                        running[executor.submit(task)] = (*item, task)
+                    executor.poll()
                     self.prog.running([running[f][0].name for f in running])
                     done, _ = cf.wait(running, timeout=0.5, return_when=cf.FIRST_COMPLETED)
                     for fut in done:
@@ -396,35 +453,26 @@ class _Run:
                                        self.started)
             except KeyboardInterrupt:
                 self.interrupted = True
-                stop.set()
                 for item in queue:  # never started
                     self.stopped(item, "interrupted before it started")
                 queue.clear()
                 self.prog.note("interrupted: stopping the running reports…")
-                while not pids.empty():
-                    worker_pids.add(pids.get())
-                for pid in worker_pids:  # a terminal's Ctrl-C reached them already; a kill not
-                    with contextlib.suppress(OSError):
-                        os.kill(pid, signal.SIGINT)
+                executor.interrupt()
                 done, late = cf.wait(running, timeout=STOP_GRACE)
                 for fut in done:
                     self.record(fut, running.pop(fut))
                 for fut in late:
                     self.stopped(running.pop(fut), "interrupted; its worker did not stop in time")
                 if late:
-                    for pid in worker_pids:
-                        with contextlib.suppress(OSError):
-                            os.kill(pid, signal.SIGTERM)
+                    executor.kill()
         except KeyboardInterrupt:  # a second Ctrl-C: stop the workers now
             self.interrupted = True
-            for pid in worker_pids:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGTERM)
+            executor.kill()
             for fut, item in list(running.items()):
                 self.stopped(item, "interrupted")
                 running.pop(fut)
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            executor.close()
 
     def stopped(self, item: tuple, reason: str) -> None:
         report = item[0]
@@ -438,13 +486,17 @@ class _Run:
         report, reason, inputs, task = item
         e = self.entries[report.name]
         try:
-            res = fut.result()
+            res = self.executor.finish(fut.result(), task)
+        except OSError as exc:  # a cluster's report came back, but could not be written here
+            res = {"ok": False, "error": f"writing the report's files failed: "
+                                         f"{type(exc).__name__}: {first_line(exc)}"}
         except BaseException as exc:  # the worker itself broke (killed, out of memory...)
             if isinstance(exc, KeyboardInterrupt) or self.interrupted:
                 res = {"ok": False, "interrupted": True, "error": "interrupted"}
             else:
-                res = {"ok": False, "error": f"the worker process failed: {type(exc).__name__}: "
-                                             f"{first_line(exc)}"}
+                res = {"ok": False, "error": f"the {self.executor.kind} failed: "
+                                             f"{type(exc).__name__}: {first_line(exc)}"}
+        e["worker"] = res.get("worker")
         if res.get("interrupted"):
             self.stopped(item, "interrupted")
             e["failed_ipynb"] = res.get("failed_ipynb") or e.get("failed_ipynb")

@@ -15,10 +15,14 @@ True
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["add_render_parser"]
+__all__ = ["SCHEDULER_ENV", "add_render_parser"]
+
+#: The environment variable naming a Dask scheduler when ``--scheduler`` is not given.
+SCHEDULER_ENV = "SCO_RESEARCH_SCHEDULER"
 
 
 def add_render_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -57,6 +61,9 @@ def add_render_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="reports file (default: reports.yaml at the project root)")
     p.add_argument("--timeout", type=float, default=None,
                    help="seconds each report may run; overrides reports.yaml (default 600)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the reports on a Dask cluster: its scheduler's tcp://HOST:PORT or "
+                        "scheduler file (default: $SCO_RESEARCH_SCHEDULER, else the local pool)")
     p.add_argument("--list", action="store_true", dest="list_only",
                    help="show each report and whether it would run; run nothing")
     p.set_defaults(func=_cli_render)
@@ -73,8 +80,9 @@ def _cli_render(args: argparse.Namespace) -> int:
             state = "run " if r["run"] else "skip"
             print(f"{state}  {r['name']:<{width}}  {r['notebook']}  ({r['reason']})")
         return 0
+    scheduler = args.scheduler or os.environ.get(SCHEDULER_ENV) or None  # the flag wins
     result = render(args.names, config=args.config, out=args.out, jobs=args.jobs,
-                    force=args.force, timeout=args.timeout)
+                    force=args.force, timeout=args.timeout, scheduler=scheduler)
     print(result.summary())
     if result.interrupted:
         return 130
