@@ -85,7 +85,14 @@ def register_engine() -> str:
                 log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
                 startup_timeout=start_timeout, timeout=execution_timeout, **kwargs,
             )
-            return client.execute()
+            # papermill writes the whole notebook as each cell starts and ends, for someone
+            # watching the file; nobody watches a staging folder. It is written once, when the
+            # run ends (papermill's notebook_complete), whether it succeeded or not.
+            nb_man.save = lambda **_: None
+            try:
+                return client.execute()
+            finally:
+                del nb_man.save
 
     papermill_engines.register(ENGINE_NAME, StaticWidgetsEngine)
     return ENGINE_NAME
