@@ -8,7 +8,7 @@ set -euo pipefail
 VENV=${1:-.venv}
 shift || true
 if [ "$#" -eq 0 ]; then set -- 'membership-map-*' --force; fi
-BIN=$VENV/bin
+BIN=$(cd "$VENV/bin" && pwd)  # absolute: the workers start in other folders
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/sco-research-cluster.XXXXXX")
 PIDS=()
 stop() {
@@ -26,7 +26,7 @@ for _ in $(seq 100); do [ -s "$TMP/scheduler.json" ] && break; sleep 0.1; done
 for i in 1 2; do
     # Each worker starts in its own empty folder: it needs only the installed package.
     mkdir -p "$TMP/worker-$i"
-    (cd "$TMP/worker-$i" && exec "$OLDPWD/$BIN/dask" worker --scheduler-file "$TMP/scheduler.json" \
+    (cd "$TMP/worker-$i" && exec "$BIN/dask" worker --scheduler-file "$TMP/scheduler.json" \
         --nthreads 1 --host 127.0.0.1 --no-dashboard >"$TMP/worker-$i.log" 2>&1) &
     PIDS+=($!)
 done
