@@ -1,10 +1,12 @@
 """Running one report: the papermill engine, the worker processes, and one report's execution.
 
-Each worker process imports papermill once (:func:`worker_init`), dies with its parent (a
-parent-death signal on Linux, and a watchdog thread everywhere), and runs reports with
-:func:`render_one`: the notebook is executed into a staging folder, its outputs are capped, its
-page is built by :mod:`sco_research.reports.pages`, and the folder is swapped in whole. A worker
-writes into the output folder only while its parent, which holds the folder's lock, is alive.
+Each worker process imports papermill once (:func:`worker_init`), starts its warm-kernel server
+(:mod:`sco_research.reports.kernels`), dies with its parent (a parent-death signal on Linux, and a
+watchdog thread everywhere), and runs reports with :func:`render_one`: :func:`run_report`
+executes the notebook into a staging folder, caps its outputs and builds its page
+(:mod:`sco_research.reports.pages`); :func:`land` swaps the folder in whole. A worker writes into
+the output folder only while its parent, which holds the folder's lock, is alive. A cluster worker
+(:mod:`sco_research.reports.cluster`) runs only :func:`run_report` and sends the folder back.
 
 Examples
 --------
@@ -179,7 +181,8 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None,
 
     # An idle worker ignores SIGINT (the parent decides what happens on Ctrl-C); a busy one
     # turns it into KeyboardInterrupt, which stops its report cleanly (see render_one).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if threading.current_thread() is threading.main_thread():  # signals: main thread only
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         _on_parent_death(parent)
     _WORKER["stop"] = stop
