@@ -28,6 +28,23 @@ def _where(where: str | None) -> str:
     return f" ({where})" if where else ""
 
 
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` if it is a bool; otherwise raise naming the argument and the value.
+
+    Examples
+    --------
+    >>> check_bool("labels", False)
+    False
+    >>> check_bool("labels", "yes")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: labels: 'yes' is not a bool; give True or False
+    """
+    if not isinstance(value, bool):
+        raise ParameterError(f"{name}: {value!r} is not a bool; give True or False")
+    return value
+
+
 def check_choice(
     name: str,
     value: Any,

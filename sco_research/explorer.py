@@ -40,7 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import _bokeh
-from ._checks import FOUNDING_DATE, DateLike, check_choice, parse_date
+from ._checks import FOUNDING_DATE, DateLike, check_bool, check_choice, parse_date
 from ._files import atomic_write
 from ._published import EXPLORER_FILE
 from .data import load
@@ -438,8 +438,7 @@ def explorer_html(extent: str = "eurasia", start: DateLike = "today", labels: bo
 
     check_choice("extent", extent, EXTENTS, kind="extent")
     day = _check_start(start)
-    if not isinstance(labels, bool):
-        raise ParameterError(f"labels: {labels!r} is not a bool; give True or False")
+    check_bool("labels", labels)
     data = explorer_data(end="today")
     uid = f"sco-x-{uuid.uuid4().hex[:10]}"
     plot = _plot(extent, labels, uid)
@@ -587,15 +586,12 @@ def explore(extent: str = "eurasia", start: DateLike = "today",
     >>> view.counts["member"], view.summary
     (8, '9 June 2017: 8 members, 4 observers and 6 dialogue partners')
     """
-    if not isinstance(embed, bool):
-        raise ParameterError(f"embed: {embed!r} is not a bool; give True or False")
     day = _check_start(start)
     link = f"{REPORT_LINK}?date={_iso(day)}"
-    fragment = (explorer_html(extent, day, labels, page_link=link) if embed
+    fragment = (explorer_html(extent, day, labels, page_link=link) if check_bool("embed", embed)
                 else f'<p class="sco-explorer-link"><a href="{link}">Explore SCO membership on '
                      f'any day since 2001, opening on {day.day} {day:%B %Y}</a></p>')
-    held = membership_as_of(day)
-    counts = {s: int((held["status"] == s).sum()) for s in STATUSES}
+    counts = {s: int((membership_as_of(day)["status"] == s).sum()) for s in STATUSES}
     summary = f"{day.day} {day:%B %Y}: {_counts_text(counts)}"
     title = f"Explore SCO membership (opens on {day.day} {day:%B %Y})"
     record = _bokeh.interactive_record("membership-explorer", title)
