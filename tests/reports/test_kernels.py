@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 
@@ -161,3 +162,29 @@ def test_only_this_pythons_ipykernel_is_forked():
     assert zygote.kernel_arguments([sys.executable, "-m", "ipykernel_launcher", "-f", "c.json"]) \
         == ["-f", "c.json"]
     assert zygote.kernel_arguments(["julia", "-i", "kernel.jl", "c.json"]) is None
+
+
+def test_a_report_whose_server_fails_runs_in_a_kernel_started_the_ordinary_way(project,
+                                                                               monkeypatch):
+    from sco_research.reports import execute
+
+    def broken(env):
+        raise kernels.ZygoteError("the warm-kernel server exited (-9)")
+
+    monkeypatch.setattr(kernels, "server_for", broken)
+    stage = project / "stage"
+    stage.mkdir()
+    task = {"name": "plain", "title": "Plain", "notebook": str(project / "notebooks" /
+                                                               "plain.ipynb"),
+            "notebook_rel": "notebooks/plain.ipynb", "parameters": {"n": 4}, "declared": [],
+            "inject_output_dir": False, "timeout": 60.0, "out": str(project / "out"),
+            "data_dir": str(project / "data"), "cwd": str(project), "rendered_at": "now",
+            "package_version": "0", "data_version": "0"}
+    handler = signal.getsignal(signal.SIGINT)  # a worker ignores Ctrl-C; this test is not one
+    try:
+        result = execute.run_report(task, stage)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert result["ok"], result["error"]
+    assert result["kernel"] == "cold: the warm-kernel server exited (-9)"
+    assert "n squared is 16" in (stage / "plain.ipynb").read_text(encoding="utf-8")
