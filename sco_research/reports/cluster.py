@@ -564,7 +564,12 @@ class ClusterPool:
 
     def finish(self, result: dict, task: dict) -> dict:
         """Publish what a worker sent back into the output folder (under the batch's lock)."""
-        return land_remote(task["out"], result)
+        from .timings import add_write
+
+        t = time.perf_counter()
+        landed = land_remote(task["out"], result)
+        add_write(landed, time.perf_counter() - t)
+        return landed
 
     def close(self) -> None:
         """Cancel what is left, forget the stop event, disconnect."""
