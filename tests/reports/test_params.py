@@ -209,6 +209,10 @@ def test_a_notebook_can_run_the_same_checks_and_gets_a_parameter_error():
     with pytest.raises(ParameterError, match=r"^labels: input should be a valid boolean, got "
                                              r"'yes'$"):
         params.MembershipMap.check(labels="yes")
+    assert params.MembershipMap.check(explorer=False).explorer is False
+    with pytest.raises(ParameterError, match=r"^explorer: input should be a valid boolean, got "
+                                             r"'embed'$"):
+        params.MembershipMap.check(explorer="embed")
 
 
 @pytest.mark.parametrize(("values", "expected"), [
