@@ -180,7 +180,7 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None,
     import warnings
 
     # An idle worker ignores SIGINT (the parent decides what happens on Ctrl-C); a busy one
-    # turns it into KeyboardInterrupt, which stops its report cleanly (see render_one).
+    # turns it into KeyboardInterrupt, which stops its report cleanly (see run_report).
     if threading.current_thread() is threading.main_thread():  # signals: main thread only
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
