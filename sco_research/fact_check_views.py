@@ -20,6 +20,7 @@ import pandas as pd
 from ._checks import check_choice
 from .data import load
 from .errors import ParameterError
+from .corpus import describe
 from .fact_check import VERDICTS, as_text, evidence, evidence_for, verdicts_per_theme_rows
 
 __all__ = ["VERDICT_COLORS", "evidence_html", "evidence_markdown", "verdict_label",
@@ -47,7 +48,8 @@ def _title(rows: pd.DataFrame) -> str:
     return f"Of the {n} claim{'s' if n != 1 else ''} checked: {parts[0]}"
 
 
-def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = None, ax=None):
+def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = None, ax=None,
+                             article: str | None = None):
     """One bar per theme, one box per claim, coloured by verdict and labelled with its id.
 
     Parameters
@@ -56,6 +58,8 @@ def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = Non
         Filters, as for :func:`sco_research.fact_check.claim_checks`.
     ax : matplotlib Axes, optional
         Draw into this Axes.
+    article : str, optional
+        An ``article_id``: that article's claims (``None``: every article).
 
     Returns
     -------
@@ -71,7 +75,7 @@ def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = Non
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> fig = verdicts_per_theme_chart()
+    >>> fig = verdicts_per_theme_chart(article="a1")
     >>> fig.axes[0].get_title(loc="left")
     'Of the 20 claims checked: 11 supported, 6 partly supported, 1 overstated, 1 unverifiable \
 and 1 opinion'
@@ -80,10 +84,11 @@ and 1 opinion'
 
     from ._plotting import add_source_line, new_figure, set_title
 
-    rows = verdicts_per_theme_rows(theme=theme, verdict=verdict)
+    rows = verdicts_per_theme_rows(theme=theme, verdict=verdict, article=article)
     if rows.empty:
-        raise ParameterError(f"theme={theme!r}, verdict={verdict!r}: no claim has this theme "
-                             "and verdict; drop a filter or choose another value")
+        raise ParameterError(f"theme={theme!r}, verdict={verdict!r}, article={article!r}: no "
+                             "claim has this theme and verdict; drop a filter or choose another "
+                             "value")
     themes = list(dict.fromkeys(rows["theme"]))
     fig, ax = new_figure((8.0, 0.45 * len(themes) + 1.6), ax=ax)
     for rec in rows.itertuples(index=False):
@@ -101,9 +106,9 @@ and 1 opinion'
     ax.legend(handles=[Patch(color=VERDICT_COLORS[v], label=_LABELS[v]) for v in shown],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5)
     day = pd.Timestamp(rows["checked_on"].max()).date()
-    set_title(ax, _title(rows), f"Verdicts on the TEMPO.CO article of 4 July 2024, by theme; "
-                                f"as of {day}")
-    n_sources = evidence()["source_id"].nunique()
+    set_title(ax, _title(rows), f"Verdicts on {describe(article)}, by theme; as of {day}")
+    ev = evidence()
+    n_sources = ev.loc[ev["claim_id"].isin(rows["claim_id"]), "source_id"].nunique()
     add_source_line(fig, rows["source_id"], width=110,
                     note=f"Verdicts: our check against {n_sources} cited sources "
                          "(data/claim_evidence.csv).")
@@ -176,7 +181,9 @@ def evidence_markdown(claim_id: str) -> str:
 def evidence_html(claim_id: str) -> str:
     """One claim (or finding) as HTML: what it says, the verdict, the finding, linked sources.
 
-    The same content as :func:`evidence_markdown`, for pages that show HTML outputs only.
+    The same content as :func:`evidence_markdown`, for pages that show HTML outputs only, in a
+    ``div`` whose ``id`` is the claim's anchor (``claim-<claim_id>``), the ``url`` of its
+    ClaimReview.
 
     Examples
     --------
@@ -185,6 +192,8 @@ def evidence_html(claim_id: str) -> str:
     True
     """
     from html import escape as esc
+
+    from .claim_review import claim_anchor
 
     ev = evidence_for(claim_id)
     checks = load("claim_checks").set_index("claim_id")
@@ -207,7 +216,8 @@ def evidence_html(claim_id: str) -> str:
         items.append(f"<li>{esc(str(e.stance))}: {esc(str(e.what))} ({esc(str(e.table))} "
                      f"{esc(str(e.key))}{note}). Source: <a href=\"{esc(str(e.url))}\">"
                      f"{esc(str(e.publisher))}, {esc(str(e.title))}</a>{date}</li>")
-    return f"<div class=\"sco-claim\">{head}<p>Evidence:</p><ul>{''.join(items)}</ul></div>"
+    return (f"<div class=\"sco-claim\" id=\"{esc(claim_anchor(claim_id))}\">{head}"
+            f"<p>Evidence:</p><ul>{''.join(items)}</ul></div>")
 
 
 def verdict_legend_html() -> str:

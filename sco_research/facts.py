@@ -1,4 +1,7 @@
-"""The seed article's facts: filtered claims and quotes, claims per theme, a timeline of events.
+"""The articles' facts: filtered claims and quotes, claims per theme, a timeline of events.
+
+Every function takes ``article`` (an ``article_id`` of the articles table; ``None``: every
+article).
 
 Examples
 --------
@@ -13,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._checks import check_choice
+from .corpus import articles, check_article, describe
 from .data import default_package, load
 
 __all__ = [
@@ -39,8 +43,11 @@ def _enum(table: str, field: str) -> tuple[str, ...]:
 THEMES: tuple[str, ...] = _enum("claims", "theme")
 
 
-def check_filters(theme: str | None = None, actor: str | None = None) -> None:
-    """Raise ``ParameterError`` for an unknown ``theme`` or ``actor`` (notebooks call it first).
+def check_filters(theme: str | None = None, actor: str | None = None,
+                  article: str | None = None) -> None:
+    """Raise ``ParameterError`` for an unknown ``theme``, ``actor`` or ``article``.
+
+    Notebooks call it first.
 
     Examples
     --------
@@ -54,10 +61,12 @@ def check_filters(theme: str | None = None, actor: str | None = None) -> None:
         check_choice("theme", theme, THEMES, kind="theme")
     if actor is not None:
         check_choice("actor", actor, list(load("actors")["actor_id"]), kind="actor_id")
+    check_article(article)
 
 
-def claims(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
-    """The article's claims, optionally filtered, with the actor's name joined in.
+def claims(theme: str | None = None, actor: str | None = None,
+           article: str | None = None) -> pd.DataFrame:
+    """The articles' claims, optionally filtered, with the actor's name joined in.
 
     Parameters
     ----------
@@ -65,23 +74,29 @@ def claims(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
         One of :data:`THEMES`.
     actor : str, optional
         An ``actor_id`` of the actors table (e.g. ``"vladimir_putin"``).
+    article : str, optional
+        An ``article_id`` of the articles table (e.g. ``"a2"``; ``None``: every article).
 
     Raises
     ------
     ParameterError
-        Unknown theme or actor; the message lists the allowed values.
+        Unknown theme, actor or article; the message lists the allowed values.
 
     Examples
     --------
     >>> claims(actor="dmitry_peskov")[["claim_id", "via"]].to_dict("records")
     [{'claim_id': 'c10', 'via': 'RIA'}]
+    >>> claims(theme="summit", article="a2")["claim_id"].tolist()
+    ['a2-c04', 'a2-c08', 'a2-c09']
     >>> claims(theme="economy")
     Traceback (most recent call last):
     ...
     sco_research.errors.ParameterError: theme: unknown theme 'economy'. Allowed: ...
     """
-    check_filters(theme, actor)
+    check_filters(theme, actor, article)
     c = load("claims")
+    if article is not None:
+        c = c[c["article_id"] == article]
     if theme is not None:
         c = c[c["theme"] == theme]
     if actor is not None:
@@ -89,21 +104,26 @@ def claims(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
     names = load("actors").set_index("actor_id")["name"]
     c = c.assign(actor=c["actor_id"].map(names).astype("string"))
     cols = ["claim_id", "paragraph", "theme", "actor", "via", "kind", "date", "claim", "note",
-            "actor_id", "source_id"]
+            "actor_id", "source_id", "article_id"]
     return c[cols].reset_index(drop=True)
 
 
-def quotes(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
-    """Direct quotations, filtered by the theme of their claim and/or the speaker.
+def quotes(theme: str | None = None, actor: str | None = None,
+           article: str | None = None) -> pd.DataFrame:
+    """Direct quotations, filtered by the theme of their claim, the speaker and/or the article.
 
     Examples
     --------
-    >>> q = quotes(actor="xi_jinping")
+    >>> q = quotes(actor="xi_jinping", article="a1")
     >>> sorted(set(q["channel"]))
     ['CCTV']
+    >>> quotes(article="a2")["quote_id"].tolist()[:2]
+    ['a2-q01', 'a2-q02']
     """
-    check_filters(theme, actor)
+    check_filters(theme, actor, article)
     q = load("quotes")
+    if article is not None:
+        q = q[q["article_id"] == article]
     c = load("claims").set_index("claim_id")
     q = q.assign(theme=q["claim_id"].map(c["theme"]))
     if theme is not None:
@@ -114,11 +134,12 @@ def quotes(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
     publishers = load("sources").set_index("source_id")["publisher"]
     q = q.assign(speaker=q["speaker_id"].map(names), as_printed_by=q["source_id"].map(publishers))
     cols = ["quote_id", "speaker", "channel", "date", "paragraph", "claim_id", "quote",
-            "as_printed_by", "note", "source_id"]
+            "as_printed_by", "note", "source_id", "article_id"]
     return q[cols].reset_index(drop=True)
 
 
-def claims_per_theme(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
+def claims_per_theme(theme: str | None = None, actor: str | None = None,
+                     article: str | None = None) -> pd.DataFrame:
     """Number of claims per theme and kind (rows: themes in schema order; columns: kinds).
 
     Examples
@@ -126,23 +147,25 @@ def claims_per_theme(theme: str | None = None, actor: str | None = None) -> pd.D
     >>> int(claims_per_theme().to_numpy().sum()) == len(load("claims"))
     True
     """
-    return _per_theme(claims(theme, actor))
+    return _per_theme(claims(theme, actor, article))
 
 
-def claims_per_theme_rows(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
+def claims_per_theme_rows(theme: str | None = None, actor: str | None = None,
+                          article: str | None = None) -> pd.DataFrame:
     """Exactly the rows :func:`claims_per_theme_chart` counts: the claims, filtered.
 
     Examples
     --------
     >>> rows = claims_per_theme_rows(theme="currency")
-    >>> list(rows["claim_id"]), list(rows["source_id"].unique())
-    (['c13'], ['tempo-2024-07-04-eurasian-security-club'])
+    >>> list(rows["claim_id"]), list(rows["article_id"].unique())
+    (['c13'], ['a1'])
     """
-    return claims(theme, actor)
+    return claims(theme, actor, article)
 
 
-def claims_per_theme_chart(theme: str | None = None, actor: str | None = None):
-    """Horizontal bars: how many claims the article makes per theme, split by kind.
+def claims_per_theme_chart(theme: str | None = None, actor: str | None = None,
+                           article: str | None = None):
+    """Horizontal bars: how many claims an article (or every article) makes per theme, by kind.
 
     The rows counted are :func:`claims_per_theme_rows`.
 
@@ -160,7 +183,7 @@ def claims_per_theme_chart(theme: str | None = None, actor: str | None = None):
     """
     from ._plotting import PALETTE, add_source_line, new_figure, set_title
 
-    rows = claims_per_theme_rows(theme, actor)
+    rows = claims_per_theme_rows(theme, actor, article)
     table = _per_theme(rows)
     table = table[table.sum(axis=1) > 0].iloc[::-1]
     fig, ax = new_figure((8, 0.45 * max(len(table), 2) + 1.6))
@@ -181,8 +204,11 @@ def claims_per_theme_chart(theme: str | None = None, actor: str | None = None):
                  f"{int(per_theme[top])}")
     else:
         title = "No claims match this filter"
-    set_title(ax, title, "Claims of the TEMPO.CO article of 4 July 2024, by theme and kind")
-    src = rows["source_id"].unique().tolist() or ["tempo-2024-07-04-eurasian-security-club"]
+    set_title(ax, title, f"Claims of {describe(article)}, by theme and kind")
+    every = articles()
+    src = rows["source_id"].unique().tolist() or (
+        every["source_id"].tolist() if article is None
+        else every.loc[every["article_id"] == article, "source_id"].tolist())
     add_source_line(fig, src)
     return fig
 
@@ -275,8 +301,9 @@ def _cluster_labels(days, span, text, gap):
     return cluster_labels(days, span, text, gap=gap)
 
 
-def events_timeline_chart(start: str | None = None, end: str | None = None, kinds=None):
-    """The dated events as a timeline, one lane per kind, the article's summit marked.
+def events_timeline_chart(start: str | None = None, end: str | None = None, kinds=None,
+                          article: str | None = None):
+    """The dated events as a timeline, one lane per kind, each article's date marked.
 
     Each cluster of nearby events in a lane is labelled once: the event's title when it is
     alone, else how many events and when; the rows (:func:`events_timeline_rows`) list every
@@ -288,6 +315,8 @@ def events_timeline_chart(start: str | None = None, end: str | None = None, kind
         ISO dates bounding the chart (default: all events).
     kinds : sequence of str, optional
         Event kinds to show (default: all).
+    article : str, optional
+        Mark this article's publication day (default: every article's).
 
     Returns
     -------
@@ -304,7 +333,6 @@ def events_timeline_chart(start: str | None = None, end: str | None = None, kind
     import matplotlib.dates as mdates
 
     from ._plotting import (
-        ARTICLE_SUMMIT,
         EVENT_COLORS,
         PALETTE,
         add_source_line,
@@ -313,6 +341,7 @@ def events_timeline_chart(start: str | None = None, end: str | None = None, kind
     )
     from .charts._layout import lane_label
 
+    check_article(article)
     ev = events_timeline_rows(start, end, kinds)
     n = int(ev["lane"].max()) + 1
     fig, ax = new_figure((11, 0.75 * n + 2.4))
@@ -326,10 +355,19 @@ def events_timeline_chart(start: str | None = None, end: str | None = None, kind
     span = ev["date"].max() - ev["date"].min()
     pad = max(span * 0.03, pd.Timedelta(days=30))
     ax.set_xlim(ev["date"].min() - pad, ev["date"].max() + pad)
-    ax.axvline(ARTICLE_SUMMIT, color=PALETTE["vermillion"], lw=1.5, zorder=2)
-    ax.text(ARTICLE_SUMMIT, 1.0, "Astana summit, 4 Jul 2024 (the article) ", rotation=0,
-            transform=ax.get_xaxis_transform(), fontsize=7.5, color=PALETTE["vermillion"],
-            ha="right", va="bottom")
+    marked = articles()
+    if article is not None:
+        marked = marked[marked["article_id"] == article]
+    lo, hi = ax.get_xlim()
+    for rec in marked.itertuples(index=False):
+        day = pd.Timestamp(rec.published)
+        if not mdates.num2date(lo).replace(tzinfo=None) <= day <= \
+                mdates.num2date(hi).replace(tzinfo=None):
+            continue
+        ax.axvline(day, color=PALETTE["vermillion"], lw=1.5, zorder=2)
+        ax.text(day, 1.0, f"{rec.outlet}, {day.day} {day:%b %Y} ({rec.article_id}) ",
+                rotation=0, transform=ax.get_xaxis_transform(), fontsize=7.5,
+                color=PALETTE["vermillion"], ha="right", va="bottom")
     for rec in ev[ev["label"].notna()].itertuples(index=False):
         lane_label(ax, rec.date, rec.lane, rec.label, rec.label_side,
                    EVENT_COLORS[str(rec.kind)], fontsize=6.8)
@@ -339,7 +377,7 @@ def events_timeline_chart(start: str | None = None, end: str | None = None, kind
     ax.grid(axis="x", color="#eeeeee")
     first, last = ev["date"].min(), ev["date"].max()
     set_title(ax, f"From {first:%B %Y} to {last:%B %Y}: {len(ev)} dated events",
-              "Events the article mentions or implies, by kind; nearby events of a kind are "
-              "labelled together, the table lists each")
+              "Events the articles mention or imply, by kind, red lines for the articles; "
+              "nearby events of a kind are labelled together, the table lists each")
     add_source_line(fig, ev["source_id"].tolist(), width=170)
     return fig

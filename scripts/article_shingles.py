@@ -6,7 +6,7 @@ saves its text (headline, standfirst and body, as read) to a file outside the re
     .venv/bin/python scripts/article_shingles.py a2 /path/to/article-a2.txt
 
 which replaces the article's rows in ``data/article_shingles.csv`` with the hash of every run of
-seven words (:func:`sco_research.articles.shingles`). The text file is not needed afterwards;
+seven words (:func:`sco_research.corpus.shingles`). The text file is not needed afterwards;
 the tests check every claim, finding and evidence note against the hashes.
 """
 
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from sco_research import paths
-from sco_research.articles import shingles
+from sco_research.corpus import shingles
 
 
 def main(argv: list[str]) -> int:

@@ -1,4 +1,4 @@
-"""The articles checked: which ones, which article a row belongs to, and their text fingerprints.
+"""The corpus: the articles checked, which article a row belongs to, and their text fingerprints.
 
 The package records and checks the claims of more than one news article. ``articles`` has one
 row per article (``a1`` is the seed article); the claims, quotes, findings, verdicts and evidence
@@ -8,10 +8,10 @@ no claim or finding repeats seven words of the article.
 
 Examples
 --------
->>> from sco_research import articles
->>> articles.articles()["article_id"].tolist()
+>>> from sco_research import corpus
+>>> corpus.articles()["article_id"].tolist()
 ['a1', 'a2']
->>> articles.SEED_ARTICLE
+>>> corpus.SEED_ARTICLE
 'a1'
 """
 
@@ -26,7 +26,7 @@ import pandas as pd
 from ._checks import check_choice
 from .data import DataPackage, default_package
 
-__all__ = ["SEED_ARTICLE", "SHINGLE_WORDS", "article_ids", "articles", "check_article",
+__all__ = ["SEED_ARTICLE", "SHINGLE_WORDS", "article_ids", "articles", "check_article", "describe",
            "repeated_runs", "shingle_hashes", "shingles", "words"]
 
 #: The article the package was built around: the notebooks' default.
@@ -36,8 +36,15 @@ SEED_ARTICLE = "a1"
 SHINGLE_WORDS = 7
 
 
-def articles(package: DataPackage | None = None) -> pd.DataFrame:
+def articles(article: str | None = None, package: DataPackage | None = None) -> pd.DataFrame:
     """The articles whose claims the package records, one row each.
+
+    Parameters
+    ----------
+    article : str, optional
+        Keep this ``article_id`` only (``None``: every article).
+    package : DataPackage, optional
+        The data package to read (default: the bundled one).
 
     Returns
     -------
@@ -51,8 +58,18 @@ def articles(package: DataPackage | None = None) -> pd.DataFrame:
     >>> a = articles().set_index("article_id")
     >>> a.loc["a2", ["outlet", "language"]].tolist()
     ['TRT World', 'en']
+    >>> articles("a1")["source_id"].tolist()
+    ['tempo-2024-07-04-eurasian-security-club']
+    >>> articles("a9")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: article: unknown article_id 'a9'. Allowed: 'a1', 'a2'
     """
-    return (package or default_package()).load("articles")
+    a = (package or default_package()).load("articles")
+    if article is not None:
+        check_choice("article", article, a["article_id"].astype(str).tolist(), kind="article_id")
+        a = a[a["article_id"] == article]
+    return a.reset_index(drop=True)
 
 
 def article_ids(package: DataPackage | None = None) -> list[str]:
@@ -63,7 +80,7 @@ def article_ids(package: DataPackage | None = None) -> list[str]:
     >>> article_ids()
     ['a1', 'a2']
     """
-    return articles(package)["article_id"].astype(str).tolist()
+    return articles(package=package)["article_id"].astype(str).tolist()
 
 
 def check_article(article: str | None) -> None:
@@ -122,7 +139,7 @@ def shingle_hashes(article: str, package: DataPackage | None = None) -> frozense
 
     Examples
     --------
-    >>> len(shingle_hashes("a2")) > 300
+    >>> len(shingle_hashes("a2")) > 250
     True
     """
     check_article(article)
@@ -144,3 +161,22 @@ def repeated_runs(text: str, article: str, package: DataPackage | None = None) -
     w = words(text)
     return [" ".join(w[i:i + SHINGLE_WORDS]) for i in range(len(w) - SHINGLE_WORDS + 1)
             if _hash(w[i:i + SHINGLE_WORDS]) in known]
+
+
+def describe(article: str | None = None, package: DataPackage | None = None) -> str:
+    """Words naming one article (its outlet and date) or, for ``None``, every article.
+
+    Examples
+    --------
+    >>> describe("a2")
+    "TRT World's article of 1 September 2025"
+    >>> describe(None)
+    'the 2 articles'
+    """
+    check_article(article)
+    a = articles(package=package)
+    if article is None:
+        return f"the {len(a)} articles" if len(a) != 1 else "the article"
+    row = a.set_index("article_id").loc[article]
+    day = pd.Timestamp(row["published"])
+    return f"{row['outlet']}'s article of {day.day} {day:%B %Y}"
