@@ -359,15 +359,16 @@ def events_timeline_chart(start: str | None = None, end: str | None = None, kind
     if article is not None:
         marked = marked[marked["article_id"] == article]
     lo, hi = ax.get_xlim()
-    for rec in marked.itertuples(index=False):
+    for i, rec in enumerate(marked.itertuples(index=False)):
         day = pd.Timestamp(rec.published)
         if not mdates.num2date(lo).replace(tzinfo=None) <= day <= \
                 mdates.num2date(hi).replace(tzinfo=None):
             continue
         ax.axvline(day, color=PALETTE["vermillion"], lw=1.5, zorder=2)
-        ax.text(day, 1.0, f"{rec.outlet}, {day.day} {day:%b %Y} ({rec.article_id}) ",
+        # inside the frame, one line down per article, so that no two labels meet
+        ax.text(day, 0.995 - 0.03 * i, f"{rec.outlet}, {day.day} {day:%b %Y} ({rec.article_id}) ",
                 rotation=0, transform=ax.get_xaxis_transform(), fontsize=7.5,
-                color=PALETTE["vermillion"], ha="right", va="bottom")
+                color=PALETTE["vermillion"], ha="right", va="top")
     for rec in ev[ev["label"].notna()].itertuples(index=False):
         lane_label(ax, rec.date, rec.lane, rec.label, rec.label_side,
                    EVENT_COLORS[str(rec.kind)], fontsize=6.8)
@@ -377,7 +378,7 @@ def events_timeline_chart(start: str | None = None, end: str | None = None, kind
     ax.grid(axis="x", color="#eeeeee")
     first, last = ev["date"].min(), ev["date"].max()
     set_title(ax, f"From {first:%B %Y} to {last:%B %Y}: {len(ev)} dated events",
-              "Events the articles mention or imply, by kind, red lines for the articles; "
-              "nearby events of a kind are labelled together, the table lists each")
+              "Events the articles mention or imply, by kind; nearby events of a kind are "
+              "labelled together, the table lists each")
     add_source_line(fig, ev["source_id"].tolist(), width=170)
     return fig
