@@ -86,9 +86,9 @@ and 1 opinion'
 
     rows = verdicts_per_theme_rows(theme=theme, verdict=verdict, article=article)
     if rows.empty:
-        raise ParameterError(f"theme={theme!r}, verdict={verdict!r}, article={article!r}: no "
-                             "claim has this theme and verdict; drop a filter or choose another "
-                             "value")
+        where = f" in article {article!r}" if article is not None else ""
+        raise ParameterError(f"theme={theme!r}, verdict={verdict!r}: no claim has this theme "
+                             f"and verdict{where}; drop a filter or choose another value")
     themes = list(dict.fromkeys(rows["theme"]))
     fig, ax = new_figure((8.0, 0.45 * len(themes) + 1.6), ax=ax)
     for rec in rows.itertuples(index=False):

@@ -28,11 +28,18 @@ def test_every_claim_has_exactly_one_verdict():
     assert checks["verdict"].notna().all() and checks["finding"].str.len().gt(40).all()
 
 
-def test_every_verdict_is_as_of_its_checked_on_day():
+CHECKED_ON = {"a1": pd.Timestamp("2026-11-28"), "a2": pd.Timestamp("2026-12-02")}
+
+
+@pytest.mark.parametrize("article", sorted(CHECKED_ON))
+def test_every_verdict_is_as_of_its_checked_on_day(article):
     checks = sco.load("claim_checks")
-    assert (checks["checked_on"] == pd.Timestamp("2026-11-28")).all()
-    assert (sco.load("article_findings")["checked_on"] == pd.Timestamp("2026-11-28")).all()
-    assert fact_check.checked_on() == pd.Timestamp("2026-11-28")
+    day = CHECKED_ON[article]
+    assert (checks.loc[checks["article_id"] == article, "checked_on"] == day).all()
+    findings = sco.load("article_findings")
+    assert (findings.loc[findings["article_id"] == article, "checked_on"] == day).all()
+    assert fact_check.checked_on(article) == day
+    assert fact_check.checked_on() == max(CHECKED_ON.values())
 
 
 def test_every_verdict_is_defined_in_the_descriptor():
@@ -210,10 +217,13 @@ def test_an_unknown_stance_breaks_the_schema(edited):
 # -- the API ---------------------------------------------------------------------------------
 
 def test_claim_checks_join_the_claims_and_filter():
-    c = sco.claim_checks()
+    c = sco.claim_checks(article="a1")
     assert len(c) == 20 and list(c["claim_id"]) == sorted(c["claim_id"])
     assert {"claim", "theme", "verdict", "finding", "checked_on", "source_id"} <= set(c.columns)
-    assert (c["source_id"] == fact_check.ARTICLE_SOURCE).all()
+    assert (c["source_id"] == sco.articles("a1")["source_id"].iloc[0]).all()
+    every = sco.claim_checks()
+    assert len(every) == len(sco.load("claims")) == len(c) + len(sco.claim_checks(article="a2"))
+    assert every["evidence"].ge(1).all()
     assert c["evidence"].ge(1).all()
     sec = sco.claim_checks(theme="security", verdict="unverifiable")
     assert sec["claim_id"].tolist() == ["c09"]
@@ -291,3 +301,70 @@ def test_notebook_runs_with_a_filter(tmp_path):
 def test_notebook_fails_clearly_on_a_bad_verdict(tmp_path):
     with pytest.raises(pm.PapermillExecutionError, match=r"verdict: unknown verdict 'true'"):
         run_notebook("06-claims-check.ipynb", tmp_path, verdict="true")
+
+
+# -- every article -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("article", ["a1", "a2"])
+def test_findings_and_notes_are_our_own_words_checked_against_the_stored_shingles(article):
+    from sco_research import corpus
+
+    texts = [*sco.load("claim_checks").query("article_id == @article")["finding"],
+             *sco.load("article_findings").query("article_id == @article")["finding"],
+             *sco.load("claim_evidence").query("article_id == @article")["note"].dropna()]
+    assert len(texts) > 10
+    for text in texts:
+        assert corpus.repeated_runs(text, article) == [], text
+
+
+def test_ids_of_an_article_carry_its_prefix_and_its_source():
+    arts = sco.articles().set_index("article_id")
+    for table, col in (("claims", "claim_id"), ("claim_checks", "claim_id"),
+                       ("article_findings", "finding_id"), ("claim_evidence", "evidence_id"),
+                       ("quotes", "claim_id")):
+        df = sco.load(table)
+        prefix = df[col].str.extract(r"^(a[0-9]+)-", expand=False).fillna("a1")
+        assert (prefix == df["article_id"]).all(), table
+    for table in ("claims", "claim_checks", "article_findings"):
+        df = sco.load(table)
+        assert (df["source_id"] == df["article_id"].map(arts["source_id"])).all(), table
+
+
+def test_every_claim_of_the_second_article_has_a_verdict_and_supporting_rows():
+    c = sco.claim_checks(article="a2")
+    assert len(c) == len(sco.load("claims").query("article_id == 'a2'")) >= 8
+    for rec in c.itertuples():
+        ev = sco.evidence_for(rec.claim_id)
+        assert len(ev) >= 2, rec.claim_id
+        if rec.verdict == "supported":
+            assert (ev["stance"] == "supports").any(), rec.claim_id
+        # no row of the second article's evidence cites the article itself as support
+        article = sco.articles("a2")["source_id"].iloc[0]
+        assert not ((ev["stance"] == "supports") & (ev["source_id"] == article)
+                    & (ev["table"] != "quotes")).any(), rec.claim_id
+
+
+def test_the_headline_figure_of_the_second_article_is_corroborated_by_two_publishers():
+    ev = sco.evidence_for("a2-c04")
+    backing = ev.loc[ev["stance"] == "supports", "publisher"]
+    assert {"Geo News (Reuters)", "Millennium Post (PTI)"} <= set(backing)
+    assert backing.nunique() >= 3
+
+
+def test_an_evidence_row_of_another_article_is_refused(edited):
+    pkg = edited("a2-c01.1,a2-c01,,events,ev-2025-08-31-xi-sco-banquet-toast,supports,"
+                 "xinhua-2025-08-31-xi-sco-greater-responsibilities,Xinhua's account of the "
+                 "toast,a2",
+                 "a2-c01.1,a2-c01,,events,ev-2025-08-31-xi-sco-banquet-toast,supports,"
+                 "xinhua-2025-08-31-xi-sco-greater-responsibilities,Xinhua's account of the "
+                 "toast,a1")
+    with pytest.raises(DataError, match=r"field 'article_id': value 'a1' breaks rule: must be "
+                       r"the article of 'a2-c01' \('a2'\)"):
+        fact_check.evidence(pkg)
+
+
+def test_evidence_for_works_for_any_claim_or_finding():
+    for subject in [*sco.load("claims")["claim_id"], *sco.load("article_findings")["finding_id"]]:
+        assert len(sco.evidence_for(subject)) >= 1, subject
+    with pytest.raises(ParameterError, match=r"claim_id: unknown claim or finding id 'a2-c99'"):
+        sco.evidence_for("a2-c99")

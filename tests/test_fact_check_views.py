@@ -28,8 +28,8 @@ def test_evidence_markdown_links_every_source():
 
 
 def test_verdicts_per_theme_chart_draws_one_box_per_row():
-    rows = fact_check.verdicts_per_theme_rows()
-    fig = views.verdicts_per_theme_chart()
+    rows = fact_check.verdicts_per_theme_rows(article="a1")
+    fig = views.verdicts_per_theme_chart(article="a1")
     ax = fig.axes[0]
     assert len(ax.patches) == len(rows) == 20
     labels = sorted(t.get_text() for t in ax.texts if t.get_text()[:1] == "c")
@@ -38,8 +38,9 @@ def test_verdicts_per_theme_chart_draws_one_box_per_row():
     assert ax.get_title(loc="left").startswith(f"Of the 20 claims checked: "
                                                f"{counts['supported']} supported")
     assert any(t.get_text().endswith("as of 2026-11-28") for t in ax.texts)
-    assert "TEMPO.CO" in fig.texts[-1].get_text()  # the source line
-    assert rows["source_id"].eq(fact_check.ARTICLE_SOURCE).all()
+    seed = sco.articles("a1").iloc[0]
+    assert seed["outlet"] in fig.texts[-1].get_text()  # the source line
+    assert rows["source_id"].eq(seed["source_id"]).all()
     plt.close(fig)
 
 
@@ -50,3 +51,34 @@ def test_verdicts_per_theme_chart_refuses_an_empty_selection():
 
 
 # -- the notebook and its report -------------------------------------------------------------
+
+
+def test_verdicts_per_theme_chart_of_the_second_article():
+    rows = fact_check.verdicts_per_theme_rows(article="a2")
+    fig = views.verdicts_per_theme_chart(article="a2")
+    ax = fig.axes[0]
+    assert len(ax.patches) == len(rows) == len(sco.claim_checks(article="a2"))
+    labels = sorted(t.get_text() for t in ax.texts if t.get_text().startswith("a2-c"))
+    assert labels == sorted(rows["claim_id"])
+    a = sco.articles("a2").iloc[0]
+    assert any(t.get_text() == "Verdicts on TRT World's article of 1 September 2025, by theme; "
+               "as of 2026-12-02" for t in ax.texts)
+    assert a["outlet"] in fig.texts[-1].get_text()
+    plt.close(fig)
+
+
+def test_verdicts_per_theme_chart_of_every_article_counts_them_all():
+    fig = views.verdicts_per_theme_chart()
+    n = len(sco.load("claim_checks"))
+    assert fig.axes[0].get_title(loc="left").startswith(f"Of the {n} claims checked: ")
+    assert "Verdicts on the 2 articles, by theme" in " ".join(t.get_text() for t in fig.axes[0].texts)
+    plt.close(fig)
+    with pytest.raises(ParameterError, match=r"theme='trade', verdict=None: no claim has this "
+                       r"theme and verdict in article 'a2'"):
+        views.verdicts_per_theme_chart(theme="trade", article="a2")
+
+
+def test_each_claim_section_carries_its_anchor():
+    html = views.evidence_html("a2-c04")
+    assert html.startswith('<div class="sco-claim" id="claim-a2-c04">')
+    assert html.count("<li>") == len(sco.evidence_for("a2-c04"))
