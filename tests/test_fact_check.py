@@ -264,11 +264,22 @@ def _published(nb, kind):
     return out
 
 
+def _claim_reviews(page: str) -> list[dict]:
+    import re
+
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.S)
+    assert len(scripts) == 1
+    doc = json.loads(scripts[0])
+    assert doc["@context"] == "https://schema.org"
+    return doc["@graph"]
+
+
 def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
-    """`sco-research render claims-check`: the notebook with its defaults, and its page."""
+    """`sco-research render 'claims-check-*'`: one page per article, each with its ClaimReview."""
     doc = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))
-    entry = next(e for e in doc["reports"] if e["name"] == "claims-check")
-    assert entry["title"] == "What the article says, and what the record shows"
+    entry = next(e for e in doc["reports"] if e["name"] == "claims-check-{article}")
+    assert entry["title"] == "What the article ({article}) says, and what the record shows"
+    assert entry["grid"]["article"] == sco.articles()["article_id"].tolist()
     cfg = tmp_path / "reports.yaml"
     cfg.write_text(yaml.safe_dump({**doc, "reports": [
         {**entry, "notebook": str(paths.PROJECT_ROOT / entry["notebook"])}]}), encoding="utf-8")
@@ -276,7 +287,10 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     result = render.render(config=cfg, out=out, jobs=1, progress=False, stream=io.StringIO(),
                            workdir=paths.PROJECT_ROOT)
     assert result.ok, result.summary()
-    (report,) = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    reports = {r["name"]: r for r in
+               json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]}
+    assert sorted(reports) == ["claims-check-a1", "claims-check-a2"]
+    report = reports["claims-check-a1"]
     nb = nbformat.read(out / report["ipynb"], as_version=4)
     names = {r["name"] for r in _published(nb, "figure")}
     assert names == {"evidence-c05", "evidence-c06", "evidence-c13", "evidence-c15",
@@ -286,13 +300,54 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     csv = next(f for f in report["figures"] if f.endswith("verdicts.csv"))
     assert (out / csv).read_text(encoding="utf-8").count("\n") == 21
     page = (out / report["html"]).read_text(encoding="utf-8")
-    assert "What the article says, and what the record shows" in page
-    assert "Verdicts as of 2026-11-28" in page
+    assert "What the article (a1) says, and what the record shows" in page
+    assert "Verdicts as of 2026-11-28" in page and "Claims shown: 20 of 20" in page
     assert "https://interfax.com/newsroom/top-stories/75084/" in page
+    a2 = (out / reports["claims-check-a2"]["html"]).read_text(encoding="utf-8")
+    assert "Verdicts as of 2026-12-02" in a2 and "Claims shown: 9 of 9" in a2
+    assert "c20" not in a2
+
+    # every page carries one ClaimReview per claim of its article, every field from the rows
+    arts = sco.articles().set_index("article_id")
+    for article in arts.index:
+        html_path = out / reports[f"claims-check-{article}"]["html"]
+        page = html_path.read_text(encoding="utf-8")
+        reviews = _claim_reviews(page)
+        checks = sco.claim_checks(article=article).set_index("claim_id")
+        assert [r["url"].rsplit("#claim-", 1)[1] for r in reviews] == checks.index.tolist()
+        a = arts.loc[article]
+        for r in reviews:
+            claim_id = r["url"].rsplit("#claim-", 1)[1]
+            c = checks.loc[claim_id]
+            assert r["@type"] == "ClaimReview"
+            assert r["claimReviewed"] == c["claim"]
+            item = r["itemReviewed"]
+            assert item["@type"] == "Claim"
+            assert item["author"] == {"@type": "Organization", "name": a["outlet"]}
+            assert item["datePublished"] == f"{a['published']:%Y-%m-%d}"
+            assert item["appearance"]["url"] == a["url"]
+            assert item["appearance"]["headline"] == a["headline"]
+            rating = r["reviewRating"]
+            assert rating["@type"] == "Rating"
+            assert rating["alternateName"] == c["verdict"].replace("_", " ")
+            assert rating["ratingExplanation"] == c["finding"]
+            assert r["author"]["@type"] == "Organization"
+            assert r["author"]["alternateName"] == "sco-research"
+            assert r["datePublished"] == f"{c['checked_on']:%Y-%m-%d}"
+            # the url is the claim's section on this very page
+            target, anchor = r["url"].split("#")
+            assert (html_path.parent / target).resolve() == html_path.resolve()
+            assert f'id="{anchor}"' in page
+    # and every review of every article, as one graph beside the data package copy
+    graph = json.loads((out / "data" / "claim_reviews.json").read_text(encoding="utf-8"))
+    assert len(graph["@graph"]) == len(sco.load("claim_checks"))
+    assert graph["@graph"][-1]["url"] == \
+        "../claims-check-a2/claims-check-a2.html#claim-a2-c09"
 
 
 def test_notebook_runs_with_a_filter(tmp_path):
     nb = run_notebook("06-claims-check.ipynb", tmp_path, theme="us_view")
+    assert nb.cells[1].source.startswith('article = "a1"')
     tables = {r["name"]: r for r in _published(nb, "table")}
     assert tables["verdicts"]["rows"] == 2
     assert {r["name"] for r in _published(nb, "figure")} == {"verdicts-per-theme"}
