@@ -67,7 +67,8 @@ _LAZY_MODULES = {"charts", "claim_review", "corpus", "explorer", "fact_check",
 #: Public names and the module each comes from, imported on first use: ``import sco_research``
 #: costs almost nothing, so that the command line (a render with nothing to do, say) starts fast.
 _LAZY_FUNCTIONS = {
-    "articles": "corpus", "claim_checks": "fact_check", "evidence_for": "fact_check", "save_figure": "_plotting",
+    "articles": "corpus", "claim_checks": "fact_check", "evidence_for": "fact_check",
+    "save_figure": "_plotting",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
     "sources_chart": "bibliography", "sources_chart_rows": "bibliography",
     "source_line": "citations", "sources_for": "citations",

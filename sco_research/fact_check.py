@@ -223,8 +223,8 @@ def evidence(package: DataPackage | None = None) -> pd.DataFrame:
     ------
     DataError
         An evidence row names no claim or finding (or both), a key with no row in its table,
-        a ``source_id`` other than its row's, or an article other than its claim's; the message names the file, row, field and
-        value.
+        a ``source_id`` other than its row's, or an article other than its claim's; the message
+        names the file, row, field and value.
 
     Examples
     --------

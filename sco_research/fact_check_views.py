@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 
 from ._checks import check_choice
+from .corpus import describe
 from .data import load
 from .errors import ParameterError
-from .corpus import describe
 from .fact_check import VERDICTS, as_text, evidence, evidence_for, verdicts_per_theme_rows
 
 __all__ = ["VERDICT_COLORS", "evidence_html", "evidence_markdown", "verdict_label",

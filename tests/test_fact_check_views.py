@@ -71,7 +71,8 @@ def test_verdicts_per_theme_chart_of_every_article_counts_them_all():
     fig = views.verdicts_per_theme_chart()
     n = len(sco.load("claim_checks"))
     assert fig.axes[0].get_title(loc="left").startswith(f"Of the {n} claims checked: ")
-    assert "Verdicts on the 2 articles, by theme" in " ".join(t.get_text() for t in fig.axes[0].texts)
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "Verdicts on the 2 articles, by theme" in texts
     plt.close(fig)
     with pytest.raises(ParameterError, match=r"theme='trade', verdict=None: no claim has this "
                        r"theme and verdict in article 'a2'"):

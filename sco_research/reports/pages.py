@@ -62,7 +62,8 @@ _SPLIT_IDS = re.compile(r"\s*[;,]\s*")
 _SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4",
               "h5", "h6", "i", "li", "ol", "p", "pre", "small", "span", "strong", "sub", "sup",
               "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
-_SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "div": ["class", "title", "id"], "td": ["colspan", "rowspan"],
+_SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "div": ["class", "title", "id"],
+               "td": ["colspan", "rowspan"],
                "th": ["colspan", "rowspan"]}
 
 
