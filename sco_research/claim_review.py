@@ -166,6 +166,15 @@ def display_claim_reviews(article: str | None = None) -> dict:
     The output carries the graph as ``application/ld+json`` with a record under
     :data:`sco_research.publish.METADATA_KEY` of kind :data:`CLAIM_REVIEW_KEY`; in JupyterLab
     it shows as a one-line summary. Returns the graph.
+
+    Examples
+    --------
+    Outside a notebook the output is printed:
+
+    >>> graph = display_claim_reviews("a2")  # doctest: +ELLIPSIS
+    {'application/ld+json': {'@context': 'https://schema.org', '@graph': [{'@type': ...}
+    >>> len(graph["@graph"])
+    9
     """
     from IPython.display import display
 
