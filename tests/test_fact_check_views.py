@@ -1,4 +1,3 @@
-import matplotlib.pyplot as plt
 import pytest
 
 import sco_research as sco
@@ -27,56 +26,7 @@ def test_evidence_markdown_links_every_source():
     assert "EPRS_ATA%282022%29729289" in views.evidence_markdown("c15")
 
 
-def test_verdicts_per_theme_chart_draws_one_box_per_row():
-    rows = fact_check.verdicts_per_theme_rows(article="a1")
-    fig = views.verdicts_per_theme_chart(article="a1")
-    ax = fig.axes[0]
-    assert len(ax.patches) == len(rows) == 20
-    labels = sorted(t.get_text() for t in ax.texts if t.get_text()[:1] == "c")
-    assert labels == sorted(rows["claim_id"])
-    counts = rows["verdict"].value_counts()
-    assert ax.get_title(loc="left").startswith(f"Of the 20 claims checked: "
-                                               f"{counts['supported']} supported")
-    assert any(t.get_text().endswith("as of 2026-11-28") for t in ax.texts)
-    seed = sco.articles("a1").iloc[0]
-    assert seed["outlet"] in fig.texts[-1].get_text()  # the source line
-    assert rows["source_id"].eq(seed["source_id"]).all()
-    plt.close(fig)
-
-
-def test_verdicts_per_theme_chart_refuses_an_empty_selection():
-    with pytest.raises(ParameterError, match=r"theme='trade', verdict='opinion': no claim has "
-                       r"this theme and verdict"):
-        views.verdicts_per_theme_chart(theme="trade", verdict="opinion")
-
-
 # -- the notebook and its report -------------------------------------------------------------
-
-
-def test_verdicts_per_theme_chart_of_the_second_article():
-    rows = fact_check.verdicts_per_theme_rows(article="a2")
-    fig = views.verdicts_per_theme_chart(article="a2")
-    ax = fig.axes[0]
-    assert len(ax.patches) == len(rows) == len(sco.claim_checks(article="a2"))
-    labels = sorted(t.get_text() for t in ax.texts if t.get_text().startswith("a2-c"))
-    assert labels == sorted(rows["claim_id"])
-    a = sco.articles("a2").iloc[0]
-    assert any(t.get_text() == "Verdicts on TRT World's article of 1 September 2025, by theme; "
-               "as of 2026-12-02" for t in ax.texts)
-    assert a["outlet"] in fig.texts[-1].get_text()
-    plt.close(fig)
-
-
-def test_verdicts_per_theme_chart_of_every_article_counts_them_all():
-    fig = views.verdicts_per_theme_chart()
-    n = len(sco.load("claim_checks"))
-    assert fig.axes[0].get_title(loc="left").startswith(f"Of the {n} claims checked: ")
-    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
-    assert "Verdicts on the 2 articles, by theme" in texts
-    plt.close(fig)
-    with pytest.raises(ParameterError, match=r"theme='trade', verdict=None: no claim has this "
-                       r"theme and verdict in article 'a2'"):
-        views.verdicts_per_theme_chart(theme="trade", article="a2")
 
 
 def test_each_claim_section_carries_its_anchor():
