@@ -30,6 +30,7 @@ __all__ = [
     "bibliography",
     "charts",
     "claim_checks",
+    "coverage",
     "evidence_for",
     "explorer",
     "fact_check",
@@ -65,6 +66,7 @@ _LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts"
 #: costs almost nothing, so that the command line (a render with nothing to do, say) starts fast.
 _LAZY_FUNCTIONS = {
     "claim_checks": "fact_check", "evidence_for": "fact_check", "save_figure": "_plotting",
+    "coverage": "coverage",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
     "sources_chart": "bibliography", "sources_chart_rows": "bibliography",
     "source_line": "citations", "sources_for": "citations",

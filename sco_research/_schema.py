@@ -59,8 +59,8 @@ import attrs
 from frictionless import Check, Checklist, Package, errors
 
 __all__ = ["EXPECTED", "ISO3_FLAG", "MIN_ROWS", "NOT_AFTER_FIELD", "NOT_AFTER_SOURCE",
-           "NOT_BEFORE_SOURCE", "SOURCE_FIELD", "iso3_codes", "source_bound", "validate_package",
-           "validate_table"]
+           "NOT_BEFORE_SOURCE", "SOURCE_FIELD", "TEMPORAL_RULE_PREFIXES", "iso3_codes",
+           "source_bound", "temporal_fields", "validate_package", "validate_table"]
 
 #: Table property: the least number of data rows the table may have.
 MIN_ROWS = "sco:minRows"
@@ -175,6 +175,24 @@ SOURCE_FIELD = "sco:sourceField"
 #: Table property: ``{field: [values]}``; a row whose field holds one of the values records
 #: something its source announces as expected or scheduled, so its dates may follow the source.
 EXPECTED = "sco:expected"
+
+
+#: How every rule of the temporal check begins (to count its findings among all problems).
+TEMPORAL_RULE_PREFIXES = ("dated after its source", "not before its source", "not after ")
+
+
+def temporal_fields(descriptor: dict) -> list[str]:
+    """The ``table.field`` names the temporal check looks at, in descriptor order.
+
+    Examples
+    --------
+    >>> from sco_research.data import default_package
+    >>> "summit_attendance.summit_id" in temporal_fields(default_package().descriptor)
+    True
+    """
+    flags = (NOT_AFTER_SOURCE, NOT_BEFORE_SOURCE, NOT_AFTER_FIELD)
+    return [f"{r.get('name')}.{f.get('name')}" for r in descriptor.get("resources", [])
+            for f in r.get("schema", {}).get("fields", []) if any(f.get(k) for k in flags)]
 
 
 class TemporalError(errors.CellError):
