@@ -14,7 +14,9 @@ Every table of the data package that holds dated facts says, in ``data/datapacka
     the column(s) that split the table into series (``currency.series``; ``trade.reporter`` and
     ``trade.partner``, joined as ``RUS-CHN``): one coverage row each;
 ``"sco:coverageNote": "..."`` (optional)
-    what a reader should know about the table's reach.
+    what a reader should know about the table's reach;
+``"sco:afterRecord": "..."`` (optional)
+    one sentence added to :func:`freshness_note`: what is known to be missing after the day.
 
 :func:`coverage` reads them into one row per table and series: ``table``, ``series``,
 ``first``, ``last`` (the earliest and the latest date or period with a value, as written;
@@ -40,14 +42,15 @@ import pandas as pd
 from ._checks import DateLike, parse_date
 from .data import DataPackage, default_package
 
-__all__ = ["COLUMNS", "RECORDED_THROUGH", "coverage", "freshness_note", "period_end",
-           "recorded_through"]
+__all__ = ["COLUMNS", "RECORDED_THROUGH", "coverage", "freshness_marks", "freshness_note",
+           "period_end", "recorded_through"]
 
 #: Table property: the day through which the table was checked for new facts.
 RECORDED_THROUGH = "sco:recordedThrough"
 _TIME_FIELD = "sco:timeField"
 _SERIES_FIELD = "sco:seriesField"
 _NOTE = "sco:coverageNote"
+_AFTER = "sco:afterRecord"
 _EXPECTED = "sco:expected"  # rows announced in advance (see sco_research._schema)
 
 #: Columns of :func:`coverage`.
@@ -213,5 +216,27 @@ def freshness_note(table: str, until: DateLike, *, what: str | None = None,
     if through is None or day <= through:
         return None
     shown = f"{through.day} {through:%B %Y}"
+    after = pkg.resource(table).get(_AFTER)
     return (f"{what or 'Facts'} after {shown} are not confirmed: the {table} record was "
-            f"checked for new facts through {shown} only.")
+            f"checked for new facts through {shown} only." + (f" {after}" if after else ""))
+
+
+def freshness_marks(table: str, what: str | None = None,
+                    package: DataPackage | None = None) -> dict | None:
+    """For a page's script: the last confirmed day of ``table`` and the words for any later day.
+
+    ``{"after": "YYYY-MM-DD", "text": ...}`` (the text of :func:`freshness_note`), or None when
+    the table states no ``sco:recordedThrough``.
+
+    Examples
+    --------
+    >>> marks = freshness_marks("membership", "Statuses")
+    >>> marks["after"] == recorded_through("membership").date().isoformat()
+    True
+    """
+    pkg = package or default_package()
+    through = recorded_through(table, pkg)
+    if through is None:
+        return None
+    text = freshness_note(table, through + pd.Timedelta(days=1), what=what, package=pkg)
+    return {"after": through.date().isoformat(), "text": text}
