@@ -540,6 +540,6 @@ def test_every_date_field_says_what_its_date_means():
 
 def test_every_status_end_is_the_start_of_the_next_row():
     m = sco.load("membership")
-    starts = set(zip(m["iso3"], m["start"]))
+    starts = set(zip(m["iso3"], m["start"], strict=True))
     ended = m[m["end"].notna()]
-    assert all((iso, end) in starts for iso, end in zip(ended["iso3"], ended["end"]))
+    assert all((iso, end) in starts for iso, end in zip(ended["iso3"], ended["end"], strict=True))
