@@ -5,7 +5,7 @@ Sub-commands
 ``sco-research validate``
     Check the whole data package; print one line per problem; exit 1 if there are any. Then
     the temporal check's count (rows dated after their sources) and, for a valid package, the
-    coverage of every table (:func:`sco_research.coverage.coverage`).
+    coverage of every table (:func:`sco_research.freshness.coverage`).
 ``sco-research tables``
     List the tables with their row counts.
 ``sco-research render``
@@ -58,7 +58,7 @@ def _temporal_line(pkg, problems) -> str:
 
 
 def _print_coverage(pkg) -> None:
-    from .coverage import coverage
+    from .freshness import coverage
 
     cov = coverage(pkg)
     print("coverage (recorded_through: the day through which a table was checked for new "

@@ -43,9 +43,9 @@ from . import _bokeh
 from ._checks import FOUNDING_DATE, DateLike, check_bool, check_choice, parse_date
 from ._files import atomic_write
 from ._published import EXPLORER_FILE
-from .coverage import freshness_marks
 from .data import load
 from .errors import ParameterError
+from .freshness import freshness_marks
 from .membership import STATUSES, membership_as_of, membership_changes
 
 __all__ = ["EXPLORER_FILE", "REPORT_LINK", "ExplorerView", "explorer_data", "explorer_html",
@@ -115,7 +115,7 @@ def explorer_data(end: DateLike = "today") -> dict:
         gives the latest day on or before ``start`` on which states joined (a first status, or
         admission as a member) and those of them still in that status, outlined as on the
         static maps; ``names`` (ISO3 to country name), ``sources`` (source_id to publisher,
-        title, url, published) and ``fresh`` (:func:`sco_research.coverage.freshness_marks`).
+        title, url, published) and ``fresh`` (:func:`sco_research.freshness.freshness_marks`).
 
     Examples
     --------

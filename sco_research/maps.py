@@ -525,8 +525,8 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
 
 def _with_freshness(note: str, day: pd.Timestamp) -> str:
     """The note, preceded by the words a map needs when ``day`` is past the membership record's
-    last check (:func:`sco_research.coverage.freshness_note`)."""
-    from .coverage import freshness_note
+    last check (:func:`sco_research.freshness.freshness_note`)."""
+    from .freshness import freshness_note
 
     fresh = freshness_note("membership", day, what="Statuses")
     return f"{fresh} {note}" if fresh else note

@@ -21,9 +21,9 @@ def test_validate_prints_the_temporal_count_and_the_coverage(capsys):
     assert out[2].startswith("coverage (recorded_through: the day through which a table was "
                              "checked for new facts")
     assert out[3].split() == ["table", "series", "first", "last", "recorded_through"]
-    cov = sco.coverage.coverage()
+    cov = sco.coverage()
     assert len(out) == 4 + len(cov)
-    through = sco.coverage.recorded_through("membership")
+    through = sco.freshness.recorded_through("membership")
     row = next(line.split() for line in out[4:] if line.split()[0] == "membership")
     assert row == ["membership", "2001-06-15", cov.loc[cov["table"] == "membership",
                    "last"].iloc[0], f"{through:%Y-%m-%d}"]

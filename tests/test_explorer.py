@@ -83,9 +83,9 @@ def test_next_change_is_the_states_next_row():
 
 def test_the_data_carry_the_last_confirmed_day_and_the_words_for_later_days():
     fresh = explorer.explorer_data(end="2017-06-09")["fresh"]
-    through = sco.coverage.recorded_through("membership")
+    through = sco.freshness.recorded_through("membership")
     assert fresh["after"] == f"{through:%Y-%m-%d}"
-    assert fresh["text"] == sco.coverage.freshness_note(
+    assert fresh["text"] == sco.freshness.freshness_note(
         "membership", through + pd.Timedelta(days=1), what="Statuses")
 
 
@@ -288,7 +288,7 @@ def test_tap_shows_the_status_on_that_day(visit):
 
 
 def test_the_explorer_today_says_statuses_after_the_record_are_not_confirmed(visit):
-    through = sco.coverage.recorded_through("membership")
+    through = sco.freshness.recorded_through("membership")
     assert through < TODAY  # the record stops before today: the notice must show
     page, _ = visit()
     fresh = page.locator(".sco-x-fresh")

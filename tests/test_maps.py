@@ -84,7 +84,7 @@ def test_source_line_cites_the_rows_drawn_and_names_the_borders():
 
 
 def test_a_map_past_the_record_says_its_statuses_are_not_confirmed():
-    through = sco.coverage.recorded_through("membership")
+    through = sco.freshness.recorded_through("membership")
     words = f"Statuses after {long_date(through)} are not confirmed"
     today = maps.membership_map("today")
     within = maps.membership_map(through)

@@ -22,8 +22,8 @@ from matplotlib.lines import Line2D
 
 from .. import _plotting
 from .._checks import DateLike, check_choices
-from ..coverage import freshness_note
 from ..errors import ParameterError
+from ..freshness import freshness_note
 from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx

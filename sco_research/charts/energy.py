@@ -17,8 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .._checks import DateLike, check_choice, check_choices
-from ..coverage import freshness_note
 from ..errors import ParameterError
+from ..freshness import freshness_note
 from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx

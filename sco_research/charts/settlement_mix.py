@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 
 from .. import _plotting
 from .._checks import DateLike, check_choice
-from ..coverage import freshness_note
+from ..freshness import freshness_note
 from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx
