@@ -23,8 +23,8 @@ know. It is declared by these properties:
     (``membership.memorandum_date`` is dated by ``memorandum_source_id``);
 ``"sco:expected": {"<column>": ["<value>", ...]}`` on a table
     rows holding one of the values record something announced in advance (``events.status``
-    ``expected``, ``summit_attendance.attendance`` ``expected``) and may be dated after their
-    source;
+    and ``summit_outcomes.status`` ``expected``, ``summit_attendance.attendance`` ``expected``)
+    and may be dated after their source;
 ``"sco:notBeforeSource": true`` and ``"sco:notAfterField": "<column>"`` on a date field
     the date is not before the source was published (``claim_checks.checked_on``), and not
     after another date of the same row (``sources.published`` before ``accessed``).

@@ -30,8 +30,8 @@ def test_validate_prints_the_temporal_count_and_the_coverage(capsys):
 
 
 def test_validate_counts_temporal_violations(package_copy, capsys):
-    edit_csv(package_copy / "summit_outcomes.csv", "congratulated China.,,2024-07-04,SCO",
-             "congratulated China.,,2024-07-05,SCO")
+    edit_csv(package_copy / "summit_outcomes.csv", "congratulated China.,,2024-07-04,occurred,SCO",
+             "congratulated China.,,2024-07-05,occurred,SCO")
     code = main(["validate", "--datapackage", str(package_copy / "datapackage.json")])
     out = capsys.readouterr().out
     assert code == 1
