@@ -55,6 +55,7 @@ __all__ = [
     "tables",
     "tables_read",
     "validate",
+    "verdict_problems",
 ]
 
 _LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts", "interactive",
@@ -64,7 +65,8 @@ _LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts"
 #: Public names and the module each comes from, imported on first use: ``import sco_research``
 #: costs almost nothing, so that the command line (a render with nothing to do, say) starts fast.
 _LAZY_FUNCTIONS = {
-    "claim_checks": "fact_check", "evidence_for": "fact_check", "save_figure": "_plotting",
+    "claim_checks": "fact_check", "evidence_for": "fact_check",
+    "verdict_problems": "verdict_rules", "save_figure": "_plotting",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
     "sources_chart": "bibliography", "sources_chart_rows": "bibliography",
     "source_line": "citations", "sources_for": "citations",
@@ -74,7 +76,7 @@ _LAZY_FUNCTIONS = {
     "membership_changes": "membership",
     "publish_chart": "publish", "publish_figure": "publish", "publish_table": "publish",
 }
-_LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish"}
+_LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish", "verdict_rules"}
 
 
 def __getattr__(name: str) -> Any:

@@ -164,10 +164,11 @@ def evidence_markdown(claim_id: str) -> str:
                  f"{str(f['kind']).replace('_', ' ')})",
                  "",
                  f"{_md(f['finding'])} (as of {as_text(f['checked_on'])})"]
-    lines += ["", "Evidence:", ""]
+    lines += ["", "Evidence (the finding names each row by its id):", ""]
     for e in ev.itertuples(index=False):
         note = f"; {_md(e.note)}" if as_text(e.note) else ""
-        lines.append(f"- {e.stance}: {_md(e.what)} ({e.table} {_md(e.key)}{note}). Source: "
+        lines.append(f"- {e.evidence_id} {e.stance}: {_md(e.what)} ({e.table} {_md(e.key)}"
+                     f"{note}). Source: "
                      f"[{_md(e.publisher)}, {_md(e.title)}]({_url(e.url)})"
                      + (f", {as_text(e.published)}" if as_text(e.published) else ""))
     return "\n".join(lines)
@@ -204,10 +205,12 @@ def evidence_html(claim_id: str) -> str:
     for e in ev.itertuples(index=False):
         note = f"; {esc(as_text(e.note))}" if as_text(e.note) else ""
         date = f", {as_text(e.published)}" if as_text(e.published) else ""
-        items.append(f"<li>{esc(str(e.stance))}: {esc(str(e.what))} ({esc(str(e.table))} "
+        items.append(f"<li>{esc(str(e.evidence_id))} {esc(str(e.stance))}: {esc(str(e.what))} "
+                     f"({esc(str(e.table))} "
                      f"{esc(str(e.key))}{note}). Source: <a href=\"{esc(str(e.url))}\">"
                      f"{esc(str(e.publisher))}, {esc(str(e.title))}</a>{date}</li>")
-    return f"<div class=\"sco-claim\">{head}<p>Evidence:</p><ul>{''.join(items)}</ul></div>"
+    return (f"<div class=\"sco-claim\">{head}<p>Evidence (the finding names each row by its "
+            f"id):</p><ul>{''.join(items)}</ul></div>")
 
 
 def verdict_legend_html() -> str:
