@@ -30,6 +30,7 @@ __all__ = [
     "bibliography",
     "charts",
     "claim_checks",
+    "corroborate",
     "evidence_for",
     "explorer",
     "fact_check",
@@ -66,7 +67,7 @@ _LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts"
 #: costs almost nothing, so that the command line (a render with nothing to do, say) starts fast.
 _LAZY_FUNCTIONS = {
     "claim_checks": "fact_check", "evidence_for": "fact_check",
-    "verdict_problems": "verdict_rules", "save_figure": "_plotting",
+    "verdict_problems": "verdict_rules", "corroborate": "corroboration", "save_figure": "_plotting",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
     "sources_chart": "bibliography", "sources_chart_rows": "bibliography",
     "source_line": "citations", "sources_for": "citations",
@@ -76,7 +77,8 @@ _LAZY_FUNCTIONS = {
     "membership_changes": "membership",
     "publish_chart": "publish", "publish_figure": "publish", "publish_table": "publish",
 }
-_LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish", "verdict_rules"}
+_LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish", "verdict_rules",
+                  "corroboration"}
 
 
 def __getattr__(name: str) -> Any:

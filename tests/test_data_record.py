@@ -221,6 +221,21 @@ def test_friendly_share_statements():
     assert worded["note"].str.contains("words", case=False).all()
 
 
+def test_mishustins_86_percent_is_the_share_of_2025_exports():
+    """Issue 18: the record of 20 Jan 2026 is 86% of all 2025 exports, not of 10 months'
+    non-energy exports (that period belongs to the 85% in national currencies)."""
+    f = sco.load("friendly_trade_share")
+    said = f[(f["stated_by"] == "Mikhail Mishustin") & (f["stated_on"] == "2026-01-20")]
+    assert set(said["source_id"]) == {"prime-2026-01-20-mishustin-friendly-86",
+                                      "vz-2026-01-20-mishustin-friendly-exports-86",
+                                      "lenta-2026-01-20-mishustin-friendly-exports-86"}
+    assert set(zip(said["period"], said["flow"], said["value"], strict=True)) == {
+        ("2025", "exports", 86.0)}
+    c = sco.load("currency")
+    ten_months = c[(c["stated_on"] == "2026-01-20") & (c["period"] == "2025-01/2025-10")]
+    assert 85.0 in set(ten_months["value"])
+
+
 # -- India 2024 and the membership date rule ------------------------------------------------------
 
 

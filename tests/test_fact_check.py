@@ -325,9 +325,9 @@ def test_putins_words_on_outside_powers_are_on_record_and_the_verdict_says_so():
     assert {"c12.1", "c12.3", "c12.2"} <= set(verdict_rules.named_rows(c12["finding"]))
 
 
-OLD_C12 = ("The speech of 14 June 2024 on a new Eurasian security system is on record, but the rows "
-           "here do not hold its words on removing outside military forces from Eurasia; they come "
-           "only from the Reuters reporting the article rewrites.")
+OLD_C12 = ("The speech of 14 June 2024 on a new Eurasian security system is on record, but the "
+           "rows here do not hold its words on removing outside military forces from Eurasia; "
+           "they come only from the Reuters reporting the article rewrites.")
 
 
 def _one(claim_id, verdict, finding):

@@ -243,9 +243,17 @@ def mark_main(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 
 
 def with_sources(rows: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Rows with the table name first and their source's publisher and URL last."""
+    """Rows with the table name first and their source's publisher and URL last.
+
+    Rows of a table of figures (:data:`sco_research.corroboration.FIGURE_KEYS`) also get the
+    independent sources that state the same figure (``origin``, ``independent_sources``,
+    ``corroborated_by``, ``single_source``: see :func:`sco_research.corroboration.corroborate`),
+    so a figure's CSV shows what backs each number.
+    """
+    from ..corroboration import FIGURE_KEYS, corroborate
+
     src = table("sources").set_index("source_id")[["publisher", "url"]]
-    out = rows.copy()
+    out = corroborate(rows, name) if name in FIGURE_KEYS else rows.copy()
     out.insert(0, "table", name)
     out["publisher"] = out["source_id"].map(src["publisher"])
     out["url"] = out["source_id"].map(src["url"])
