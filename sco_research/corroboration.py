@@ -59,7 +59,8 @@ _ALIASES = {
 }
 
 #: Words in a publisher's brackets that say something other than who first reported it.
-_NOT_ORIGIN = re.compile(r"\.|\b(?:service|hindi|arabic|mirror|aggregator|forum|substack|"
+_NOT_ORIGIN = re.compile(r"\.|\b(?:service|hindi|arabic|russian|chinese|english|copy|page|"
+                         r"mirror|aggregator|forum|substack|"
                          r"nigeria|india|pakistan|eprs|scribd|university|association|"
                          r"document|site)\b", re.IGNORECASE)
 

@@ -264,3 +264,31 @@ def test_saudi_arabia_dates_from_samarkand_with_its_memorandum():
     assert sau["memorandum_date"] == pd.Timestamp("2022-09-16")
     later = m[(m["status"] == "dialogue_partner") & (m["start"] == pd.Timestamp("2022-09-16"))]
     assert later["memorandum_date"].notna().all()
+
+
+# -- the primary figure first ---------------------------------------------------------------------
+
+
+def test_conversions_are_marked_and_the_bodys_own_figure_is_beside_them():
+    from sco_research.corroboration import is_conversion
+
+    e = sco.load("energy")
+    conv = e[is_conversion(e["note"])]
+    assert len(conv) >= 5 and (conv["unit"] == "million barrels per day").all()
+    for r in conv.itertuples():
+        own = e[(e["importer"] == r.importer) & (e["period"] == r.period)
+                & (e["commodity"] == r.commodity) & (e["measure"] == r.measure)
+                & ~is_conversion(e["note"])]
+        assert (own["unit"] == "million tonnes").any(), (r.importer, r.period)
+    for table in ("trade", "currency"):
+        notes = sco.load(table)["note"]
+        assert not is_conversion(notes).any(), table  # none found in the survey
+
+
+def test_charts_rank_a_conversion_after_the_bodys_own_figure():
+    from sco_research.charts import _frames as fr
+
+    rows = pd.DataFrame({"period": ["2024", "2024"], "value": [2.17, 2.2],
+                         "source_id": ["24ukraine-2025-01-20-china-russian-crude-2024"] * 2,
+                         "note": ["[conversion by Reuters] x", "[official data via news] y"]})
+    assert fr.mark_main(rows, ["period"])["role"].tolist() == ["other source", "main"]
