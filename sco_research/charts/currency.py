@@ -494,9 +494,9 @@ def reserve_and_payment_shares_chart(
         lead_code, lead = max(per.items(), key=lambda kv: kv[1]["plotted_value"])
         leaders.add(lead_code)
         what = _SHARE_LABELS[ind][0].replace("World", "world")
-        bits.append(f"{lead['plotted_value']:g}% of {what} ({lead['period']})")
+        bits.append(f"{lead['plotted_value']:g}%{tx.lone(lead)} of {what} ({lead['period']})")
         if "CNY" in per and lead_code != "CNY":
-            cny.append(f"{per['CNY']['plotted_value']:g}%")
+            cny.append(f"{per['CNY']['plotted_value']:g}%{tx.lone(per['CNY'])}")
     if len(leaders) == 1 and bits:
         code = leaders.pop()
         heading = (f"The {CURRENCY_NAMES.get(code, code).split(' (')[0]} still leads: "
