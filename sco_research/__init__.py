@@ -69,7 +69,7 @@ _LAZY_FUNCTIONS = {
     "claim_checks": "fact_check", "evidence_for": "fact_check",
     "verdict_problems": "verdict_rules", "corroborate": "corroboration", "save_figure": "_plotting",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
-    "sources_chart": "bibliography", "sources_chart_rows": "bibliography",
+    "sources_chart": "charts", "sources_chart_rows": "charts",
     "source_line": "citations", "sources_for": "citations",
     "DataPackage": "data", "files_read": "data", "load": "data", "record_read": "data",
     "tables": "data", "tables_read": "data", "validate": "data",
