@@ -280,9 +280,13 @@ def test_conversions_are_marked_and_the_bodys_own_figure_is_beside_them():
                 & (e["commodity"] == r.commodity) & (e["measure"] == r.measure)
                 & ~is_conversion(e["note"])]
         assert (own["unit"] == "million tonnes").any(), (r.importer, r.period)
-    for table in ("trade", "currency"):
-        notes = sco.load(table)["note"]
-        assert not is_conversion(notes).any(), table  # none found in the survey
+    t = sco.load("trade")
+    (conv,) = t[is_conversion(t["note"])].itertuples()  # Reuters' dollars for China's yuan
+    own = t[(t["reporter"] == conv.reporter) & (t["partner"] == conv.partner)
+            & (t["period"] == conv.period) & (t["flow"] == conv.flow) & ~is_conversion(t["note"])]
+    assert {"USD billion", "CNY trillion"} <= set(own["unit"])
+    assert conv.value not in set(own["value"])
+    assert not is_conversion(sco.load("currency")["note"]).any()  # none found in the survey
 
 
 def test_charts_rank_a_conversion_after_the_bodys_own_figure():
@@ -292,3 +296,9 @@ def test_charts_rank_a_conversion_after_the_bodys_own_figure():
                          "source_id": ["24ukraine-2025-01-20-china-russian-crude-2024"] * 2,
                          "note": ["[conversion by Reuters] x", "[official data via news] y"]})
     assert fr.mark_main(rows, ["period"])["role"].tolist() == ["other source", "main"]
+    from sco_research import charts
+
+    drawn = charts.chart_rows("trade_chart", partners=("CHN",))
+    main_2025 = drawn[(drawn["table"] == "trade") & (drawn["period"] == "2025")
+                      & (drawn["role"] == "main") & (drawn["reporter"] == "CHN")]
+    assert main_2025["value"].round(1).tolist() == [228.1]

@@ -46,10 +46,11 @@ def test_trade_chart_plots_exactly_its_rows_and_states_the_finding():
     latest = china.sort_values("plotted_at").iloc[-1]
     assert title.startswith("From the last pre-war year to the latest")
     assert "with China" in title and "with India" in title
-    # a figure only one independent source states says so next to the number
-    assert latest["single_source"]
-    assert (f"{latest['plotted_value']:.4g} (single source) ({latest['period']}"
-            in all_text(fig))
+    # a figure only one independent source states says so next to the number; China's 2025
+    # total has two (Reuters and TASS), the 2021 baseline one
+    assert not latest["single_source"] and latest["independent_sources"] == 2
+    assert f"{latest['plotted_value']:.4g} ({latest['period']}" in all_text(fig)
+    assert "146.9 (single source) (2021" in all_text(fig)
     assert "Not plotted: 1 figure(s)" in all_text(fig)  # the CNY trillion row
 
 
