@@ -30,9 +30,10 @@ def test_every_claim_has_exactly_one_verdict():
 
 def test_every_verdict_is_as_of_its_checked_on_day():
     checks = sco.load("claim_checks")
-    assert (checks["checked_on"] == pd.Timestamp("2026-11-28")).all()
+    # every verdict was re-read against its evidence on 2026-12-02 (issue 18)
+    assert (checks["checked_on"] == pd.Timestamp("2026-12-02")).all()
     assert (sco.load("article_findings")["checked_on"] == pd.Timestamp("2026-11-28")).all()
-    assert fact_check.checked_on() == pd.Timestamp("2026-11-28")
+    assert fact_check.checked_on() == pd.Timestamp("2026-12-02")
 
 
 def test_every_verdict_is_defined_in_the_descriptor():
@@ -277,7 +278,7 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     assert (out / csv).read_text(encoding="utf-8").count("\n") == 21
     page = (out / report["html"]).read_text(encoding="utf-8")
     assert "What the article says, and what the record shows" in page
-    assert "Verdicts as of 2026-11-28" in page
+    assert "Verdicts as of 2026-12-02" in page
     assert "https://interfax.com/newsroom/top-stories/75084/" in page
 
 
