@@ -85,3 +85,14 @@ def test_figure_sources_and_single_source_note():
     assert text.count("2 independent sources") == 3
     assert corroboration.single_source_note(f[f["period"] == "2025"]) is None
     assert corroboration.single_source_note(f[f["period"] == "2021"]) == "Single source: 44 (2021)."
+
+
+@pytest.mark.parametrize("name", ["trade_chart", "energy_chart", "settlement_currency_chart",
+                                  "export_settlement_mix_chart",
+                                  "reserve_and_payment_shares_chart", "sanctions_timeline_chart"])
+def test_every_number_a_chart_draws_finds_its_own_row(name):
+    rows = charts.chart_rows(name)
+    data = rows[rows["table"].isin(list(corroboration.FIGURE_KEYS))]
+    number = data["amount"] if (data["table"] == "sanctions").all() else data["value"]
+    assert len(data) and (data.loc[number.notna(), "independent_sources"] >= 1).all()
+    assert (data.loc[number.isna(), "independent_sources"] == 0).all()
