@@ -336,7 +336,7 @@ def mark_single_sources(text: str, evidence: pd.DataFrame) -> str:
     """
     status = evidence_corroboration(evidence)
     lone = set(status.index[status["single_source"].astype(bool)])
-    return re.sub(r"\b([cf][0-9]{2}\.[0-9]+)\b(?![,.][0-9])",
+    return re.sub(r"\b((?:a[0-9]+-)?[cf][0-9]{2}\.[0-9]+)\b(?![,.][0-9])",
                   lambda m: m.group(1) + (", single source" if m.group(1) in lone else ""),
                   str(text))
 

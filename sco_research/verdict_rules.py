@@ -63,7 +63,8 @@ ABSENCE = re.compile(
     r"|\bnone\b[^.;]*\breports?\b|\brecords? no\b|\bno record\b|\bno evidence\b",
     re.IGNORECASE)
 
-_ID = re.compile(r"\b([cf][0-9]{2}\.[0-9]+)\b")
+#: An evidence id, with the article prefix a later article's ids carry (``a2-c01.1``).
+_ID = re.compile(r"\b((?:a[0-9]+-)?[cf][0-9]{2}\.[0-9]+)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -74,8 +75,8 @@ def named_rows(text: str) -> list[str]:
     --------
     >>> named_rows("TASS (c13.1) and Reuters (c13.5; c13.1)")
     ['c13.1', 'c13.5']
-    >>> named_rows("no ids here")
-    []
+    >>> named_rows("no ids here"), named_rows("Reuters (a2-c01.2)")
+    ([], ['a2-c01.2'])
     """
     return list(dict.fromkeys(_ID.findall(str(text))))
 
