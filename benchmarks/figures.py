@@ -1,0 +1,172 @@
+"""Benchmark: every published figure of the currency, claims-check and trade reports against a
+reference matplotlib figure drawn in the same process.
+
+The reference (issue 20) is a figure of the charts' size: 12 x 6.2 in at 150 dpi, 300 points in
+6 series, 30 text labels, 8 labelled event lines, a legend, a title, a subtitle and a source line,
+built and saved as PNG and SVG with a tight bounding box. Each published figure is built with the
+same library calls the notebooks make (``charts.currency_figures``, ``charts.trade_figures``,
+``fact_check_views.verdicts_per_theme_chart`` and the evidence charts of
+``fact_check.evidence_charts``) and saved by ``publish.publish_figure`` as PNG and SVG, exactly as a
+report does (into a temporary folder).
+
+Printed: each figure's build, PNG+SVG and total time (median of ``--runs``), the reference's
+median, and the ratio ``sum of the figures' totals / (number of figures x reference)`` against the
+target 2.0 (issue 20). The first run of each figure pays for imports and caches (tables loaded,
+fonts) and is not counted when ``--runs`` is more than 1.
+
+Run: ``.venv/bin/python benchmarks/figures.py [--runs N] [--profile FILE]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sco_research import charts, fact_check, publish  # noqa: E402
+from sco_research import fact_check_views as views  # noqa: E402
+
+TARGET = 2.0
+
+#: The reports' defaults, as reports.yaml and the notebooks' parameters cells give them.
+CURRENCY = (["russia_china_trade_settlement", "sco_trade_national_currencies",
+             "russia_export_settlement", "reserves_share_cofer", "swift_payments_share",
+             "payment_system"], "2014-01-01", "today")
+TRADE = (["CHN", "IND"], "2013-01-01", "today", "turnover")
+
+
+def reference_figure(out: io.BytesIO | None = None) -> None:
+    """Build and save (PNG and SVG, tight bounding box, 150 dpi) the reference figure."""
+    rng = np.random.default_rng(0)
+    fig, ax = plt.subplots(figsize=(12, 6.2))
+    x = np.arange(50)
+    for k in range(6):
+        ax.plot(x, rng.normal(k, 0.3, 50).cumsum(), marker="o", ms=3, label=f"series {k}")
+    for i in range(30):
+        ax.text(rng.uniform(0, 50), rng.uniform(0, 60), f"label {i}: 12.3%", fontsize=7,
+                bbox={"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none"})
+    for i in range(8):
+        xe = 3 + 6 * i
+        ax.axvline(xe, ls="--", lw=0.8, color="grey")
+        ax.annotate(f"event {i}", (xe, 1.0), xycoords=ax.get_xaxis_transform(),
+                    xytext=(3, -3 - 10 * (i % 3)), textcoords="offset points", fontsize=6.8,
+                    va="top")
+    ax.legend(loc="upper left", fontsize=7.5)
+    ax.set_title("A finding stated as the title", loc="left", fontweight="bold", pad=18)
+    ax.text(0, 1.01, "A subtitle giving the units and the period", transform=ax.transAxes,
+            fontsize=8.5, va="bottom")
+    fig.text(0.01, -0.01, "Sources: publisher one, publisher two, publisher three.",
+             fontsize=7, va="top")
+    for fmt in ("png", "svg"):
+        fig.savefig(out or io.BytesIO(), format=fmt, bbox_inches="tight", dpi=150)
+    plt.close(fig)
+
+
+def _currency() -> list[tuple]:
+    return [(item.name, item.figure, item.rows)
+            for items in charts.currency_figures(*CURRENCY).values() for item in items]
+
+
+def _claims_check() -> list[tuple]:
+    out = [("verdicts-per-theme", views.verdicts_per_theme_chart(),
+            fact_check.verdicts_per_theme_rows())]
+    for spec in fact_check.evidence_charts().itertuples():
+        out.append((spec.name, getattr(charts, spec.chart)(**spec.params),
+                    charts.chart_rows(spec.chart, **spec.params)))
+    return out
+
+
+def _trade() -> list[tuple]:
+    return [(item.name, item.figure, item.rows) for item in charts.trade_figures(*TRADE)]
+
+
+#: Each report's figures, built by the calls its notebook makes: a list of (name, fig, rows).
+REPORTS: dict[str, Callable[[], list[tuple]]] = {
+    "currency": _currency, "claims-check": _claims_check, "trade": _trade}
+
+
+def time_report(build: Callable[[], list[tuple]], folder: str) -> tuple[float, dict]:
+    """Build one report's figures, then publish each as PNG + SVG (as the notebook does).
+
+    Returns the build time of all of them (one call, as in the notebook) and each figure's
+    encoding time by name.
+    """
+    t0 = time.perf_counter()
+    built = build()
+    build_s = time.perf_counter() - t0
+    encode = {}
+    for name, fig, rows in built:
+        t = time.perf_counter()
+        publish.publish_figure(fig, rows, name, folder, show=False)
+        encode[name] = time.perf_counter() - t
+        plt.close(fig)
+    return build_s, encode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", metavar="FILE",
+                        help="also write a cProfile of one pass over the figures to FILE")
+    args = parser.parse_args()
+
+    ref_times: list[float] = []
+    builds: dict[str, list[float]] = {r: [] for r in REPORTS}
+    encodes: dict[str, dict[str, list[float]]] = {r: {} for r in REPORTS}
+    with tempfile.TemporaryDirectory() as folder:
+        reference_figure()  # warm-up: fonts and backends
+        warm = 1 if args.runs > 1 else 0
+        for run in range(args.runs + warm):
+            t = time.perf_counter()
+            reference_figure()
+            ref = time.perf_counter() - t
+            timed = {r: time_report(build, folder) for r, build in REPORTS.items()}
+            if run < warm:
+                continue
+            ref_times.append(ref)
+            for r, (b, enc) in timed.items():
+                builds[r].append(b)
+                for name, e in enc.items():
+                    encodes[r].setdefault(name, []).append(e)
+        if args.profile:
+            prof = cProfile.Profile()
+            prof.enable()
+            for build in REPORTS.values():
+                time_report(build, folder)
+            prof.disable()
+            prof.dump_stats(args.profile)
+
+    ref_m = statistics.median(ref_times)
+    total, n = 0.0, 0
+    print(f"median of {len(ref_times)} runs, seconds")
+    for r in REPORTS:
+        b = statistics.median(builds[r])
+        e = {name: statistics.median(v) for name, v in encodes[r].items()}
+        n += len(e)
+        total += b + sum(e.values())
+        print(f"{r}: {len(e)} figures built in {b:.2f} (all at once, as the notebook does), "
+              f"{b / len(e):.2f} each")
+        for name, v in e.items():
+            print(f"  {name:44} PNG+SVG {v:6.2f}   build+PNG+SVG ~{b / len(e) + v:6.2f}")
+    ratio = total / (n * ref_m)
+    print(f"reference figure (build + PNG + SVG, tight bbox): {ref_m:.3f}")
+    print(f"{n} figures: {total:.2f} s, {total / n:.2f} s each; "
+          f"ratio {ratio:.2f} (target <= {TARGET:g})")
+    ok = ratio <= TARGET
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
