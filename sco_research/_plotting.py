@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from .data import source_line
 
@@ -163,6 +164,49 @@ def callout(ax: Axes, text: str, *, xy: tuple[float, float] = (0.99, 0.02)) -> N
             bbox={"boxstyle": "round,pad=0.4", "fc": "#f7f7f7", "ec": "#cccccc"})
 
 
+@contextlib.contextmanager
+def measured_once(fig: Figure, dpi: float = 150) -> Iterator[Bbox | str]:
+    """Lay ``fig`` out once and yield its tight bounding box (inches) for every save inside.
+
+    ``savefig(bbox_inches="tight")`` draws a figure twice, once to measure and once to write, and
+    does so again for every format. Inside this block the layout engine has run once, at the
+    saving ``dpi``, and is switched off; the bounding box it yields, passed as ``bbox_inches``,
+    makes each save a single draw. The engine is restored on exit. A figure whose canvas has no
+    renderer of its own (not Agg) yields ``"tight"``.
+
+    Examples
+    --------
+    >>> import io, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(figsize=(4, 3), layout="constrained")
+    >>> _ = fig.add_subplot().set_title("T")
+    >>> with measured_once(fig) as bbox:
+    ...     fig.savefig(io.BytesIO(), format="png", bbox_inches=bbox, dpi=150)
+    >>> round(bbox.width, 1) < 4, fig.get_layout_engine() is not None
+    (True, True)
+    >>> plt.close(fig)
+    """
+    get_renderer = getattr(fig.canvas, "get_renderer", None)
+    if get_renderer is None:
+        yield "tight"
+        return
+    engine, old_dpi = fig.get_layout_engine(), fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        if engine is not None:
+            engine.execute(fig)
+        bbox = fig.get_tightbbox(get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+    finally:
+        fig.set_dpi(old_dpi)
+    fig.set_layout_engine(None)
+    try:
+        yield bbox
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+
+
 def save_figure(fig: Figure, output_dir: str | None, name: str,
                 formats: Sequence[str] = ("png",)) -> list[str]:
     """Save ``fig`` as ``output_dir/name.<fmt>`` for each format; do nothing if no folder.
@@ -189,10 +233,11 @@ def save_figure(fig: Figure, output_dir: str | None, name: str,
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in fmts:
-        target = out / f"{name}.{fmt}"
-        tmp = out / f".{name}.{os.getpid()}.tmp.{fmt}"
-        fig.savefig(tmp, format=fmt, bbox_inches="tight", dpi=150)
-        os.replace(tmp, target)
-        written.append(str(target))
+    with measured_once(fig, dpi=150) as bbox:
+        for fmt in fmts:
+            target = out / f"{name}.{fmt}"
+            tmp = out / f".{name}.{os.getpid()}.tmp.{fmt}"
+            fig.savefig(tmp, format=fmt, bbox_inches=bbox, dpi=150)
+            os.replace(tmp, target)
+            written.append(str(target))
     return written

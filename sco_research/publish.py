@@ -234,21 +234,24 @@ def publish_figure(
         "kind": "figure", "name": name, "title": title, "subtitle": subtitle,
         "alt": alt or name, "files": {}, "rows": len(cited), "source_ids": _source_ids(cited),
     }
+    from ._plotting import measured_once
+
     png = io.BytesIO()
-    with step("encode"):
-        fig.savefig(png, format="png", bbox_inches="tight", dpi=150)
+    with step("encode"), measured_once(fig, dpi=150) as bbox:
+        fig.savefig(png, format="png", bbox_inches=bbox, dpi=150)
+        if output_dir not in (None, ""):
+            out = Path(output_dir)
+            out.mkdir(parents=True, exist_ok=True)
+            for fmt in fmts:
+                target = out / f"{name}.{fmt}"
+                if fmt == "png":
+                    atomic_write(target, png.getvalue())
+                else:
+                    atomic_save(target, lambda p, f=fmt: fig.savefig(
+                        p, format=f, bbox_inches=bbox, dpi=150))
+                record["files"][fmt] = target.name
     if output_dir not in (None, ""):
         out = Path(output_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        for fmt in fmts:
-            target = out / f"{name}.{fmt}"
-            if fmt == "png":
-                atomic_write(target, png.getvalue())
-            else:
-                with step("encode"):
-                    atomic_save(target, lambda p, f=fmt: fig.savefig(
-                        p, format=f, bbox_inches="tight", dpi=150))
-            record["files"][fmt] = target.name
         target = out / f"{name}.csv"
         text = _csv_text(cited)
         atomic_write(target, text)
