@@ -286,8 +286,10 @@ def finish(lay: Layout, *, heading: str, subtitle: str | None, claim_ids: Sequen
                  f"sco_research.charts.{rows_function}(...).")
     if note:
         note_text = f"{note} {note_text}"
-    _plotting.add_source_line(fig, [*source_ids, *claim_sources],
-                              note=textwrap.fill(note_text, 200), width=200)
+    # Wrapped here at 200 characters, narrower than the 12-inch figure: matplotlib's own
+    # wrapping, which measures the text word by word at every draw, would change nothing.
+    _plotting.add_wrapped_source_line(fig, [*source_ids, *claim_sources], note=note_text,
+                                      width=200)
     return fig
 
 
