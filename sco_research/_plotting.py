@@ -207,6 +207,66 @@ def measured_once(fig: Figure, dpi: float = 150) -> Iterator[Bbox | str]:
             fig.set_layout_engine(engine)
 
 
+#: Widest a figure is shown inside the notebook when its full-size files are saved beside it.
+DISPLAY_WIDTH = 720
+
+
+def compact_png(raw: bytes, width: int | None = None) -> bytes:
+    """``raw`` PNG written with a 256-colour palette, optionally scaled down to ``width`` px.
+
+    A chart or a map has a few flat colours and their anti-aliased edges: a palette (Pillow's
+    fast octree, no dithering) changes no channel by more than a few levels and makes the file
+    about a third as large. An image with transparency is returned unchanged (unless scaled).
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> buf = io.BytesIO()
+    >>> Image.new("RGBA", (800, 400), "white").save(buf, format="png")
+    >>> Image.open(io.BytesIO(compact_png(buf.getvalue(), width=400))).size
+    (400, 200)
+    """
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(raw)) as im:
+        im.load()
+        opaque = (im.mode in ("RGB", "P", "L") and "transparency" not in im.info) or (
+            im.mode == "RGBA" and im.getextrema()[3][0] == 255)
+        scale = width is not None and im.width > width
+        if not opaque and not scale:
+            return raw
+        out = im.convert("RGB" if opaque else "RGBA")
+        if scale:
+            out = out.resize((width, round(out.height * width / out.width)),
+                             Image.Resampling.LANCZOS)
+        if opaque:
+            out = out.quantize(256, method=Image.Quantize.FASTOCTREE,
+                               dither=Image.Dither.NONE)
+        buf = io.BytesIO()
+        out.save(buf, format="png", dpi=im.info.get("dpi", (150, 150)))
+        return buf.getvalue()
+
+
+def compact_svg(raw: bytes) -> bytes:
+    """``raw`` SVG with the coordinates of its paths cut to two decimals (1/100 pt).
+
+    matplotlib writes six; a map's borders are thousands of vertices, and the digits past the
+    second change nothing a screen or a printer can show.
+
+    Examples
+    --------
+    >>> compact_svg(b'<path d="M 10.123456 20.5 L 3.999999 4.1"/>')
+    b'<path d="M 10.12 20.5 L 3.99 4.1"/>'
+    """
+    import re
+
+    digits = re.compile(rb"(\.\d\d)\d+")
+    return re.sub(rb' d="[^"]*"', lambda m: digits.sub(rb"\1", m.group(0)), raw)
+
+
 def save_figure(fig: Figure, output_dir: str | None, name: str,
                 formats: Sequence[str] = ("png",)) -> list[str]:
     """Save ``fig`` as ``output_dir/name.<fmt>`` for each format; do nothing if no folder.

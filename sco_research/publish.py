@@ -16,6 +16,9 @@ The metadata record (``output["metadata"]["sco_research"]``) has these keys:
 ``alt``         the alt text of a figure: title and subtitle
 ``files``       ``{"png": ..., "svg": ..., "csv": ...}``, file names inside ``output_dir``
                 (empty when ``output_dir`` is ``None``)
+``size``        ``[width, height]`` of the saved PNG in pixels (only when files were saved:
+                the page then shows that file, and the notebook a copy at most
+                ``DISPLAY_WIDTH`` pixels wide)
 ``rows``        how many rows the CSV holds
 ``source_ids``  the sources cited by those rows, in order of first appearance
 
@@ -34,6 +37,7 @@ import io
 import json
 import math
 import os
+import struct
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -41,7 +45,7 @@ from typing import Any
 import pandas as pd
 
 from ._checks import check_choices
-from ._files import atomic_save, atomic_write
+from ._files import atomic_write
 from ._published import METADATA_KEY, TABLE_MIME
 from ._timing import step
 from .errors import DataError, ParameterError
@@ -144,6 +148,11 @@ def _csv_text(rows: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, from its header."""
+    return struct.unpack(">II", png[16:24])
+
+
 def _titles(fig) -> tuple[str, str | None]:
     """The figure's title: its suptitle, else the left titles of its axes, joined."""
     sup = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
@@ -234,22 +243,31 @@ def publish_figure(
         "kind": "figure", "name": name, "title": title, "subtitle": subtitle,
         "alt": alt or name, "files": {}, "rows": len(cited), "source_ids": _source_ids(cited),
     }
-    from ._plotting import measured_once
+    from ._plotting import DISPLAY_WIDTH, compact_png, compact_svg, measured_once
 
-    png = io.BytesIO()
+    saving = output_dir not in (None, "")
     with step("encode"), measured_once(fig, dpi=150) as bbox:
-        fig.savefig(png, format="png", bbox_inches=bbox, dpi=150)
-        if output_dir not in (None, ""):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", bbox_inches=bbox, dpi=150)
+        png = compact_png(buf.getvalue())
+        if saving:
             out = Path(output_dir)
             out.mkdir(parents=True, exist_ok=True)
             for fmt in fmts:
                 target = out / f"{name}.{fmt}"
                 if fmt == "png":
-                    atomic_write(target, png.getvalue())
+                    atomic_write(target, png)
                 else:
-                    atomic_save(target, lambda p, f=fmt: fig.savefig(
-                        p, format=f, bbox_inches=bbox, dpi=150))
+                    buf = io.BytesIO()
+                    fig.savefig(buf, format=fmt, bbox_inches=bbox, dpi=150)
+                    atomic_write(target, compact_svg(buf.getvalue()) if fmt == "svg"
+                                 else buf.getvalue())
                 record["files"][fmt] = target.name
+            record["size"] = list(_png_size(png))
+            # The page shows the saved file; the notebook keeps a small copy to look at.
+            shown = compact_png(png, width=DISPLAY_WIDTH) if show else png
+        else:
+            shown = png
     if output_dir not in (None, ""):
         out = Path(output_dir)
         target = out / f"{name}.csv"
@@ -257,7 +275,7 @@ def publish_figure(
         atomic_write(target, text)
         record["files"]["csv"] = target.name
     if show:
-        _show({"image/png": base64.b64encode(png.getvalue()).decode("ascii"),
+        _show({"image/png": base64.b64encode(shown).decode("ascii"),
                "text/plain": record["alt"]}, record)
         import matplotlib.pyplot as plt
 
