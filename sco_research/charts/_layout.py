@@ -149,7 +149,7 @@ _CANDIDATES = [((1, 0), "left", "center"), ((-1, 0), "right", "center"),
                ((0.8, 0.8), "left", "bottom"), ((-0.8, 0.8), "right", "bottom"),
                ((0.8, -0.8), "left", "top"), ((-0.8, -0.8), "right", "top")]
 #: Distances from the point tried, in points; beyond the first a leader line joins them.
-_STEPS = (5.0, 12.0, 20.0, 30.0, 42.0)
+_STEPS = (5.0, 12.0, 20.0, 30.0, 42.0, 56.0, 72.0, 90.0)
 
 
 def _box(px: float, py: float, w: float, h: float, ha: str, va: str) -> np.ndarray:
@@ -173,7 +173,7 @@ def label_points(ax: Axes, items: Sequence[tuple], *, fontsize: float = 6.5,
 
     A direct rule, no iterative repulsion: the labels are placed in the order given, each at
     the first position around its point (right, left, above, below, then the diagonals; 5 pt
-    away, then 12, 20, 30 and 42 pt) whose box stays inside the axes and touches no text
+    away, then 12, 20, 30, 42, 56, 72 and 90 pt) whose box stays inside the axes and touches no text
     already in the axes (event labels, earlier labels) and no point of ``avoid`` (x dates,
     y values; default: the labelled points). A label placed beyond the first ring is joined
     to its point by a thin leader line. When no position is free the one least covered by
