@@ -194,14 +194,15 @@ def _to_scale(geoms, view: tuple[float, float, float, float], width_in: float):
     """
     x0, x1, y0, y1 = view
     metres_per_px = (x1 - x0) / (width_in * SAVE_DPI)
+    pad = CLIP_MARGIN_PX * metres_per_px
+    # Clipped first (a clipped coverage is still one), so only what is drawn is simplified.
+    clipped = shapely.clip_by_rect(geoms, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    clipped = [g if shapely.get_type_id(g) in (3, 6) else _polygons(g) for g in clipped]
     tol = TOLERANCE_PX * metres_per_px
     try:
-        simple = shapely.coverage_simplify(geoms, tol)
+        return shapely.coverage_simplify(clipped, tol)
     except Exception:  # noqa: BLE001 - not a clean coverage: simplify each shape alone
-        simple = shapely.simplify(geoms, tol, preserve_topology=True)
-    pad = CLIP_MARGIN_PX * metres_per_px
-    clipped = shapely.clip_by_rect(simple, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
-    return [g if shapely.get_type_id(g) in (3, 6) else _polygons(g) for g in clipped]
+        return shapely.simplify(clipped, tol, preserve_topology=True)
 
 
 def _polygons(geom):
