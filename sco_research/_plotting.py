@@ -183,7 +183,7 @@ def measured_once(fig: Figure, dpi: float = 150) -> Iterator[Bbox | str]:
     >>> _ = fig.add_subplot().set_title("T")
     >>> with measured_once(fig) as bbox:
     ...     fig.savefig(io.BytesIO(), format="png", bbox_inches=bbox, dpi=150)
-    >>> round(bbox.width, 1) < 4, fig.get_layout_engine() is not None
+    >>> bool(3 < bbox.width <= 4 + 2 * 0.1), fig.get_layout_engine() is not None
     (True, True)
     >>> plt.close(fig)
     """
@@ -233,21 +233,71 @@ def compact_png(raw: bytes, width: int | None = None) -> bytes:
 
     with Image.open(io.BytesIO(raw)) as im:
         im.load()
-        opaque = (im.mode in ("RGB", "P", "L") and "transparency" not in im.info) or (
-            im.mode == "RGBA" and im.getextrema()[3][0] == 255)
-        scale = width is not None and im.width > width
-        if not opaque and not scale:
-            return raw
-        out = im.convert("RGB" if opaque else "RGBA")
-        if scale:
-            out = out.resize((width, round(out.height * width / out.width)),
-                             Image.Resampling.LANCZOS)
-        if opaque:
-            out = out.quantize(256, method=Image.Quantize.FASTOCTREE,
-                               dither=Image.Dither.NONE)
-        buf = io.BytesIO()
-        out.save(buf, format="png", dpi=im.info.get("dpi", (150, 150)))
-        return buf.getvalue()
+        return _compact(im, width, im.info.get("dpi", (150, 150))) or raw
+
+
+def _compact(im, width: int | None, dpi) -> bytes | None:
+    """The PNG bytes of :func:`compact_png` for a Pillow image; None: keep the original."""
+    import io
+
+    from PIL import Image
+
+    opaque = (im.mode in ("RGB", "P", "L") and "transparency" not in im.info) or (
+        im.mode == "RGBA" and im.getextrema()[3][0] == 255)
+    scale = width is not None and im.width > width
+    if not opaque and not scale:
+        return None
+    out = im.convert("RGB" if opaque else "RGBA")
+    if scale:
+        out = out.resize((width, round(out.height * width / out.width)),
+                         Image.Resampling.LANCZOS)
+    if opaque:
+        out = out.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    out.save(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def figure_png(fig: Figure, bbox: Bbox | str, dpi: float = 150,
+               display_width: int | None = None) -> tuple[bytes, bytes]:
+    """``fig`` as a compact PNG (see :func:`compact_png`) inside ``bbox``, and a copy at most
+    ``display_width`` pixels wide (the same bytes when ``None`` or narrower).
+
+    The figure is drawn once into Agg's RGBA buffer, which Pillow encodes directly: no PNG is
+    written only to be decoded again.
+
+    Examples
+    --------
+    >>> import io, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from PIL import Image
+    >>> fig = plt.figure(figsize=(8, 4), layout="constrained")
+    >>> _ = fig.add_subplot().plot([0, 1])
+    >>> with measured_once(fig) as bbox:
+    ...     png, small = figure_png(fig, bbox, display_width=300)
+    >>> Image.open(io.BytesIO(png)).mode, Image.open(io.BytesIO(small)).width
+    ('P', 300)
+    >>> plt.close(fig)
+    """
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    if isinstance(bbox, Bbox):
+        fig.savefig(buf, format="rgba", bbox_inches=bbox, dpi=dpi)
+        size = (int(bbox.width * dpi), int(bbox.height * dpi))
+        if len(buf.getvalue()) == size[0] * size[1] * 4:
+            im = Image.frombuffer("RGBA", size, buf.getvalue(), "raw", "RGBA", 0, 1)
+            full = _compact(im, None, (dpi, dpi))
+            small = _compact(im, display_width, (dpi, dpi)) if display_width else None
+            if full is not None:
+                return full, small or full
+        buf = io.BytesIO()  # a canvas sized otherwise, or transparency: the PNG path
+    fig.savefig(buf, format="png", bbox_inches=bbox, dpi=dpi)
+    full = compact_png(buf.getvalue())
+    return full, (compact_png(full, width=display_width) if display_width else full)
 
 
 def compact_svg(raw: bytes) -> bytes:

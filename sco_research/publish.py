@@ -243,13 +243,13 @@ def publish_figure(
         "kind": "figure", "name": name, "title": title, "subtitle": subtitle,
         "alt": alt or name, "files": {}, "rows": len(cited), "source_ids": _source_ids(cited),
     }
-    from ._plotting import DISPLAY_WIDTH, compact_png, compact_svg, measured_once
+    from ._plotting import DISPLAY_WIDTH, compact_svg, figure_png, measured_once
 
     saving = output_dir not in (None, "")
     with step("encode"), measured_once(fig, dpi=150) as bbox:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches=bbox, dpi=150)
-        png = compact_png(buf.getvalue())
+        # The page shows the saved file; the notebook keeps a small copy to look at.
+        png, small = figure_png(fig, bbox, dpi=150,
+                                display_width=DISPLAY_WIDTH if saving and show else None)
         if saving:
             out = Path(output_dir)
             out.mkdir(parents=True, exist_ok=True)
@@ -264,10 +264,6 @@ def publish_figure(
                                  else buf.getvalue())
                 record["files"][fmt] = target.name
             record["size"] = list(_png_size(png))
-            # The page shows the saved file; the notebook keeps a small copy to look at.
-            shown = compact_png(png, width=DISPLAY_WIDTH) if show else png
-        else:
-            shown = png
     if output_dir not in (None, ""):
         out = Path(output_dir)
         target = out / f"{name}.csv"
@@ -275,7 +271,7 @@ def publish_figure(
         atomic_write(target, text)
         record["files"]["csv"] = target.name
     if show:
-        _show({"image/png": base64.b64encode(shown).decode("ascii"),
+        _show({"image/png": base64.b64encode(small).decode("ascii"),
                "text/plain": record["alt"]}, record)
         import matplotlib.pyplot as plt
 
