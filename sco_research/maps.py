@@ -65,9 +65,6 @@ __all__ = [
     "membership_map_rows",
     "expansion_panels",
     "expansion_panels_rows",
-    "membership_timeline_chart",
-    "membership_timeline_rows",
-    "explore",
     "enlargement_dates",
     "check_parameters",
 ]
@@ -405,6 +402,7 @@ def _map_figure(rows: pd.DataFrame, day: pd.Timestamp, extent: str, marked: Sequ
     note = BORDERS_NOTE
     if info["outside"]:
         note = f"Outside this frame: {', '.join(_name(i) for i in info['outside'])}. " + note
+    note = _with_freshness(note, day)
     _source_line(fig, info["source_ids"], note=note, width=170)
     return fig
 
@@ -518,32 +516,14 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
         ax.set_axis_off()
     fig.suptitle("How the Shanghai Cooperation Organisation grew", x=0.01, ha="left",
                  fontsize=12, fontweight="bold")
-    _source_line(fig, sources, note=BORDERS_NOTE, width=190)
+    _source_line(fig, sources, note=_with_freshness(BORDERS_NOTE, max(days)), width=190)
     return fig
 
 
-# -- interactive --------------------------------------------------------------------------------
+def _with_freshness(note: str, day: pd.Timestamp) -> str:
+    """The note, preceded by the words a map needs when ``day`` is past the membership record's
+    last check (:func:`sco_research.freshness.freshness_note`)."""
+    from .freshness import freshness_note
 
-
-def explore(extent: str = "eurasia", start: DateLike = "today", labels: bool = True):
-    """Show the membership explorer in a notebook: see :func:`sco_research.explorer.explore`.
-
-    The same offline explorer as the page ``reports/explorer.html`` (a date slider, hover and
-    tap for each state's status and source); plain HTML with its script, no widget.
-
-    Examples
-    --------
-    >>> view = explore(start="2017-06-09")
-    >>> view.counts["member"]
-    8
-    """
-    from .explorer import explore as _explore
-
-    return _explore(extent=extent, start=start, labels=labels)
-
-
-# The membership timeline is a chart: it lives with the charts.
-from .charts.membership_timeline import (  # noqa: E402
-    membership_timeline_chart,
-    membership_timeline_rows,
-)
+    fresh = freshness_note("membership", day, what="Statuses")
+    return f"{fresh} {note}" if fresh else note
