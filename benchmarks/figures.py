@@ -5,7 +5,7 @@ The reference (issue 20) is a figure of the charts' size: 12 x 6.2 in at 150 dpi
 6 series, 30 text labels, 8 labelled event lines, a legend, a title, a subtitle and a source line,
 built and saved as PNG and SVG with a tight bounding box. Each published figure is built with the
 same library calls the notebooks make (``charts.currency_figures``, ``charts.trade_figures``,
-``fact_check_views.verdicts_per_theme_chart`` and the evidence charts of
+``charts.verdicts_per_theme_chart`` and the evidence charts of
 ``fact_check.evidence_charts``) and saved by ``publish.publish_figure`` as PNG and SVG, exactly as a
 report does (into a temporary folder).
 
@@ -36,7 +36,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from sco_research import charts, fact_check, publish  # noqa: E402
-from sco_research import fact_check_views as views  # noqa: E402
 
 TARGET = 2.0
 #: What is timed: wall time (``--clock wall``, the issue's measure) or this process's CPU time
@@ -83,8 +82,8 @@ def _currency() -> list[tuple]:
 
 
 def _claims_check() -> list[tuple]:
-    out = [("verdicts-per-theme", views.verdicts_per_theme_chart(),
-            fact_check.verdicts_per_theme_rows())]
+    out = [("verdicts-per-theme", charts.verdicts_per_theme_chart(),
+            charts.verdicts_per_theme_rows())]
     for spec in fact_check.evidence_charts().itertuples():
         out.append((spec.name, getattr(charts, spec.chart)(**spec.params),
                     charts.chart_rows(spec.chart, **spec.params)))
