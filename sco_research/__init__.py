@@ -33,6 +33,7 @@ __all__ = [
     "claim_checks",
     "claim_review",
     "corpus",
+    "corroborate",
     "coverage",
     "evidence_for",
     "explorer",
@@ -60,6 +61,7 @@ __all__ = [
     "tables",
     "tables_read",
     "validate",
+    "verdict_problems",
 ]
 
 _LAZY_MODULES = {"charts", "claim_review", "corpus", "explorer", "fact_check",
@@ -71,6 +73,7 @@ _LAZY_MODULES = {"charts", "claim_review", "corpus", "explorer", "fact_check",
 _LAZY_FUNCTIONS = {
     "articles": "corpus", "claim_checks": "fact_check", "evidence_for": "fact_check",
     "save_figure": "_plotting", "coverage": "freshness",
+    "verdict_problems": "verdict_rules", "corroborate": "corroboration",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
     "sources_chart": "charts", "sources_chart_rows": "charts",
     "source_line": "citations", "sources_for": "citations",
@@ -80,7 +83,8 @@ _LAZY_FUNCTIONS = {
     "membership_changes": "membership",
     "publish_chart": "publish", "publish_figure": "publish", "publish_table": "publish",
 }
-_LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish"}
+_LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish", "verdict_rules",
+                  "corroboration"}
 
 
 def __getattr__(name: str) -> Any:

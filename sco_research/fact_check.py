@@ -90,7 +90,7 @@ def checked_on(article: str | None = None) -> pd.Timestamp:
     Examples
     --------
     >>> str(checked_on("a1").date()), str(checked_on("a2").date())
-    ('2026-11-28', '2026-12-02')
+    ('2026-12-02', '2026-12-02')
     """
     return pd.Timestamp(_of_article(load("claim_checks"), article)["checked_on"].max())
 
