@@ -19,6 +19,13 @@ The metadata record (``output["metadata"]["sco_research"]``) has these keys:
 ``rows``        how many rows the CSV holds
 ``source_ids``  the sources cited by those rows, in order of first appearance
 
+In a notebook a ``publish_*`` call shows what it publishes and nothing else: it returns the
+record as a :class:`Published` (a ``dict``), which the cell that published it does not echo.
+Shown in a later cell, it is one line of text (:meth:`Published.summary`). A table is shown as
+compact HTML (:func:`table_html`), as on the report pages: no index column, blanks for missing
+values, no column that is blank on every row, and more than :data:`COLLAPSE_ROWS` rows folded
+under a ``<details>`` that gives the count.
+
 Examples
 --------
 >>> import pandas as pd
@@ -42,12 +49,13 @@ import pandas as pd
 
 from ._checks import check_choices
 from ._files import atomic_save, atomic_write
-from ._published import METADATA_KEY, TABLE_MIME
+from ._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME, blank_columns
 from ._timing import step
 from .errors import DataError, ParameterError
 
-__all__ = ["METADATA_KEY", "TABLE_MIME", "format_value", "cite_rows", "publish_chart",
-           "publish_figure", "publish_table"]
+__all__ = ["COLLAPSE_ROWS", "METADATA_KEY", "TABLE_MIME", "Published", "PublishedList",
+           "blank_columns", "format_value", "cite_rows", "publish_chart", "publish_figure",
+           "publish_table", "table_html"]
 
 
 _FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -80,6 +88,120 @@ def format_value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(format_value(v) for v in value)
     return str(value)
+
+
+def _execution_count() -> int | None:
+    """The number of the notebook cell running now, or None outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    shell = get_ipython()
+    return None if shell is None else getattr(shell, "execution_count", None)
+
+
+class _Quiet:
+    """Shown by IPython: nothing in the cell that published it, one line of text later."""
+
+    #: The notebook cell (execution count) that published it; None outside IPython.
+    cell: int | None = None
+
+    def summary(self) -> str:  # pragma: no cover - each subclass says what it holds
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:
+        # The cell that published it has already shown the figure or table: echoing the
+        # return value would show it a second time, as raw data.
+        if self.cell is not None and self.cell == _execution_count():
+            return
+        from IPython.display import display
+
+        display({"text/plain": self.summary()}, raw=True)
+
+
+class Published(_Quiet, dict):
+    """The metadata record of one published figure, table or interactive chart.
+
+    A ``dict`` (the keys are described in the module docstring) that a notebook does not echo
+    in the cell that published it.
+
+    Examples
+    --------
+    >>> rec = Published({"kind": "table", "name": "quotes", "rows": 2, "files": {}})
+    >>> rec["rows"], rec.summary()
+    (2, 'table quotes: 2 rows, not saved')
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cell = _execution_count()
+
+    def summary(self) -> str:
+        """One line: kind, name, rows and the files written."""
+        files = self.get("files") or {}
+        rows = self.get("rows")
+        parts = [f"{self.get('kind', 'output')} {self.get('name', '')}".strip()]
+        if isinstance(rows, int):
+            parts.append(f"{rows} row" + ("" if rows == 1 else "s"))
+        if "files" in self:
+            parts.append(("saved as " + ", ".join(files.values())) if files else "not saved")
+        return parts[0] + (": " + ", ".join(parts[1:]) if parts[1:] else "")
+
+
+class PublishedList(_Quiet, list):
+    """The records of a chart bundle (its figure, then its table), not echoed either."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.cell = _execution_count()
+
+    def summary(self) -> str:
+        """The summaries of the records, one per line."""
+        return "\n".join(r.summary() if isinstance(r, Published) else str(r) for r in self)
+
+
+def table_html(rows: pd.DataFrame, caption: str | None = None) -> str:
+    """``rows`` as the compact HTML table a notebook shows (the same rules as the pages).
+
+    No index column; cells as :func:`format_value` writes them (blank when missing); columns
+    blank on every row left out; headers in words (``source_id`` is "source", ``_`` a space);
+    a ``url`` cell is a link; more than :data:`COLLAPSE_ROWS` rows are folded under a
+    ``<details>`` whose summary gives the count. Everything from the data is escaped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = table_html(pd.DataFrame({"year": [2023.0], "note": [None], "source_id": ["s<1>"]}))
+    >>> "<th>year</th>" in html, "note" in html, "s&lt;1&gt;" in html, "<details" in html
+    (True, False, True, False)
+    >>> "Show all 16 rows" in table_html(pd.DataFrame({"x": range(16), "source_id": "s"}))
+    True
+    """
+    import html as _html
+
+    e = _html.escape
+    cells = [[format_value(v) for v in rec] for rec in rows.itertuples(index=False)]
+    columns = [str(c) for c in rows.columns]
+    drop = set(blank_columns(columns, cells))
+    keep = [j for j, c in enumerate(columns) if c not in drop]
+    head = "".join(f'<th>{e("source" if columns[j] == "source_id" else columns[j].replace("_", " "))}'
+                   "</th>" for j in keep)
+
+    def cell(j: int, value: str) -> str:
+        if columns[j] == "url" and value.startswith(("http://", "https://")):
+            return f'<td><a href="{e(value)}" target="_blank" rel="noopener">{e(value)}</a></td>'
+        return f"<td>{e(value)}</td>"
+
+    body = "\n".join("<tr>" + "".join(cell(j, row[j]) for j in keep) + "</tr>" for row in cells)
+    table = (f'<table class="sco-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
+             "</tbody>\n</table>")
+    n = len(cells)
+    if n > COLLAPSE_ROWS:
+        table = f"<details>\n<summary>Show all {n} rows</summary>\n{table}\n</details>"
+    elif n == 0:
+        table = "<p>No rows.</p>"
+    top = f"<p><strong>{e(caption)}</strong></p>\n" if caption else ""
+    return f'<div class="sco-table-block">\n{top}{table}\n</div>'
 
 
 def _check_name(name: Any) -> str:
@@ -166,7 +288,7 @@ def _show(bundle: dict, record: dict) -> None:
         return
     if get_ipython() is None:
         return
-    display(bundle, raw=True, metadata={METADATA_KEY: record})
+    display(bundle, raw=True, metadata={METADATA_KEY: dict(record)})
 
 
 def publish_figure(
@@ -179,7 +301,7 @@ def publish_figure(
     subtitle: str | None = None,
     formats: Sequence[str] = ("png", "svg"),
     show: bool = True,
-) -> dict:
+) -> Published:
     """Save ``fig`` with the rows it plots, show it, and return its metadata record.
 
     Parameters
@@ -203,8 +325,9 @@ def publish_figure(
 
     Returns
     -------
-    dict
-        The metadata record described in the module docstring.
+    Published
+        The metadata record described in the module docstring (a ``dict`` that the notebook
+        cell does not echo).
 
     Raises
     ------
@@ -230,10 +353,10 @@ def publish_figure(
     auto_title, _ = _titles(fig)
     title = title if title is not None else auto_title
     alt = ". ".join(t.strip().rstrip(".") for t in (title, subtitle) if t and t.strip())
-    record: dict[str, Any] = {
+    record = Published({
         "kind": "figure", "name": name, "title": title, "subtitle": subtitle,
         "alt": alt or name, "files": {}, "rows": len(cited), "source_ids": _source_ids(cited),
-    }
+    })
     png = io.BytesIO()
     with step("encode"):
         fig.savefig(png, format="png", bbox_inches="tight", dpi=150)
@@ -270,11 +393,12 @@ def publish_table(
     caption: str | None = None,
     columns: Sequence[str] | None = None,
     show: bool = True,
-) -> dict:
+) -> Published:
     """Save ``rows`` as ``name.csv``, show them as a table, and return the metadata record.
 
-    The displayed table has no index column and blank cells for missing values; numbers are
-    shown as their sources state them (see :func:`format_value`). The display bundle carries the
+    The displayed table is :func:`table_html`: no index column, blank cells for missing values,
+    no column blank on every row, long tables folded; numbers are shown as their sources state
+    them (see :func:`format_value`). The display bundle carries the
     rows as JSON (MIME type :data:`TABLE_MIME`) so a report page can lay them out and link each
     ``source_id`` to its source.
 
@@ -313,10 +437,10 @@ def publish_table(
                         f"{list(rows.columns)!r}; every published row must name its source")
     is_sources = {"publisher", "url"} <= set(rows.columns)  # the sources themselves
     download = rows if is_sources else cite_rows(rows, f"table {name!r}")
-    record: dict[str, Any] = {
+    record = Published({
         "kind": "table", "name": name, "title": caption or "", "subtitle": None, "alt": "",
         "files": {}, "rows": len(rows), "source_ids": _source_ids(rows),
-    }
+    })
     text = _csv_text(download)
     if output_dir not in (None, ""):
         out = Path(output_dir)
@@ -326,19 +450,13 @@ def publish_table(
         record["files"]["csv"] = target.name
     if show:
         cells = [[format_value(v) for v in rec] for rec in rows.itertuples(index=False)]
-        shown = pd.DataFrame(cells, columns=[str(c) for c in rows.columns])
-        html = shown.to_html(index=False, escape=True, border=0, classes="sco-table")
-        if caption:
-            import html as _html
-
-            html = f"<p><strong>{_html.escape(caption)}</strong></p>\n{html}"
-        payload = {"columns": list(shown.columns), "data": cells}
-        _show({TABLE_MIME: json.loads(json.dumps(payload)), "text/html": html,
+        payload = {"columns": [str(c) for c in rows.columns], "data": cells}
+        _show({TABLE_MIME: json.loads(json.dumps(payload)), "text/html": table_html(rows, caption),
                "text/plain": f"{name}: {len(rows)} rows"}, record)
     return record
 
 
-def publish_chart(item, output_dir: str | os.PathLike | None = None) -> list[dict]:
+def publish_chart(item, output_dir: str | os.PathLike | None = None) -> PublishedList:
     """Publish a chart bundle: its figure, then the table of the rows it plots.
 
     ``item`` is a bundle such as :class:`sco_research.charts.figures.ChartFigure`: it has
@@ -358,4 +476,4 @@ def publish_chart(item, output_dir: str | os.PathLike | None = None) -> list[dic
     figure = publish_figure(item.figure, item.rows, item.name, output_dir)
     table = publish_table(item.rows, f"{item.name}-rows", output_dir, caption=item.caption,
                           columns=item.columns)
-    return [figure, table]
+    return PublishedList([figure, table])

@@ -15,8 +15,9 @@ What a page shows, in the order of the notebook:
 - each figure published with :func:`sco_research.publish_figure` as a ``<figure>`` with its alt
   text, caption, downloads (PNG, SVG, CSV) and numbered links to its sources;
 - each table published with :func:`sco_research.publish_table`, laid out compactly from its
-  JSON rows (no index column, units in the header, ``source_id`` as numbered links, URLs as
-  links, long tables folded under ``<details>``), with its CSV download;
+  JSON rows (no index column, no column blank on every row, units in the header, ``source_id``
+  as numbered links, URLs as links, long tables folded under ``<details>``), with its CSV
+  download;
 - printed text as ``<pre>``, errors with their traceback;
 - "Sources" (every source the page cites, numbered), "How to cite" (plain text and BibTeX) and
   a link back to the index.
@@ -45,12 +46,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._published import METADATA_KEY, TABLE_MIME
+from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME, blank_columns
 
 __all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
-
-#: Tables with more rows than this are folded under ``<details>``.
-COLLAPSE_ROWS = 15
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -240,6 +238,7 @@ def _table_block(payload: Mapping, record: Mapping, sources: _Sources, figures_d
     data = [["" if v is None else str(v) for v in row] for row in payload.get("data", [])]
     units = _unit_columns(columns, data)
     drop = {c for c in columns for v in units if c == v[: -len("value")] + "unit"}
+    drop |= set(blank_columns(columns, data))  # a column blank on every row says nothing
     keep = [j for j, c in enumerate(columns) if c not in drop]
     head = []
     for j in keep:
