@@ -176,13 +176,17 @@ def evidence_markdown(claim_id: str) -> str:
 def evidence_html(claim_id: str) -> str:
     """One claim (or finding) as HTML: what it says, the verdict, the finding, linked sources.
 
-    The same content as :func:`evidence_markdown`, for pages that show HTML outputs only.
+    The same content as :func:`evidence_markdown`, for pages that show HTML outputs only: a
+    ``<section>`` anchored ``claim-<id>`` (or ``finding-<id>``), so the verdict table can link
+    to it, with the evidence folded under ``<details>``.
 
     Examples
     --------
     >>> html_text = evidence_html("c16")
     >>> html_text.count("<a href=") == len(evidence_for("c16"))
     True
+    >>> html_text.startswith('<section class="sco-claim" id="claim-c16">'), "<details>" in html_text
+    (True, True)
     """
     from html import escape as esc
 
@@ -207,7 +211,10 @@ def evidence_html(claim_id: str) -> str:
         items.append(f"<li>{esc(str(e.stance))}: {esc(str(e.what))} ({esc(str(e.table))} "
                      f"{esc(str(e.key))}{note}). Source: <a href=\"{esc(str(e.url))}\">"
                      f"{esc(str(e.publisher))}, {esc(str(e.title))}</a>{date}</li>")
-    return f"<div class=\"sco-claim\">{head}<p>Evidence:</p><ul>{''.join(items)}</ul></div>"
+    anchor = f"{'claim' if claim_id in checks.index else 'finding'}-{esc(claim_id)}"
+    rows = f"{len(items)} row" + ("" if len(items) == 1 else "s")
+    return (f'<section class="sco-claim" id="{anchor}">{head}<details><summary>Evidence: '
+            f"{rows}, with their sources</summary><ul>{''.join(items)}</ul></details></section>")
 
 
 def verdict_legend_html() -> str:

@@ -55,7 +55,7 @@ from .errors import DataError, ParameterError
 
 __all__ = ["COLLAPSE_ROWS", "METADATA_KEY", "TABLE_MIME", "Published", "PublishedList",
            "blank_columns", "format_value", "cite_rows", "publish_chart", "publish_figure",
-           "publish_table", "table_html"]
+           "publish_summary", "publish_table", "table_html"]
 
 
 _FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -453,6 +453,34 @@ def publish_table(
         payload = {"columns": [str(c) for c in rows.columns], "data": cells}
         _show({TABLE_MIME: json.loads(json.dumps(payload)), "text/html": table_html(rows, caption),
                "text/plain": f"{name}: {len(rows)} rows"}, record)
+    return record
+
+
+def publish_summary(text: str, *, show: bool = True) -> Published:
+    """Open the report's summary with ``text``: what is particular to these parameters.
+
+    The report page shows it first in its summary, and so does the report's card on the index
+    (five maps of five days then say five different things). In a notebook it is shown as one
+    bold line. The record is ``{"kind": "summary", "name": "summary", "title": text}``.
+
+    Examples
+    --------
+    >>> publish_summary("On 9 June 2017: 8 members", show=False)["title"]
+    'On 9 June 2017: 8 members'
+    >>> publish_summary("  ")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: text: '  ' is empty; give one sentence
+    """
+    import html as _html
+
+    if not isinstance(text, str) or not text.strip():
+        raise ParameterError(f"text: {text!r} is empty; give one sentence")
+    text = " ".join(text.split())
+    record = Published({"kind": "summary", "name": "summary", "title": text})
+    if show:
+        _show({"text/html": f"<p><strong>{_html.escape(text)}</strong></p>",
+               "text/plain": text}, record)
     return record
 
 

@@ -10,7 +10,8 @@ sanitising them with ``bleach`` (tables and text markup only, no scripts, styles
 
 What a page shows, in the order of the notebook:
 
-- the report's title, a one-paragraph summary (:func:`report_summary`) and its parameters;
+- the report's title, a one-paragraph summary (:func:`report_summary`) and its parameters,
+  in words (:mod:`sco_research.reports.words`: "9 June 2017", "yes", "all", not Python);
 - the notebook's narrative (Markdown cells; code cells are hidden);
 - each figure published with :func:`sco_research.publish_figure` as a ``<figure>`` with its alt
   text, caption, downloads (PNG, SVG, CSV) and numbered links to its sources;
@@ -47,6 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME, blank_columns
+from .words import dates_in_words, day_words, time_words, value_words
 
 __all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
 
@@ -57,11 +59,22 @@ _NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?%?$")
 _URL = re.compile(r"^https?://\S+$")
 _SPLIT_IDS = re.compile(r"\s*[;,]\s*")
 # HTML a notebook output may keep after sanitising (pandas tables and text markup).
-_SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4",
-              "h5", "h6", "i", "li", "ol", "p", "pre", "small", "span", "strong", "sub", "sup",
-              "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+_SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "details", "div", "em", "h1", "h2",
+              "h3", "h4", "h5", "h6", "i", "li", "ol", "p", "pre", "section", "small", "span",
+              "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+              "tr", "ul"}
+#: Anchors a sanitised output may keep: one section per claim or finding (claim-c05).
+_ANCHOR = re.compile(r"^(claim|finding)-[A-Za-z0-9_-]{1,40}$")
+#: Columns whose values name such a section: a cell links to it when the page has it.
+_ANCHOR_COLUMNS = {"claim_id": "claim", "finding_id": "finding"}
+
+
+def _section_attr(tag: str, name: str, value: str) -> bool:
+    return name == "class" or (name == "id" and bool(_ANCHOR.match(value)))
+
+
 _SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "td": ["colspan", "rowspan"],
-               "th": ["colspan", "rowspan"]}
+               "th": ["colspan", "rowspan"], "section": _section_attr}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,11 +154,26 @@ def _first_markdown(nb: Mapping) -> int | None:
     return None
 
 
-def report_summary(nb: Mapping) -> str:
-    """A one-paragraph summary of a notebook: the text of its first Markdown cell.
+def _published_summary(nb: Mapping) -> str:
+    """The sentences the notebook published with ``publish_summary``, joined."""
+    found = []
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs") or []:
+            record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
+            if record.get("kind") == "summary" and _squash(record.get("title")):
+                text = _squash(record.get("title"))
+                found.append(text if text.endswith((".", "!", "?")) else text + ".")
+    return " ".join(found)
 
-    Headings are left out, Markdown markup is removed and the blocks (paragraphs, list items)
-    are joined into one paragraph. A notebook without Markdown has an empty summary.
+
+def report_summary(nb: Mapping) -> str:
+    """A one-paragraph summary of a notebook: what it published as particular, then its intro.
+
+    It opens with what the notebook published with :func:`sco_research.publish.publish_summary`
+    (say, the counts and the newcomers on the day of a map), then gives the text of the first
+    Markdown cell: headings are left out, Markdown markup is removed and the blocks
+    (paragraphs, list items) are joined into one paragraph. A notebook without either has an
+    empty summary.
 
     Parameters
     ----------
@@ -163,9 +191,8 @@ def report_summary(nb: Mapping) -> str:
     ''
     """
     i = _first_markdown(nb)
-    if i is None:
-        return ""
-    return _plain(_markdown().parse(_join(nb["cells"][i].get("source", ""))))
+    intro = "" if i is None else _plain(_markdown().parse(_join(nb["cells"][i].get("source", ""))))
+    return " ".join(t for t in (_published_summary(nb), intro) if t)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,8 +276,8 @@ def _table_block(payload: Mapping, record: Mapping, sources: _Sources, figures_d
         values = [row[j] for row in data if row[j] != ""]
         numeric = bool(values) and all(_NUMBER.match(v) for v in values)
         long = bool(values) and sum(map(len, values)) / len(values) > 30
-        head.append({"label": label, "cls": "" if col == "source_id" else "num" if numeric
-                     else "long" if long else ""})
+        head.append({"label": label, "column": col, "cls": "" if col == "source_id" else "num"
+                     if numeric else "long" if long else ""})
     rows = []
     for row in data:
         cells = []
@@ -323,6 +350,8 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
         data = out.get("data") or {}
         record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
         rkind = record.get("kind")
+        if rkind == "summary":
+            continue  # it opens the page's summary (report_summary)
         if rkind == "interactive" and "text/html" in data:
             ctx["sources"].refs(record.get("source_ids") or [])
             blocks.append({"type": "html", "html": _join(data["text/html"]), "cls": "interactive"})
@@ -377,7 +406,26 @@ def _cell_blocks(nb: Mapping, title: str) -> tuple[list[dict], list[str]]:
                            "cls": "narrative"})
         elif ctype == "code":
             blocks.extend(_output_blocks(cell, ctx))
+    _link_sections(blocks)
     return blocks, ctx["sources"].ids
+
+
+def _link_sections(blocks: list[dict]) -> None:
+    """Link each claim_id / finding_id cell to its section on the page, when there is one.
+
+    A table that links to sections is the page's table of contents: it stays open.
+    """
+    anchors = {m for b in blocks if b["type"] == "html"
+               for m in re.findall(r'<section[^>]*\sid="([^"]+)"', b["html"])}
+    for b in blocks:
+        if b["type"] != "table":
+            continue
+        kinds = [_ANCHOR_COLUMNS.get(h["column"]) for h in b["head"]]
+        for row in b["rows"]:
+            for kind, c in zip(kinds, row, strict=True):
+                if kind and f"{kind}-{c['text']}" in anchors and not c["href"]:
+                    c.update(href=f"#{kind}-{c['text']}", title=f"Go to {c['text']} below")
+                    b["collapsed"] = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,7 +450,7 @@ def _source_rows(ids: list[str], sources: Any) -> list[dict]:
                        url=str(s["url"]) if _URL.match(str(s.get("url") or "")) else None,
                        host=_host(str(s.get("url") or "")),
                        described=str(s.get("title_kind") or "") == "descriptive",
-                       date="" if date is None or pd.isna(date) else str(date)[:10])
+                       date="" if date is None or pd.isna(date) else day_words(str(date)[:10]))
         rows.append(row)
     return rows
 
@@ -423,7 +471,7 @@ def _citation(report: Mapping) -> dict:
     data = str(report.get("data_version") or "unknown")
     path = f"{name}/{name}.html"
     plain = (f"sco-research developers ({year or 'n.d.'}). {title}. Report {path}, rendered "
-             f"{date or 'n.d.'}. sco-research {version}, data version {data}.")
+             f"{day_words(date) or 'n.d.'}. sco-research {version}, data version {data}.")
     key = re.sub(r"[^A-Za-z0-9_-]+", "-", f"sco-research-{name}-{date}").strip("-")
     fields = [("author", "{sco-research developers}"), ("title", "{" + _bibtex_escape(title) + "}"),
               ("year", year or "n.d."),
@@ -437,9 +485,8 @@ def _citation(report: Mapping) -> dict:
 def _parameters(report: Mapping) -> list[dict]:
     rows = []
     for p in report.get("parameters") or []:
-        value = p.get("value")
-        rows.append({"name": str(p.get("name", "")),
-                     "value": value if isinstance(value, str) else repr(value),
+        name = str(p.get("name", ""))
+        rows.append({"name": name, "value": value_words(name, p.get("value")),
                      "origin": str(p.get("origin") or "")})
     return rows
 
@@ -474,9 +521,10 @@ def report_page(nb: Mapping, *, report: Mapping, sources: Any = None,
     >>> '<pre class="stream stdout">&lt;b&gt;1&lt;/b&gt;</pre>' in page
     True
     """
-    title = _squash(report.get("title") or report.get("name"))
+    title = dates_in_words(_squash(report.get("title") or report.get("name")))
     blocks, ids = _cell_blocks(nb, title)
-    meta = {k: report.get(k) or "" for k in ("name", "notebook", "rendered_at")}
+    meta = {k: report.get(k) or "" for k in ("name", "notebook")}
+    meta["rendered_at"] = time_words(report.get("rendered_at"))
     return _env().get_template("report.html").render(
         title=title, summary=report_summary(nb), report=meta, blocks=blocks,
         parameters=_parameters(report), sources=_source_rows(ids, sources),
@@ -492,12 +540,14 @@ def _card(entry: Mapping) -> dict:
     figures = [f for f in entry.get("figures") or [] if f != entry.get("thumbnail")]
     duration = entry.get("duration_s")
     return {
-        **{k: entry.get(k) for k in ("name", "title", "html", "ipynb", "thumbnail", "error",
-                                     "failed_ipynb", "rendered_at", "reason", "notebook")},
+        **{k: entry.get(k) for k in ("name", "html", "ipynb", "thumbnail", "error",
+                                     "failed_ipynb", "reason", "notebook")},
+        "title": dates_in_words(_squash(entry.get("title") or entry.get("name"))),
+        "rendered_at": time_words(entry.get("rendered_at")),
         "status": entry.get("status") or "never-rendered",
         "summary": _squash(entry.get("summary")),
         "duration": f"{duration:.1f} s" if isinstance(duration, (int, float)) else None,
-        "parameters": [{"name": str(k), "value": repr(v)}
+        "parameters": [{"name": str(k), "value": value_words(str(k), v)}
                        for k, v in (entry.get("parameters") or {}).items()],
         "files": [{"href": f, "label": Path(f).name} for f in figures],
     }
@@ -533,7 +583,7 @@ def index_page(manifest: Mapping) -> str:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     package = manifest.get("data_package")
     return _env().get_template("index.html").render(
-        reports=reports, counts=counts, generated_at=manifest.get("generated_at") or "",
+        reports=reports, counts=counts, generated_at=time_words(manifest.get("generated_at")),
         explorer=manifest.get("explorer"), data_package=package,
         tables=manifest.get("data_tables") or [] if package else [],
         version=_package_version(),
