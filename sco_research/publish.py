@@ -393,6 +393,7 @@ def publish_table(
     caption: str | None = None,
     columns: Sequence[str] | None = None,
     show: bool = True,
+    shown_columns: Sequence[str] | None = None,
 ) -> Published:
     """Save ``rows`` as ``name.csv``, show them as a table, and return the metadata record.
 
@@ -414,6 +415,9 @@ def publish_table(
         One line shown over the table.
     columns : sequence of str, optional
         Columns to show and save, in this order (default: all).
+    shown_columns : sequence of str, optional
+        Of those, the columns to show, in this order (default: all of them); the CSV keeps every
+        column. For a table of contents whose details follow, e.g. one row per claim.
     show : bool
         Display the table in the notebook.
 
@@ -431,6 +435,9 @@ def publish_table(
     if columns is not None:
         columns = check_choices("columns", columns, tuple(rows.columns), kind="column")
         rows = rows[list(columns)]
+    if shown_columns is not None:
+        shown_columns = check_choices("shown_columns", shown_columns, tuple(rows.columns),
+                                      kind="column")
     rows = rows.reset_index(drop=True)
     if "source_id" not in rows.columns:
         raise DataError(f"table {name!r}: the rows have no 'source_id' column; columns are "
@@ -449,6 +456,8 @@ def publish_table(
         atomic_write(target, text)
         record["files"]["csv"] = target.name
     if show:
+        if shown_columns is not None:
+            rows = rows[list(shown_columns)]
         cells = [[format_value(v) for v in rec] for rec in rows.itertuples(index=False)]
         payload = {"columns": [str(c) for c in rows.columns], "data": cells}
         _show({TABLE_MIME: json.loads(json.dumps(payload)), "text/html": table_html(rows, caption),

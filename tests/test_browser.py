@@ -182,3 +182,20 @@ def test_index_without_javascript_shows_every_card(rendered, browser):  # noqa: 
         assert not page.locator("#search").is_visible()  # no dead search box
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("name", [*PAGES, "explorer"])
+def test_axe_finds_no_accessibility_violation(rendered, offline_page, name):  # noqa: F811
+    """axe-core (bundled by axe-playwright-python) over every page, folded content unfolded."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    path = rendered / "explorer.html" if name == "explorer" else page_file(rendered, name)
+    visit = offline_page(path)
+    page = visit.page
+    if page.locator(".sco-explorer").count():
+        page.wait_for_selector(".sco-explorer[data-ready=true]", timeout=30_000)
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    found = Axe().run(page).response["violations"]
+    summary = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in found]
+    assert summary == [], f"{name}: {summary}"
+    assert visit.external == [] and visit.console_errors == []

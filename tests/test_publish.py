@@ -126,3 +126,20 @@ def test_a_chart_bundle_is_not_echoed_either():
     assert isinstance(records, PublishedList) and [r["kind"] for r in records] == [
         "figure", "table"]
     assert records.summary().splitlines()[1].startswith("table ")
+
+
+def test_shown_columns_narrow_the_display_not_the_csv(tmp_path):
+    from tests._ipython import captured_display
+
+    quotes = sco.load("quotes")
+    with captured_display() as shown:
+        publish_table(quotes, "quotes", tmp_path, columns=["quote_id", "quote", "source_id"],
+                      shown_columns=["quote_id", "source_id"])
+    data, _ = shown[0]
+    assert data[TABLE_MIME]["columns"] == ["quote_id", "source_id"]
+    assert "<th>quote</th>" not in data["text/html"]
+    assert list(pd.read_csv(tmp_path / "quotes.csv").columns) == [
+        "quote_id", "quote", "source_id", "publisher", "url"]
+    with pytest.raises(ParameterError, match=r"^shown_columns: unknown column 'speaker'"):
+        publish_table(quotes, "quotes", None, columns=["quote_id", "source_id"],
+                      shown_columns=["speaker"], show=False)

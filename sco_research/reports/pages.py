@@ -293,7 +293,8 @@ def _table_block(payload: Mapping, record: Mapping, sources: _Sources, figures_d
         rows.append(cells)
     files = record.get("files") or {}
     return {
-        "type": "table", "name": record.get("name", ""), "caption": record.get("title") or "",
+        "type": "table", "name": record.get("name", ""),
+        "caption": dates_in_words(record.get("title") or ""),
         "head": head, "rows": rows, "n": len(rows), "collapsed": len(rows) > COLLAPSE_ROWS,
         "csv": f"{figures_dir}/{files['csv']}" if files.get("csv") else None,
     }
@@ -413,7 +414,8 @@ def _cell_blocks(nb: Mapping, title: str) -> tuple[list[dict], list[str]]:
 def _link_sections(blocks: list[dict]) -> None:
     """Link each claim_id / finding_id cell to its section on the page, when there is one.
 
-    A table that links to sections is the page's table of contents: it stays open.
+    A table whose every row links to a section of its own is the page's table of contents:
+    it stays open.
     """
     anchors = {m for b in blocks if b["type"] == "html"
                for m in re.findall(r'<section[^>]*\sid="([^"]+)"', b["html"])}
@@ -421,11 +423,14 @@ def _link_sections(blocks: list[dict]) -> None:
         if b["type"] != "table":
             continue
         kinds = [_ANCHOR_COLUMNS.get(h["column"]) for h in b["head"]]
+        linked = []
         for row in b["rows"]:
             for kind, c in zip(kinds, row, strict=True):
                 if kind and f"{kind}-{c['text']}" in anchors and not c["href"]:
                     c.update(href=f"#{kind}-{c['text']}", title=f"Go to {c['text']} below")
-                    b["collapsed"] = False
+                    linked.append(c["href"])
+        if b["rows"] and len(set(linked)) == len(linked) == len(b["rows"]):
+            b["collapsed"] = False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -418,18 +418,21 @@ def test_claim_sections_are_anchored_folded_and_linked_from_the_verdict_table(tm
                            "verdict": ["accurate"] * 20, "source_id": [TEMPO] * 20})
     table = table_output(tmp_path, checks, name="verdicts")
     sections = [output("display_data", {"text/html": evidence_html(c), "text/plain": c})
-                for c in ("c05", "c16")]
+                for c in checks["claim_id"]]
+    evidence = table_output(tmp_path, pd.DataFrame({"claim_id": ["c05"] * 16,
+                                                    "source_id": [TEMPO] * 16}), name="ev")
     evil = output("display_data", {"text/html": '<section id="x" onclick="y">z</section>',
                                    "text/plain": "z"})
-    page = report_page(notebook(cell(table), cell(*sections), cell(evil)), report=REPORT)
+    page = report_page(notebook(cell(table), cell(*sections), cell(evidence), cell(evil)),
+                       report=REPORT)
     parse_strict(page)
     assert '<section class="sco-claim" id="claim-c05">' in page
     assert re.search(r'<section class="sco-claim" id="claim-c16"><p>.*?</p><details><summary>'
                      r"Evidence: \d+ rows, with their sources</summary>", page)
     assert '<a href="#claim-c05" title="Go to c05 below">c05</a>' in page
-    assert '<a href="#claim-c16"' in page and 'href="#claim-c01"' not in page  # no section
     verdicts = page[page.index('id="table-verdicts"'):]
     assert verdicts.index("<table>") < verdicts.index("</div>")  # 20 rows, yet not folded
     assert "Show all 20 rows" not in page
+    assert "Show all 16 rows" in page  # many rows per claim: not a table of contents
     assert 'id="x"' not in page and "onclick" not in page  # other ids and handlers dropped
     assert page.index('id="table-verdicts"') < page.index('id="parameters"')  # opens the page
