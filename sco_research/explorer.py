@@ -43,8 +43,8 @@ from pathlib import Path
 import pandas as pd
 
 from . import _bokeh
-from ._explorer_controls import controls_html
 from ._checks import FOUNDING_DATE, DateLike, check_bool, check_choice, parse_date
+from ._explorer_controls import controls_html
 from ._files import atomic_write
 from ._published import EXPLORER_FILE
 from .data import load

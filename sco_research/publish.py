@@ -184,8 +184,8 @@ def table_html(rows: pd.DataFrame, caption: str | None = None) -> str:
     columns = [str(c) for c in rows.columns]
     drop = set(blank_columns(columns, cells))
     keep = [j for j, c in enumerate(columns) if c not in drop]
-    head = "".join(f'<th>{e("source" if columns[j] == "source_id" else columns[j].replace("_", " "))}'
-                   "</th>" for j in keep)
+    labels = ["source" if c == "source_id" else c.replace("_", " ") for c in columns]
+    head = "".join(f"<th>{e(labels[j])}</th>" for j in keep)
 
     def cell(j: int, value: str) -> str:
         if columns[j] == "url" and value.startswith(("http://", "https://")):

@@ -475,8 +475,9 @@ def _citation(report: Mapping) -> dict:
     version = str(report.get("package_version") or _package_version())
     data = str(report.get("data_version") or "unknown")
     path = f"{name}/{name}.html"
-    plain = (f"sco-research developers ({year or 'n.d.'}). {title}. Report {path}, rendered "
-             f"{day_words(date) or 'n.d.'}. sco-research {version}, data version {data}.")
+    plain = (f"sco-research developers ({year or 'n.d.'}). {dates_in_words(title)}. Report "
+             f"{path}, rendered {day_words(date) or 'n.d.'}. sco-research {version}, data "
+             f"version {data}.")
     key = re.sub(r"[^A-Za-z0-9_-]+", "-", f"sco-research-{name}-{date}").strip("-")
     fields = [("author", "{sco-research developers}"), ("title", "{" + _bibtex_escape(title) + "}"),
               ("year", year or "n.d."),
