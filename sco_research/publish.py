@@ -160,6 +160,12 @@ class PublishedList(_Quiet, list):
         return "\n".join(r.summary() if isinstance(r, Published) else str(r) for r in self)
 
 
+#: Text reads from the left and from the top of its cell, as on the pages (JupyterLab's own
+#: table style right-aligns every cell).
+_TABLE_STYLE = ("<style>.sco-table-block .sco-table th, .sco-table-block .sco-table td "
+                "{text-align: left; vertical-align: top;}</style>\n")
+
+
 def table_html(rows: pd.DataFrame, caption: str | None = None) -> str:
     """``rows`` as the compact HTML table a notebook shows (the same rules as the pages).
 
@@ -201,7 +207,7 @@ def table_html(rows: pd.DataFrame, caption: str | None = None) -> str:
     elif n == 0:
         table = "<p>No rows.</p>"
     top = f"<p><strong>{e(caption)}</strong></p>\n" if caption else ""
-    return f'<div class="sco-table-block">\n{top}{table}\n</div>'
+    return f'<div class="sco-table-block">\n{_TABLE_STYLE}{top}{table}\n</div>'
 
 
 def _check_name(name: Any) -> str:
