@@ -45,9 +45,11 @@ import struct
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME, blank_columns
+from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME
+from .tables import URL as _URL
+from .tables import host as _host
+from .tables import link_sections, table_block
 from .words import dates_in_words, day_words, time_words, value_words
 
 __all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
@@ -55,9 +57,6 @@ __all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?%?$")
-_URL = re.compile(r"^https?://\S+$")
-_SPLIT_IDS = re.compile(r"\s*[;,]\s*")
 # HTML a notebook output may keep after sanitising (pandas tables and text markup).
 _SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "details", "div", "em", "h1", "h2",
               "h3", "h4", "h5", "h6", "i", "li", "ol", "p", "pre", "section", "small", "span",
@@ -65,8 +64,6 @@ _SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "details", "div", "em",
               "tr", "ul"}
 #: Anchors a sanitised output may keep: one section per claim or finding (claim-c05).
 _ANCHOR = re.compile(r"^(claim|finding)-[A-Za-z0-9_-]{1,40}$")
-#: Columns whose values name such a section: a cell links to it when the page has it.
-_ANCHOR_COLUMNS = {"claim_id": "claim", "finding_id": "finding"}
 
 
 def _section_attr(tag: str, name: str, value: str) -> bool:
@@ -239,67 +236,6 @@ def _sanitise(html: str) -> str:
                         protocols=["http", "https", "mailto"], strip=True)
 
 
-def _host(url: str) -> str:
-    host = urlsplit(url).netloc
-    return host[4:] if host.startswith("www.") else host
-
-
-def _unit_columns(columns: list[str], data: list[list[str]]) -> dict[str, str]:
-    """``{value column: unit}`` for unit columns holding one unit for every stated value."""
-    folded = {}
-    for j, col in enumerate(columns):
-        if col != "unit" and not col.endswith("_unit"):
-            continue
-        value_col = col[: -len("unit")] + "value"
-        if value_col not in columns:
-            continue
-        k = columns.index(value_col)
-        units = {row[j] for row in data if row[k] != ""}
-        if len(units) == 1 and "" not in units and all(row[j] in units for row in data):
-            folded[value_col] = units.pop()
-    return folded
-
-
-def _table_block(payload: Mapping, record: Mapping, sources: _Sources, figures_dir: str) -> dict:
-    columns = [str(c) for c in payload.get("columns", [])]
-    data = [["" if v is None else str(v) for v in row] for row in payload.get("data", [])]
-    units = _unit_columns(columns, data)
-    drop = {c for c in columns for v in units if c == v[: -len("value")] + "unit"}
-    drop |= set(blank_columns(columns, data))  # a column blank on every row says nothing
-    keep = [j for j, c in enumerate(columns) if c not in drop]
-    head = []
-    for j in keep:
-        col = columns[j]
-        label = "source" if col == "source_id" else col.replace("_", " ")
-        if col in units:
-            label = f"{label} ({units[col]})"
-        values = [row[j] for row in data if row[j] != ""]
-        numeric = bool(values) and all(_NUMBER.match(v) for v in values)
-        long = bool(values) and sum(map(len, values)) / len(values) > 30
-        head.append({"label": label, "column": col, "cls": "" if col == "source_id" else "num"
-                     if numeric else "long" if long else ""})
-    rows = []
-    for row in data:
-        cells = []
-        for j in keep:
-            col, value = columns[j], row[j]
-            cell: dict[str, Any] = {"text": value, "href": None, "title": None, "refs": None}
-            if col == "source_id" and value:
-                cell["refs"] = [{"n": sources.number(s), "id": s}
-                                for s in _SPLIT_IDS.split(value) if s]
-            elif _URL.match(value):
-                cell.update(href=value, title=value, text=_host(value))
-            cells.append(cell)
-        rows.append(cells)
-    files = record.get("files") or {}
-    return {
-        "type": "table", "name": record.get("name", ""),
-        "caption": dates_in_words(record.get("title") or ""),
-        "head": head, "rows": rows, "n": len(rows), "collapsed": len(rows) > COLLAPSE_ROWS,
-        "csv": f"{figures_dir}/{files['csv']}" if files.get("csv") else None,
-    }
-
-
 def _image(data: Mapping) -> tuple[str, tuple[int, int] | None]:
     """A ``data:`` URI for the image of an output bundle, and its size in pixels (PNG only)."""
     if "image/png" in data:
@@ -361,7 +297,7 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
         elif rkind == "table" and TABLE_MIME in data:
             payload = data[TABLE_MIME]
             payload = json.loads(payload) if isinstance(payload, str) else payload
-            blocks.append(_table_block(payload, record, ctx["sources"], ctx["figures_dir"]))
+            blocks.append(table_block(payload, record, ctx["sources"], ctx["figures_dir"]))
         elif _WIDGET_MIME in data:
             continue  # a live widget: its static fallback (if any) is another output
         elif kind == "execute_result" and published and set(data) <= {"text/plain"}:
@@ -407,30 +343,8 @@ def _cell_blocks(nb: Mapping, title: str) -> tuple[list[dict], list[str]]:
                            "cls": "narrative"})
         elif ctype == "code":
             blocks.extend(_output_blocks(cell, ctx))
-    _link_sections(blocks)
+    link_sections(blocks)
     return blocks, ctx["sources"].ids
-
-
-def _link_sections(blocks: list[dict]) -> None:
-    """Link each claim_id / finding_id cell to its section on the page, when there is one.
-
-    A table whose every row links to a section of its own is the page's table of contents:
-    it stays open.
-    """
-    anchors = {m for b in blocks if b["type"] == "html"
-               for m in re.findall(r'<section[^>]*\sid="([^"]+)"', b["html"])}
-    for b in blocks:
-        if b["type"] != "table":
-            continue
-        kinds = [_ANCHOR_COLUMNS.get(h["column"]) for h in b["head"]]
-        linked = []
-        for row in b["rows"]:
-            for kind, c in zip(kinds, row, strict=True):
-                if kind and f"{kind}-{c['text']}" in anchors and not c["href"]:
-                    c.update(href=f"#{kind}-{c['text']}", title=f"Go to {c['text']} below")
-                    linked.append(c["href"])
-        if b["rows"] and len(set(linked)) == len(linked) == len(b["rows"]):
-            b["collapsed"] = False
 
 
 # ---------------------------------------------------------------------------------------------
