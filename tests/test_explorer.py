@@ -141,6 +141,23 @@ def test_explore_displays_html_with_the_record_in_ipython():
     assert set(data) == {"text/html", "text/plain"}  # no widget view
 
 
+def test_the_cell_that_shows_the_explorer_does_not_echo_it(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    echoed: list[dict] = []
+    with captured_display() as shown:
+        shell = InteractiveShell.instance()
+        monkeypatch.setattr(shell.displayhook, "write_format_data",
+                            lambda data, md=None: echoed.append(data))
+        shell.user_ns["explorer"] = explorer
+        shell.run_cell("view = explorer.explore(start='2017-06-09', embed=False)\nview",
+                       store_history=True).raise_error()
+        shell.run_cell("view", store_history=True).raise_error()
+    assert echoed == []
+    assert [d for d, _ in shown][1:] == [
+        {"text/plain": "9 June 2017: 8 members, 4 observers and 6 dialogue partners"}]
+
+
 def test_page_is_one_small_self_contained_file(tmp_path):
     path = explorer.write_explorer(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["explorer.html"]
