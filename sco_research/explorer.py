@@ -450,8 +450,9 @@ footer {{ margin-top: 2rem; font-size: 0.9rem; color: #333; border-top: 1px soli
 <h1>Explore SCO membership, 2001 to today</h1>
 <p class="sco-page-intro">Who belonged to the Shanghai Cooperation Organisation, and in what
 status, on any day since its founding on 15 June 2001. Move the slider, step from one change to
-the next, press Play to watch the changes one after another, or type any day. Hover or tap a country to see its status, since when, its next change
-and the source. The address of this page names the day shown, so a link to it opens that day.</p>
+the next, press Play to watch the changes one after another, or type any day. Hover or tap a
+country to see its status, since when, its next change and the source. The address of this page
+names the day shown, so a link to it opens that day.</p>
 </header>
 <main>
 {fragment}
