@@ -54,6 +54,7 @@ def controls_html(uid: str, data: dict, start: str, page_link: str | None) -> st
   of SCO statuses&hellip;</p>
   <p class="sco-x-joined" id="{uid}-joined"></p>
   <p class="sco-x-notice" id="{uid}-notice" role="alert" hidden></p>
+  <p class="sco-x-fresh" id="{uid}-fresh" hidden></p>
 </div>
 <div class="sco-x-controls" role="group" aria-label="Choose the day to show">
   <button type="button" id="{uid}-play" class="sco-x-play" aria-pressed="false"

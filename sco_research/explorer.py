@@ -49,6 +49,7 @@ from ._files import atomic_write
 from ._published import EXPLORER_FILE
 from .data import load
 from .errors import ParameterError
+from .freshness import freshness_marks
 from .membership import STATUSES, membership_as_of, membership_changes
 
 __all__ = ["EXPLORER_FILE", "REPORT_LINK", "ExplorerView", "explorer_data", "explorer_html",
@@ -117,8 +118,8 @@ def explorer_data(end: DateLike = "today") -> dict:
         ``[date, status or None]`` (the state's next change after ``start``) and ``joined``
         gives the latest day on or before ``start`` on which states joined (a first status, or
         admission as a member) and those of them still in that status, outlined as on the
-        static maps; ``names`` (ISO3 to country name) and ``sources`` (source_id to publisher,
-        title, url, published).
+        static maps; ``names`` (ISO3 to country name), ``sources`` (source_id to publisher,
+        title, url, published) and ``fresh`` (:func:`sco_research.freshness.freshness_marks`).
 
     Examples
     --------
@@ -166,6 +167,7 @@ def explorer_data(end: DateLike = "today") -> dict:
         "periods": periods,
         "names": names,
         "sources": {sid: _source(sources.loc[sid]) for sid in cited},
+        "fresh": freshness_marks("membership", "Statuses"),
     }
 
 
@@ -402,17 +404,6 @@ def explorer_html(extent: str = "eurasia", start: DateLike = "today", labels: bo
             f'{_bokeh.bokehjs_script()}\n{_bokeh.embed_script(uid, script)}\n</div>')
 
 
-def _sources_list(data: dict) -> str:
-    e = _html.escape
-    items = []
-    for src in sorted(data["sources"].values(), key=lambda s: (s["publisher"], s["title"])):
-        day = pd.Timestamp(src["published"]) if src["published"] else None
-        date = f" ({day.day} {day:%B %Y})" if day is not None else ""
-        items.append(f'<li>{e(src["publisher"])}, <a href="{e(src["url"])}">'
-                     f'&ldquo;{e(src["title"])}&rdquo;</a>{date}</li>')
-    return "<ul>" + "".join(items) + "</ul>"
-
-
 def explorer_page(extent: str = "eurasia", *, index_href: str = "index.html") -> str:
     """The whole explorer page: title, back link to the index, the explorer, its sources.
 
@@ -460,7 +451,7 @@ names the day shown, so a link to it opens that day.</p>
 <footer>
 <p>{e(BORDERS_NOTE)}</p>
 <h2>Sources of the statuses</h2>
-{_sources_list(data)}
+{_bokeh.sources_list(data["sources"].values())}
 <p>Made with Bokeh (embedded in this page; nothing is loaded from the network).</p>
 </footer>
 </body>
