@@ -432,7 +432,8 @@ def test_claim_sections_are_anchored_folded_and_linked_from_the_verdict_table(tm
     parse_strict(page)
     assert '<section class="sco-claim" id="claim-c05">' in page
     assert re.search(r'<section class="sco-claim" id="claim-c16"><p>.*?</p><details><summary>'
-                     r"Evidence: \d+ rows, with their sources</summary>", page)
+                     r"Evidence: \d+ rows, with their sources \(the finding names each row by its "
+                     r"id\)</summary>", page)
     assert '<a href="#claim-c05" title="Go to c05 below">c05</a>' in page
     verdicts = page[page.index('id="table-verdicts"'):]
     assert verdicts.index("<table>") < verdicts.index("</div>")  # 20 rows, yet not folded
