@@ -127,8 +127,9 @@ def evidence_html(claim_id: str) -> str:
     """One claim (or finding) as HTML: what it says, the verdict, the finding, linked sources.
 
     The same content as :func:`evidence_markdown`, for pages that show HTML outputs only: a
-    ``<section>`` anchored ``claim-<id>`` (or ``finding-<id>``), so the verdict table can link
-    to it, with the evidence folded under ``<details>``.
+    ``<section>`` anchored ``claim-<id>`` (the ``url`` of its ClaimReview; ``finding-<id>`` for
+    a finding), so the verdict table can link to it, with the evidence folded under
+    ``<details>``.
 
     Examples
     --------
@@ -139,6 +140,8 @@ def evidence_html(claim_id: str) -> str:
     (True, True)
     """
     from html import escape as esc
+
+    from .claim_review import claim_anchor
 
     ev = evidence_for(claim_id)
     checks = load("claim_checks").set_index("claim_id")
@@ -164,9 +167,9 @@ def evidence_html(claim_id: str) -> str:
                      f"({esc(str(e.table))} "
                      f"{esc(str(e.key))}{note}). Source: <a href=\"{esc(str(e.url))}\">"
                      f"{esc(str(e.publisher))}, {esc(str(e.title))}</a>{date}</li>")
-    anchor = f"{'claim' if claim_id in checks.index else 'finding'}-{esc(claim_id)}"
+    anchor = claim_anchor(claim_id) if claim_id in checks.index else f"finding-{claim_id}"
     rows = f"{len(items)} row" + ("" if len(items) == 1 else "s")
-    return (f'<section class="sco-claim" id="{anchor}">{head}<details><summary>Evidence: '
+    return (f'<section class="sco-claim" id="{esc(anchor)}">{head}<details><summary>Evidence: '
             f"{rows}, with their sources (the finding names each row by its id)</summary>"
             f"<ul>{''.join(items)}</ul></details></section>")
 

@@ -70,8 +70,9 @@ def _section_attr(tag: str, name: str, value: str) -> bool:
     return name == "class" or (name == "id" and bool(_ANCHOR.match(value)))
 
 
-_SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "td": ["colspan", "rowspan"],
-               "th": ["colspan", "rowspan"], "section": _section_attr}
+_SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "div": ["class", "title", "id"],
+               "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"],
+               "section": _section_attr}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,7 +296,13 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
         rkind = record.get("kind")
         if rkind == "summary":
             continue  # it opens the page's summary (report_summary)
-        if rkind == "interactive" and "text/html" in data:
+        if rkind == "jsonld" and "application/ld+json" in data:  # e.g. ClaimReview, kept whole
+            from ..claim_review import jsonld_script
+
+            doc = data["application/ld+json"]
+            doc = json.loads(doc) if isinstance(doc, str) else doc
+            blocks.append({"type": "html", "html": jsonld_script(doc), "cls": "jsonld"})
+        elif rkind == "interactive" and "text/html" in data:
             ctx["sources"].refs(record.get("source_ids") or [])
             blocks.append({"type": "html", "html": _join(data["text/html"]), "cls": "interactive"})
         elif rkind == "figure" and "image/png" in data:
@@ -476,13 +483,38 @@ def _card(entry: Mapping) -> dict:
         "parameters": [{"name": str(k), "value": value_words(str(k), v)}
                        for k, v in (entry.get("parameters") or {}).items()],
         "files": [{"href": f, "label": Path(f).name} for f in figures],
+        "article": (entry.get("parameters") or {}).get("article"),
     }
+
+
+def _groups(reports: list[dict], articles: list[Mapping]) -> list[dict]:
+    """The cards grouped by the article they are about, then the rest (no heading if alone)."""
+    known = {str(a.get("article_id")): a for a in articles}
+    ids = list(dict.fromkeys([*known, *(r["article"] for r in reports if r["article"])]))
+    groups = []
+    for aid in ids:
+        cards = [r for r in reports if r["article"] == aid]
+        if not cards:
+            continue
+        a = known.get(aid) or {}
+        title = (f"{a['outlet']}, {a.get('published', '')}: {a['headline']}"
+                 if a.get("outlet") and a.get("headline") else f"Article {aid}")
+        groups.append({"id": f"article-{aid}", "title": title, "article": aid,
+                       "url": a.get("url"), "reports": cards})
+    rest = [r for r in reports if not r["article"]]
+    if rest or not groups:
+        groups.append({"id": "context", "title": "Context: the SCO's members, trade, currencies "
+                       "and sources" if groups else "", "article": None, "url": None,
+                       "reports": rest})
+    return groups
 
 
 def index_page(manifest: Mapping) -> str:
     """The index of the rendered reports (``reports/index.html``).
 
-    One card per report (thumbnail, title, status, summary, parameters, run time, links), a
+    One card per report (thumbnail, title, status, summary, parameters, run time, links),
+    grouped by the article a report is about (its ``article`` parameter; headed with the
+    outlet, date and headline from ``manifest["articles"]``), the other reports last; a
     search box that filters the cards (without JavaScript all cards are shown), a link to the
     membership explorer when ``manifest["explorer"]`` names it, and a "Data and sources"
     section that links the copied data package and its tables when ``manifest`` has the keys
@@ -509,7 +541,8 @@ def index_page(manifest: Mapping) -> str:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     package = manifest.get("data_package")
     return _env().get_template("index.html").render(
-        reports=reports, counts=counts, generated_at=time_words(manifest.get("generated_at")),
+        reports=reports, groups=_groups(reports, manifest.get("articles") or []),
+        counts=counts, generated_at=time_words(manifest.get("generated_at")),
         explorer=manifest.get("explorer"), data_package=package,
         tables=manifest.get("data_tables") or [] if package else [],
         version=_package_version(),
