@@ -27,7 +27,7 @@ __all__ = ["NONE_MEANS", "dates_in_words", "day_words", "time_words", "value_wor
 #: What ``None`` means for each notebook parameter that may be ``None`` (else "none").
 NONE_MEANS: Mapping[str, str] = {
     "theme": "all", "actor": "all", "verdict": "all", "tier": "all", "publisher": "all",
-    "dates": "each enlargement", "output_dir": "not saved",
+    "dates": "each enlargement", "output_dir": "not saved", "article": "every article",
 }
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
