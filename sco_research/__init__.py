@@ -35,6 +35,7 @@ __all__ = [
     "corpus",
     "corroborate",
     "coverage",
+    "day_summary",
     "evidence_for",
     "explorer",
     "fact_check",
@@ -49,6 +50,7 @@ __all__ = [
     "membership_changes",
     "publish_chart",
     "publish_figure",
+    "publish_summary",
     "publish_table",
     "publishers",
     "record_read",
@@ -82,6 +84,7 @@ _LAZY_FUNCTIONS = {
     "STATUSES": "membership", "membership_as_of": "membership",
     "membership_changes": "membership",
     "publish_chart": "publish", "publish_figure": "publish", "publish_table": "publish",
+    "publish_summary": "publish", "day_summary": "membership",
 }
 _LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish", "verdict_rules",
                   "corroboration"}

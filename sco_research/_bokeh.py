@@ -113,8 +113,20 @@ def display_interactive(fragment: str, record: dict, text: str) -> bool:
     return True
 
 
+def _day_words(iso: str) -> str:
+    """'2024-07-04' as '4 July 2024' (other text escaped as it is)."""
+    import datetime as _dt
+
+    try:
+        day = _dt.date.fromisoformat(str(iso))
+    except ValueError:
+        return _html.escape(str(iso))
+    return f"{day.day} {day:%B %Y}"
+
+
 def sources_list(sources) -> str:
-    """An HTML list of sources (dicts with ``publisher``, ``title``, ``url``, ``published``).
+    """An HTML list of sources (dicts with ``publisher``, ``title``, ``url``, ``published``),
+    each date in words ("4 July 2024").
 
     Examples
     --------
@@ -125,7 +137,7 @@ def sources_list(sources) -> str:
     e = _html.escape
     items = []
     for src in sorted(sources, key=lambda s: (s["publisher"], s["title"])):
-        date = f" ({e(src['published'])})" if src["published"] else ""
+        date = f" ({_day_words(src['published'])})" if src["published"] else ""
         items.append(f'<li>{e(src["publisher"])}, <a href="{e(src["url"])}">'
                      f'&ldquo;{e(src["title"])}&rdquo;</a>{date}</li>')
     return "<ul>" + "".join(items) + "</ul>"

@@ -7,7 +7,10 @@ logic exists once. The fragment holds:
 - a map drawn with Bokeh (BokehJS inline, see :mod:`sco_research._bokeh`): country polygons
   simplified for the web, coloured with :data:`sco_research._plotting.STATUS_COLORS`;
 - a date control: a slider over every day on which a status changed (from the founding to
-  today), buttons to step between them, and a date field for any day; arrow keys move the date;
+  today), buttons to step between them, a Play button that steps through them all as a
+  time-lapse and stops at the end (without animation when the reader prefers reduced motion),
+  and a date field for any day; arrow keys move the date (the controls are in
+  :mod:`sco_research._explorer_controls`);
 - a summary line in the words of the static maps ("4 July 2024: 10 members, 2 observers and
   14 dialogue partners"), a legend with counts, and a table of the states on that day;
 - hover and tap on a country (or a choice from a list): its status on that day, since when, the
@@ -41,6 +44,7 @@ import pandas as pd
 
 from . import _bokeh
 from ._checks import FOUNDING_DATE, DateLike, check_bool, check_choice, parse_date
+from ._explorer_controls import controls_html
 from ._files import atomic_write
 from ._published import EXPLORER_FILE
 from .data import load
@@ -332,62 +336,6 @@ def _plot(extent: str, labels: bool, uid: str):
     return p
 
 
-def _controls(uid: str, data: dict, start: str, url_state: bool, page_link: str | None) -> str:
-    e = _html.escape
-    legend = "".join(
-        f'<li data-status="{s["key"]}"><span class="sco-x-swatch" style="background:'
-        f'{s["color"]}" aria-hidden="true"></span><span class="sco-x-label">{e(s["label"])}'
-        f'</span> <span class="sco-x-count"></span></li>' for s in data["statuses"])
-    legend += ('<li><span class="sco-x-swatch" style="background:#dedede" aria-hidden="true">'
-               '</span>No SCO status</li><li><span class="sco-x-swatch sco-x-outline" '
-               'aria-hidden="true"></span>Outlined: joined on the latest day of joining</li>')
-    options = "".join(f'<option value="{e(iso)}">{e(name)}</option>'
-                      for iso, name in sorted(data["names"].items(), key=lambda kv: kv[1]))
-    link = (f'<p class="sco-x-open"><a href="{e(page_link)}" id="{uid}-open">Open the full '
-            "membership explorer</a> (in the rendered reports) to share a link to one day.</p>"
-            if page_link else "")
-    return f"""
-<div class="sco-x-summary-row">
-  <p class="sco-x-summary" id="{uid}-summary" role="status" aria-live="polite">Loading the map
-  of SCO statuses&hellip;</p>
-  <p class="sco-x-joined" id="{uid}-joined"></p>
-  <p class="sco-x-notice" id="{uid}-notice" role="alert" hidden></p>
-  <p class="sco-x-fresh" id="{uid}-fresh" hidden></p>
-</div>
-<div class="sco-x-controls" role="group" aria-label="Choose the day to show">
-  <button type="button" id="{uid}-prev" aria-label="Previous day on which a status changed">
-  &#9664; Previous change</button>
-  <label class="sco-x-slider-label" for="{uid}-slider">Day of a change</label>
-  <input type="range" id="{uid}-slider" min="0" max="0" step="1" value="0">
-  <button type="button" id="{uid}-next" aria-label="Next day on which a status changed">
-  Next change &#9654;</button>
-  <label class="sco-x-date-label" for="{uid}-date">Any day</label>
-  <input type="date" id="{uid}-date" min="{data["founding"]}" max="{data["end"]}"
-   value="{e(start)}">
-</div>
-<div class="sco-x-body">
-  <div class="sco-x-map" id="{uid}-map" tabindex="0" role="group"
-   aria-label="Map of SCO statuses on the chosen day. Hover or tap a country for its status
- and source; the list of countries beside the map gives the same details. Left and right
- arrow keys move the date."
-   aria-describedby="{uid}-summary">__BOKEH_DIV__</div>
-  <aside class="sco-x-panel" aria-labelledby="{uid}-panel-title">
-    <h3 id="{uid}-panel-title">Country details</h3>
-    <label for="{uid}-country">Country</label>
-    <select id="{uid}-country"><option value="">Choose a country&hellip;</option>{options}
-    </select>
-    <div id="{uid}-details" class="sco-x-details" aria-live="polite">
-    <p>Hover or tap a country on the map, or choose one above.</p></div>
-  </aside>
-</div>
-<ul class="sco-x-legend" id="{uid}-legend" aria-label="Legend: states per status">{legend}</ul>
-<details class="sco-x-list"><summary>States holding an SCO status on this day</summary>
-<table id="{uid}-table"><thead><tr><th scope="col">State</th><th scope="col">Status</th>
-<th scope="col">Since</th><th scope="col">Source</th></tr></thead><tbody></tbody></table>
-</details>
-{link}"""
-
-
 def _check_start(start: DateLike) -> pd.Timestamp:
     day = parse_date("start", start)
     today = parse_date("start", "today")
@@ -446,7 +394,7 @@ def explorer_html(extent: str = "eurasia", start: DateLike = "today", labels: bo
     uid = f"sco-x-{uuid.uuid4().hex[:10]}"
     plot = _plot(extent, labels, uid)
     script, div = components(plot, wrap_script=False)
-    body = _controls(uid, data, _iso(day), url_state, page_link).replace("__BOKEH_DIV__", div)
+    body = controls_html(uid, data, _iso(day), page_link).replace("__BOKEH_DIV__", div)
     return (f'<div class="sco-explorer" id="{uid}" data-start="{_iso(day)}" '
             f'data-url-state="{"true" if url_state else "false"}">\n'
             f'{_bokeh.style_tag("explorer.css")}\n{body}\n'
@@ -493,8 +441,9 @@ footer {{ margin-top: 2rem; font-size: 0.9rem; color: #333; border-top: 1px soli
 <h1>Explore SCO membership, 2001 to today</h1>
 <p class="sco-page-intro">Who belonged to the Shanghai Cooperation Organisation, and in what
 status, on any day since its founding on 15 June 2001. Move the slider, step from one change to
-the next, or type any day. Hover or tap a country to see its status, since when, its next change
-and the source. The address of this page names the day shown, so a link to it opens that day.</p>
+the next, press Play to watch the changes one after another, or type any day. Hover or tap a
+country to see its status, since when, its next change and the source. The address of this page
+names the day shown, so a link to it opens that day.</p>
 </header>
 <main>
 {fragment}
@@ -537,13 +486,26 @@ def write_explorer(out_dir: str | os.PathLike, *, extent: str = "eurasia") -> Pa
 
 @dataclass(frozen=True)
 class ExplorerView:
-    """What :func:`explore` showed: the day, the HTML fragment and its metadata record."""
+    """What :func:`explore` showed: the day, the HTML fragment and its metadata record.
+
+    Like a ``publish_*`` record, the cell that showed the explorer does not echo it; shown in a
+    later cell it is its summary line.
+    """
 
     start: str
     counts: dict[str, int]
     summary: str
     html: str = field(repr=False)
     record: dict = field(repr=False)
+    cell: int | None = field(default=None, repr=False, compare=False)
+
+    def _ipython_display_(self) -> None:
+        from .publish import _execution_count
+
+        if self.cell is None or self.cell != _execution_count():
+            from IPython.display import display
+
+            display({"text/plain": self.summary}, raw=True)
 
 
 def explore(extent: str = "eurasia", start: DateLike = "today",
@@ -589,5 +551,7 @@ def explore(extent: str = "eurasia", start: DateLike = "today",
     title = f"Explore SCO membership (opens on {day.day} {day:%B %Y})"
     record = _bokeh.interactive_record("membership-explorer", title)
     _bokeh.display_interactive(fragment, record, f"{title}. {summary}. Full explorer: {link}")
+    from .publish import _execution_count
+
     return ExplorerView(start=_iso(day), counts=counts, summary=summary, html=fragment,
-                        record=record)
+                        record=record, cell=_execution_count())

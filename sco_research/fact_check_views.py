@@ -126,15 +126,18 @@ def evidence_markdown(claim_id: str) -> str:
 def evidence_html(claim_id: str) -> str:
     """One claim (or finding) as HTML: what it says, the verdict, the finding, linked sources.
 
-    The same content as :func:`evidence_markdown`, for pages that show HTML outputs only, in a
-    ``div`` whose ``id`` is the claim's anchor (``claim-<claim_id>``), the ``url`` of its
-    ClaimReview.
+    The same content as :func:`evidence_markdown`, for pages that show HTML outputs only: a
+    ``<section>`` anchored ``claim-<id>`` (the ``url`` of its ClaimReview; ``finding-<id>`` for
+    a finding), so the verdict table can link to it, with the evidence folded under
+    ``<details>``.
 
     Examples
     --------
     >>> html_text = evidence_html("c16")
     >>> html_text.count("<a href=") == len(evidence_for("c16"))
     True
+    >>> html_text.startswith('<section class="sco-claim" id="claim-c16">'), "<details>" in html_text
+    (True, True)
     """
     from html import escape as esc
 
@@ -164,9 +167,11 @@ def evidence_html(claim_id: str) -> str:
                      f"({esc(str(e.table))} "
                      f"{esc(str(e.key))}{note}). Source: <a href=\"{esc(str(e.url))}\">"
                      f"{esc(str(e.publisher))}, {esc(str(e.title))}</a>{date}</li>")
-    return (f"<div class=\"sco-claim\" id=\"{esc(claim_anchor(claim_id))}\">{head}"
-            f"<p>Evidence (the finding names each row by its id):</p><ul>{''.join(items)}</ul>"
-            "</div>")
+    anchor = claim_anchor(claim_id) if claim_id in checks.index else f"finding-{claim_id}"
+    rows = f"{len(items)} row" + ("" if len(items) == 1 else "s")
+    return (f'<section class="sco-claim" id="{esc(anchor)}">{head}<details><summary>Evidence: '
+            f"{rows}, with their sources (the finding names each row by its id)</summary>"
+            f"<ul>{''.join(items)}</ul></details></section>")
 
 
 def verdict_legend_html() -> str:

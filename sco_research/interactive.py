@@ -343,8 +343,11 @@ def settlement_html(rows: pd.DataFrame, *, title: str | None = None) -> str:
                        label="settlement")
 
 
-def publish_interactive(fragment: str, name: str, title: str, *, show: bool = True) -> dict:
+def publish_interactive(fragment: str, name: str, title: str, *, show: bool = True):
     """Display an interactive fragment with its metadata record; return the record.
+
+    The record is a :class:`sco_research.publish.Published`: a ``dict`` that the notebook cell
+    that published it does not echo.
 
     The record is ``{"kind": "interactive", "name": name, "title": title}`` under the key
     ``"sco_research"``; the report page builder includes the output as it is. Show it beside
@@ -360,7 +363,7 @@ def publish_interactive(fragment: str, name: str, title: str, *, show: bool = Tr
     sco_research.errors.ParameterError: name: 'a b' is not a file stem; use letters, digits, \
 '.', '_' and '-', not starting with '.'
     """
-    from .publish import _check_name
+    from .publish import Published, _check_name
 
     name = _check_name(name)
     if not isinstance(fragment, str) or not fragment.strip():
@@ -368,7 +371,7 @@ def publish_interactive(fragment: str, name: str, title: str, *, show: bool = Tr
                              "trade_html(...), settlement_html(...) or explorer_html(...)")
     if not isinstance(title, str) or not title.strip():
         raise ParameterError(f"title: {title!r} is empty; give a one-line title")
-    record = _bokeh.interactive_record(name, title)
+    record = Published(_bokeh.interactive_record(name, title))
     if show:
-        _bokeh.display_interactive(fragment, record, title)
+        _bokeh.display_interactive(fragment, dict(record), title)
     return record

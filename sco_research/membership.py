@@ -17,6 +17,7 @@ from .data import load
 
 __all__ = [
     "STATUSES",
+    "day_summary",
     "enlargement_dates",
     "joining_changes",
     "membership_as_of",
@@ -26,6 +27,10 @@ __all__ = [
 
 #: The SCO statuses, from the closest association to the loosest.
 STATUSES = ("member", "observer", "dialogue_partner", "partner")
+#: The statuses in words, singular and plural.
+_WORDS = {"member": ("member", "members"), "observer": ("observer", "observers"),
+          "dialogue_partner": ("dialogue partner", "dialogue partners"),
+          "partner": ("partner", "partners")}
 
 
 def membership_as_of(date: DateLike = "today", statuses=None) -> pd.DataFrame:
@@ -181,3 +186,70 @@ def newcomers(day: pd.Timestamp, joins: pd.DataFrame | None = None
     last = before["date"].max()
     rows = before[before["date"] == last]
     return pd.Timestamp(last), dict(zip(rows["iso3"].astype(str), rows["to"], strict=True))
+
+
+def _day_words(day: pd.Timestamp) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _who(names: list[str], most: int = 6) -> str:
+    return _and(names) if len(names) <= most else f"{len(names)} states"
+
+
+def day_summary(day: DateLike = "today") -> str:
+    """One sentence on the SCO on ``day``: the counts per status, then what was particular.
+
+    The counts are those of :func:`membership_as_of`. What was particular to the day comes from
+    the rows of :func:`membership_changes`: the states that joined that day (a first status,
+    or admission as a member) and the other changes of status that day; on a day without a
+    change, the latest joining before it.
+
+    Examples
+    --------
+    >>> day_summary("2017-06-09")
+    'On 9 June 2017: 8 members, 4 observers, 6 dialogue partners; India and Pakistan joined'
+    >>> day_summary("2020-01-01").split("; ")  # doctest: +NORMALIZE_WHITESPACE
+    ['On 1 January 2020: 8 members, 4 observers, 6 dialogue partners',
+     'no change that day (the latest to join: India and Pakistan, on 9 June 2017)']
+    """
+    when = parse_date("day", day)
+    held = membership_as_of(when)
+    counts = [f"{n} {_WORDS[s][n != 1]}" for s in STATUSES
+              if (n := int((held["status"] == s).sum())) > 0]
+    head = f"On {_day_words(when)}: " + (", ".join(counts) or "no state held an SCO status")
+    changes = membership_changes()
+    today = changes[changes["date"] == when]
+    joins = joining_changes()
+    joined = today[today["iso3"].isin(joins.loc[joins["date"] == when, "iso3"])]
+    parts = []
+    if when == changes["date"].min():
+        parts.append(f"{_who(list(joined['country']))} founded the SCO")
+    else:
+        for status, rows in joined.groupby("to", sort=False):
+            names = list(rows["country"])
+            parts.append(f"{_who(names)} joined" if status == "member" else
+                         f"{_who(names)} joined as "
+                         + (f"a {_WORDS[status][0]}" if len(names) == 1 else _WORDS[status][1]))
+    rest = today[~today.index.isin(joined.index)]
+    for to, rows in rest.groupby("to", sort=False, dropna=False):
+        names = list(rows["country"])
+        froms = [_WORDS[f][1] for f in dict.fromkeys(rows["from"].dropna())]
+        who = _who(names) if len(names) <= 6 else f"the {len(names)} {_and(froms)}"
+        if to is None or pd.isna(to):
+            parts.append(f"{who} left the SCO")
+        else:
+            parts.append(f"{who} became "
+                         + (f"a {_WORDS[to][0]}" if len(names) == 1 else _WORDS[to][1]))
+    if not parts:
+        last, comers = newcomers(when, joins)
+        if last is None:
+            return head
+        names = list(changes.loc[(changes["date"] == last)
+                                 & changes["iso3"].isin(list(comers)), "country"])
+        return (f"{head}; no change that day (the latest to join: {_who(names)}, on "
+                f"{_day_words(last)})")
+    return f"{head}; {'; '.join(parts)}"

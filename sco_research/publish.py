@@ -22,6 +22,13 @@ The metadata record (``output["metadata"]["sco_research"]``) has these keys:
 ``rows``        how many rows the CSV holds
 ``source_ids``  the sources cited by those rows, in order of first appearance
 
+In a notebook a ``publish_*`` call shows what it publishes and nothing else: it returns the
+record as a :class:`Published` (a ``dict``), which the cell that published it does not echo.
+Shown in a later cell, it is one line of text (:meth:`Published.summary`). A table is shown as
+compact HTML (:func:`table_html`), as on the report pages: no index column, blanks for missing
+values, no column that is blank on every row, and more than :data:`COLLAPSE_ROWS` rows folded
+under a ``<details>`` that gives the count.
+
 Examples
 --------
 >>> import pandas as pd
@@ -46,12 +53,13 @@ import pandas as pd
 
 from ._checks import check_choices
 from ._files import atomic_write
-from ._published import METADATA_KEY, TABLE_MIME
+from ._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME, blank_columns
 from ._timing import step
 from .errors import DataError, ParameterError
 
-__all__ = ["METADATA_KEY", "TABLE_MIME", "format_value", "cite_rows", "publish_chart",
-           "publish_figure", "publish_table"]
+__all__ = ["COLLAPSE_ROWS", "METADATA_KEY", "TABLE_MIME", "Published", "PublishedList",
+           "blank_columns", "format_value", "cite_rows", "publish_chart", "publish_figure",
+           "publish_summary", "publish_table", "table_html"]
 
 
 _FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -84,6 +92,126 @@ def format_value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(format_value(v) for v in value)
     return str(value)
+
+
+def _execution_count() -> int | None:
+    """The number of the notebook cell running now, or None outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    shell = get_ipython()
+    return None if shell is None else getattr(shell, "execution_count", None)
+
+
+class _Quiet:
+    """Shown by IPython: nothing in the cell that published it, one line of text later."""
+
+    #: The notebook cell (execution count) that published it; None outside IPython.
+    cell: int | None = None
+
+    def summary(self) -> str:  # pragma: no cover - each subclass says what it holds
+        raise NotImplementedError
+
+    def _ipython_display_(self) -> None:
+        # The cell that published it has already shown the figure or table: echoing the
+        # return value would show it a second time, as raw data.
+        if self.cell is not None and self.cell == _execution_count():
+            return
+        from IPython.display import display
+
+        display({"text/plain": self.summary()}, raw=True)
+
+
+class Published(_Quiet, dict):
+    """The metadata record of one published figure, table or interactive chart.
+
+    A ``dict`` (the keys are described in the module docstring) that a notebook does not echo
+    in the cell that published it.
+
+    Examples
+    --------
+    >>> rec = Published({"kind": "table", "name": "quotes", "rows": 2, "files": {}})
+    >>> rec["rows"], rec.summary()
+    (2, 'table quotes: 2 rows, not saved')
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cell = _execution_count()
+
+    def summary(self) -> str:
+        """One line: kind, name, rows and the files written."""
+        files = self.get("files") or {}
+        rows = self.get("rows")
+        parts = [f"{self.get('kind', 'output')} {self.get('name', '')}".strip()]
+        if isinstance(rows, int):
+            parts.append(f"{rows} row" + ("" if rows == 1 else "s"))
+        if "files" in self:
+            parts.append(("saved as " + ", ".join(files.values())) if files else "not saved")
+        return parts[0] + (": " + ", ".join(parts[1:]) if parts[1:] else "")
+
+
+class PublishedList(_Quiet, list):
+    """The records of a chart bundle (its figure, then its table), not echoed either."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.cell = _execution_count()
+
+    def summary(self) -> str:
+        """The summaries of the records, one per line."""
+        return "\n".join(r.summary() if isinstance(r, Published) else str(r) for r in self)
+
+
+#: Text reads from the left and from the top of its cell, as on the pages (JupyterLab's own
+#: table style right-aligns every cell).
+_TABLE_STYLE = ("<style>.sco-table-block .sco-table th, .sco-table-block .sco-table td "
+                "{text-align: left; vertical-align: top;}</style>\n")
+
+
+def table_html(rows: pd.DataFrame, caption: str | None = None) -> str:
+    """``rows`` as the compact HTML table a notebook shows (the same rules as the pages).
+
+    No index column; cells as :func:`format_value` writes them (blank when missing); columns
+    blank on every row left out; headers in words (``source_id`` is "source", ``_`` a space);
+    a ``url`` cell is a link; more than :data:`COLLAPSE_ROWS` rows are folded under a
+    ``<details>`` whose summary gives the count. Everything from the data is escaped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = table_html(pd.DataFrame({"year": [2023.0], "note": [None], "source_id": ["s<1>"]}))
+    >>> "<th>year</th>" in html, "note" in html, "s&lt;1&gt;" in html, "<details" in html
+    (True, False, True, False)
+    >>> "Show all 16 rows" in table_html(pd.DataFrame({"x": range(16), "source_id": "s"}))
+    True
+    """
+    import html as _html
+
+    e = _html.escape
+    cells = [[format_value(v) for v in rec] for rec in rows.itertuples(index=False)]
+    columns = [str(c) for c in rows.columns]
+    drop = set(blank_columns(columns, cells))
+    keep = [j for j, c in enumerate(columns) if c not in drop]
+    labels = ["source" if c == "source_id" else c.replace("_", " ") for c in columns]
+    head = "".join(f"<th>{e(labels[j])}</th>" for j in keep)
+
+    def cell(j: int, value: str) -> str:
+        if columns[j] == "url" and value.startswith(("http://", "https://")):
+            return f'<td><a href="{e(value)}" target="_blank" rel="noopener">{e(value)}</a></td>'
+        return f"<td>{e(value)}</td>"
+
+    body = "\n".join("<tr>" + "".join(cell(j, row[j]) for j in keep) + "</tr>" for row in cells)
+    table = (f'<table class="sco-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n'
+             "</tbody>\n</table>")
+    n = len(cells)
+    if n > COLLAPSE_ROWS:
+        table = f"<details>\n<summary>Show all {n} rows</summary>\n{table}\n</details>"
+    elif n == 0:
+        table = "<p>No rows.</p>"
+    top = f"<p><strong>{e(caption)}</strong></p>\n" if caption else ""
+    return f'<div class="sco-table-block">\n{_TABLE_STYLE}{top}{table}\n</div>'
 
 
 def _check_name(name: Any) -> str:
@@ -175,7 +303,7 @@ def _show(bundle: dict, record: dict) -> None:
         return
     if get_ipython() is None:
         return
-    display(bundle, raw=True, metadata={METADATA_KEY: record})
+    display(bundle, raw=True, metadata={METADATA_KEY: dict(record)})
 
 
 def publish_figure(
@@ -188,7 +316,7 @@ def publish_figure(
     subtitle: str | None = None,
     formats: Sequence[str] = ("png", "svg"),
     show: bool = True,
-) -> dict:
+) -> Published:
     """Save ``fig`` with the rows it plots, show it, and return its metadata record.
 
     Parameters
@@ -212,8 +340,9 @@ def publish_figure(
 
     Returns
     -------
-    dict
-        The metadata record described in the module docstring.
+    Published
+        The metadata record described in the module docstring (a ``dict`` that the notebook
+        cell does not echo).
 
     Raises
     ------
@@ -239,10 +368,10 @@ def publish_figure(
     auto_title, _ = _titles(fig)
     title = title if title is not None else auto_title
     alt = ". ".join(t.strip().rstrip(".") for t in (title, subtitle) if t and t.strip())
-    record: dict[str, Any] = {
+    record = Published({
         "kind": "figure", "name": name, "title": title, "subtitle": subtitle,
         "alt": alt or name, "files": {}, "rows": len(cited), "source_ids": _source_ids(cited),
-    }
+    })
     from ._plotting import DISPLAY_WIDTH, compact_svg, figure_png, measured_once
 
     saving = output_dir not in (None, "")
@@ -287,11 +416,13 @@ def publish_table(
     caption: str | None = None,
     columns: Sequence[str] | None = None,
     show: bool = True,
-) -> dict:
+    shown_columns: Sequence[str] | None = None,
+) -> Published:
     """Save ``rows`` as ``name.csv``, show them as a table, and return the metadata record.
 
-    The displayed table has no index column and blank cells for missing values; numbers are
-    shown as their sources state them (see :func:`format_value`). The display bundle carries the
+    The displayed table is :func:`table_html`: no index column, blank cells for missing values,
+    no column blank on every row, long tables folded; numbers are shown as their sources state
+    them (see :func:`format_value`). The display bundle carries the
     rows as JSON (MIME type :data:`TABLE_MIME`) so a report page can lay them out and link each
     ``source_id`` to its source.
 
@@ -307,6 +438,9 @@ def publish_table(
         One line shown over the table.
     columns : sequence of str, optional
         Columns to show and save, in this order (default: all).
+    shown_columns : sequence of str, optional
+        Of those, the columns to show, in this order (default: all of them); the CSV keeps every
+        column. For a table of contents whose details follow, e.g. one row per claim.
     show : bool
         Display the table in the notebook.
 
@@ -324,16 +458,19 @@ def publish_table(
     if columns is not None:
         columns = check_choices("columns", columns, tuple(rows.columns), kind="column")
         rows = rows[list(columns)]
+    if shown_columns is not None:
+        shown_columns = check_choices("shown_columns", shown_columns, tuple(rows.columns),
+                                      kind="column")
     rows = rows.reset_index(drop=True)
     if "source_id" not in rows.columns:
         raise DataError(f"table {name!r}: the rows have no 'source_id' column; columns are "
                         f"{list(rows.columns)!r}; every published row must name its source")
     is_sources = {"publisher", "url"} <= set(rows.columns)  # the sources themselves
     download = rows if is_sources else cite_rows(rows, f"table {name!r}")
-    record: dict[str, Any] = {
+    record = Published({
         "kind": "table", "name": name, "title": caption or "", "subtitle": None, "alt": "",
         "files": {}, "rows": len(rows), "source_ids": _source_ids(rows),
-    }
+    })
     text = _csv_text(download)
     if output_dir not in (None, ""):
         out = Path(output_dir)
@@ -342,20 +479,44 @@ def publish_table(
         atomic_write(target, text)
         record["files"]["csv"] = target.name
     if show:
+        if shown_columns is not None:
+            rows = rows[list(shown_columns)]
         cells = [[format_value(v) for v in rec] for rec in rows.itertuples(index=False)]
-        shown = pd.DataFrame(cells, columns=[str(c) for c in rows.columns])
-        html = shown.to_html(index=False, escape=True, border=0, classes="sco-table")
-        if caption:
-            import html as _html
-
-            html = f"<p><strong>{_html.escape(caption)}</strong></p>\n{html}"
-        payload = {"columns": list(shown.columns), "data": cells}
-        _show({TABLE_MIME: json.loads(json.dumps(payload)), "text/html": html,
+        payload = {"columns": [str(c) for c in rows.columns], "data": cells}
+        _show({TABLE_MIME: json.loads(json.dumps(payload)), "text/html": table_html(rows, caption),
                "text/plain": f"{name}: {len(rows)} rows"}, record)
     return record
 
 
-def publish_chart(item, output_dir: str | os.PathLike | None = None) -> list[dict]:
+def publish_summary(text: str, *, show: bool = True) -> Published:
+    """Open the report's summary with ``text``: what is particular to these parameters.
+
+    The report page shows it first in its summary, and so does the report's card on the index
+    (five maps of five days then say five different things). In a notebook it is shown as one
+    bold line. The record is ``{"kind": "summary", "name": "summary", "title": text}``.
+
+    Examples
+    --------
+    >>> publish_summary("On 9 June 2017: 8 members", show=False)["title"]
+    'On 9 June 2017: 8 members'
+    >>> publish_summary("  ")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: text: '  ' is empty; give one sentence
+    """
+    import html as _html
+
+    if not isinstance(text, str) or not text.strip():
+        raise ParameterError(f"text: {text!r} is empty; give one sentence")
+    text = " ".join(text.split())
+    record = Published({"kind": "summary", "name": "summary", "title": text})
+    if show:
+        _show({"text/html": f"<p><strong>{_html.escape(text)}</strong></p>",
+               "text/plain": text}, record)
+    return record
+
+
+def publish_chart(item, output_dir: str | os.PathLike | None = None) -> PublishedList:
     """Publish a chart bundle: its figure, then the table of the rows it plots.
 
     ``item`` is a bundle such as :class:`sco_research.charts.figures.ChartFigure`: it has
@@ -375,4 +536,4 @@ def publish_chart(item, output_dir: str | os.PathLike | None = None) -> list[dic
     figure = publish_figure(item.figure, item.rows, item.name, output_dir)
     table = publish_table(item.rows, f"{item.name}-rows", output_dir, caption=item.caption,
                           columns=item.columns)
-    return [figure, table]
+    return PublishedList([figure, table])

@@ -13,6 +13,7 @@ folder named by ``SCO_RESEARCH_SHOTS`` when that is set, to look at.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -182,3 +183,47 @@ def test_index_without_javascript_shows_every_card(rendered, browser):  # noqa: 
         assert not page.locator("#search").is_visible()  # no dead search box
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("name", [*PAGES, "explorer"])
+def test_axe_finds_no_accessibility_violation(rendered, offline_page, name):  # noqa: F811
+    """axe-core (bundled by axe-playwright-python) over every page, folded content unfolded."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    path = rendered / "explorer.html" if name == "explorer" else page_file(rendered, name)
+    visit = offline_page(path)
+    page = visit.page
+    if page.locator(".sco-explorer").count():
+        page.wait_for_selector(".sco-explorer[data-ready=true]", timeout=30_000)
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    found = Axe().run(page).response["violations"]
+    summary = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"]) for v in found]
+    assert summary == [], f"{name}: {summary}"
+    assert visit.external == [] and visit.console_errors == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_pages_speak_in_words_not_python(rendered, name):
+    """No Python repr in a parameter, no raw timestamp anywhere a reader looks."""
+    text = page_file(rendered, name).read_text(encoding="utf-8")
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", "", text)
+    values = re.findall(r'<table class="params">(.*?)</table>', text, re.S)
+    cells = [c for block in values for c in re.findall(r"<td>(.*?)</td>", block, re.S)]
+    python = [c for c in cells if re.search(r"^['\"\[]|\bNone\b|\bTrue\b|\bFalse\b", c.strip())]
+    assert python == [], f"{name}: parameters shown as Python: {python}"
+    visible = re.sub(r"<[^>]+>", " ", text)
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", visible), f"{name}: a raw timestamp"
+
+
+def test_each_map_card_opens_with_what_is_particular_to_its_day(rendered):
+    doc = json.loads((rendered / "manifest.json").read_text(encoding="utf-8"))
+    maps = [e for e in doc["reports"] if e["notebook"].endswith("02-membership-map.ipynb")]
+    assert maps
+    for e in maps:
+        day = e["parameters"].get("as_of")
+        if day:
+            when = dt.date.fromisoformat(str(day))
+            assert e["summary"].startswith(f"On {when.day} {when:%B %Y}: "), e["summary"]
+        else:
+            assert e["summary"].startswith("On "), e["summary"]
+    assert len({e["summary"] for e in maps}) == len(maps)

@@ -149,6 +149,23 @@ def test_explore_displays_html_with_the_record_in_ipython():
     assert set(data) == {"text/html", "text/plain"}  # no widget view
 
 
+def test_the_cell_that_shows_the_explorer_does_not_echo_it(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    echoed: list[dict] = []
+    with captured_display() as shown:
+        shell = InteractiveShell.instance()
+        monkeypatch.setattr(shell.displayhook, "write_format_data",
+                            lambda data, md=None: echoed.append(data))
+        shell.user_ns["explorer"] = explorer
+        shell.run_cell("view = explorer.explore(start='2017-06-09', embed=False)\nview",
+                       store_history=True).raise_error()
+        shell.run_cell("view", store_history=True).raise_error()
+    assert echoed == []
+    assert [d for d, _ in shown][1:] == [
+        {"text/plain": "9 June 2017: 8 members, 4 observers and 6 dialogue partners"}]
+
+
 def test_page_is_one_small_self_contained_file(tmp_path):
     path = explorer.write_explorer(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == ["explorer.html"]
@@ -345,6 +362,80 @@ def test_two_explorers_on_one_page_work_apart(browser, tmp_path):
     assert page.locator(".sco-x-summary").all_inner_texts()[1] == summaries[1]
     assert page.url == path.as_uri()  # no URL state inside a report page
     page.close()
+    watch.assert_clean()
+
+
+def _stops() -> list[str]:
+    days = sorted({"2001-06-15", *(f"{d:%Y-%m-%d}" for d in sco.membership_changes()["date"])})
+    today = f"{TODAY:%Y-%m-%d}"
+    return [d for d in days if d <= today] + ([today] if days[-1] != today else [])
+
+
+def _play_to_the_end(page, uid: str, first: str) -> list[str]:
+    """Press Play with the page's clock under the test's control; return the days shown."""
+    page.clock.install()
+    page.focus(f"#{uid}-play")
+    page.keyboard.press("Enter")  # a real button: the keyboard plays it
+    days = [page.locator(".sco-explorer").get_attribute("data-day")]
+    assert page.locator(f"#{uid}-play").get_attribute("aria-pressed") == "true"
+    assert page.locator(".sco-explorer").get_attribute("data-playing") == "true"
+    status = page.locator(f"#{uid}-play-status")
+    assert status.get_attribute("aria-live") == "polite"
+    if page.locator(".sco-explorer").get_attribute("data-motion") == "reduced":
+        assert "without animation" in status.inner_text()
+    day = pd.Timestamp(first)
+    assert status.inner_text().startswith(f"Playing the changes from {day.day} {day:%B %Y}")
+    for _ in range(len(_stops()) + 3):  # more ticks than steps: it must stop by itself
+        page.clock.run_for(1600)
+        day = page.locator(".sco-explorer").get_attribute("data-day")
+        if day != days[-1]:
+            days.append(day)
+    return days
+
+
+def test_play_steps_through_every_change_and_stops_at_the_end(visit):
+    page, _ = visit("?date=2024-07-04")
+    uid = page.locator(".sco-explorer").get_attribute("id")
+    assert page.locator(".sco-explorer").get_attribute("data-motion") == "full"
+    days = _play_to_the_end(page, uid, "2024-07-04")  # plays on from the day shown
+    stops = _stops()
+    assert days == stops[stops.index("2024-07-04"):]  # each change once, in order, to today
+    assert page.locator(".sco-explorer").get_attribute("data-playing") == "false"
+    assert page.locator(f"#{uid}-play").get_attribute("aria-pressed") == "false"
+    assert page.locator(f"#{uid}-play").inner_text().strip() == "▶ Play the changes"
+    assert page.locator(f"#{uid}-play-status").inner_text().startswith("Finished: ")
+    assert page.locator(f"#{uid}-summary").get_attribute("role") == "status"
+    assert "sco-x-step" in (page.locator(f"#{uid}-map").get_attribute("class") or "")
+    shot(page, "explorer-played")
+    # At the end, Play starts again from the founding; a second press pauses it there
+    page.click(f"#{uid}-play")
+    assert page.locator(".sco-explorer").get_attribute("data-day") == "2001-06-15"
+    page.clock.run_for(1600)
+    page.click(f"#{uid}-play")
+    paused = page.locator(".sco-explorer").get_attribute("data-day")
+    assert paused == _stops()[1]
+    assert page.locator(f"#{uid}-play-status").inner_text() == \
+        f"Paused on {pd.Timestamp(paused).day} {pd.Timestamp(paused):%B %Y}."
+    page.clock.run_for(5000)
+    assert page.locator(".sco-explorer").get_attribute("data-day") == paused
+
+
+def test_play_with_reduced_motion_steps_without_animation(browser, page_file):
+    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1280,
+                                                                    "height": 1000})
+    watch = Watch()
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+               else (watch.external.append(r.request.url), r.abort()))
+    page.on("pageerror", lambda e: watch.errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    page.wait_for_selector(".sco-explorer[data-ready=true]", timeout=15_000)
+    uid = page.locator(".sco-explorer").get_attribute("id")
+    assert page.locator(".sco-explorer").get_attribute("data-motion") == "reduced"
+    days = _play_to_the_end(page, uid, "2001-06-15")  # opened on today: from the founding
+    assert days == _stops()
+    assert "sco-x-step" not in (page.locator(f"#{uid}-map").get_attribute("class") or "")
+    context.close()
     watch.assert_clean()
 
 

@@ -128,3 +128,26 @@ def test_enlargement_dates_stay_importable_from_maps():
     from sco_research import maps
 
     assert maps.enlargement_dates is sco.membership.enlargement_dates
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    ("2001-06-15", "On 15 June 2001: 6 members; China, Kazakhstan, Kyrgyzstan, Russia, Tajikistan "
+                   "and Uzbekistan founded the SCO"),
+    ("2017-06-09", "On 9 June 2017: 8 members, 4 observers, 6 dialogue partners; India and "
+                   "Pakistan joined"),
+    ("2024-07-04", "On 4 July 2024: 10 members, 2 observers, 14 dialogue partners; Belarus joined"),
+    ("2025-09-01", "On 1 September 2025: 10 members, 17 partners; Laos joined as a partner; the 16 "
+                   "observers and dialogue partners became partners"),
+    ("2020-01-01", "On 1 January 2020: 8 members, 4 observers, 6 dialogue partners; no change "
+                   "that day (the latest to join: India and Pakistan, on 9 June 2017)"),
+])
+def test_day_summary_says_what_is_particular_to_the_day(day, expected):
+    assert sco.day_summary(day) == expected
+
+
+def test_day_summaries_of_the_enlargements_all_differ():
+    summaries = [sco.day_summary(d) for d in sco.membership.enlargement_dates()]
+    assert len(set(summaries)) == len(summaries)
+    counts = sco.membership_as_of("2023-07-04")["status"].value_counts()
+    assert f"{counts['member']} members, {counts['observer']} observers" in sco.day_summary(
+        "2023-07-04")

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 import sco_research as sco
 from sco_research.errors import DataError, ParameterError
-from sco_research.publish import format_value, publish_figure, publish_table
+from sco_research.publish import TABLE_MIME, format_value, publish_figure, publish_table, table_html
 
 SRC = "tempo-2024-07-04-eurasian-security-club"
 
@@ -75,6 +75,74 @@ def test_format_value():
     import numpy as np
 
     assert format_value(np.float64(57.8)) == "57.8" and format_value(np.int64(5)) == "5"
+
+
+def test_table_html_is_compact_like_the_pages():
+    rows = pd.DataFrame({"year": [2020.0 + i for i in range(16)], "events": [None] * 16,
+                         "note": ["<b>x</b>"] + [None] * 15, "source_id": [SRC] * 16},
+                        index=range(100, 116))
+    html = table_html(rows, caption="Years & notes")
+    assert "<th>year</th><th>note</th><th>source</th>" in html  # blank 'events' column dropped
+    assert "<td>2020</td><td>&lt;b&gt;x&lt;/b&gt;</td>" in html  # no float noise, escaped
+    assert "<td>2021</td><td></td>" in html  # missing as blank
+    assert ">100<" not in html  # no index column
+    assert "<summary>Show all 16 rows</summary>" in html
+    assert html.index("<details>") < html.index("<table")
+    assert "<p><strong>Years &amp; notes</strong></p>" in html
+    short = table_html(rows.head(15))
+    assert "<details>" not in short and short.count("<tr>") == 16
+    assert table_html(rows.head(0)).count("No rows.") == 1
+
+
+def test_a_publish_call_shows_its_output_and_does_not_echo_its_record(monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from tests._ipython import captured_display
+
+    echoed: list[dict] = []  # what the cell's last expression would show as Out[n]
+    with captured_display() as shown:
+        shell = InteractiveShell.instance()
+        monkeypatch.setattr(shell.displayhook, "write_format_data",
+                            lambda data, md=None: echoed.append(data))
+        shell.user_ns["publish_table"], shell.user_ns["quotes"] = publish_table, sco.load("quotes")
+        shell.run_cell("rec = publish_table(quotes, 'quotes', None, caption='Q')\nrec",
+                       store_history=True).raise_error()
+        same_cell = list(shown)
+        shell.run_cell("rec", store_history=True).raise_error()
+    assert echoed == []  # no Out[n]: the record is never echoed raw
+    assert len(same_cell) == 1 and set(same_cell[0][0]) == {TABLE_MIME, "text/html",
+                                                               "text/plain"}
+    assert same_cell[0][1] == {"sco_research": dict(shell.user_ns["rec"])}
+    assert shown[1:] == [({"text/plain": f"table quotes: {len(sco.load('quotes'))} rows, "
+                                         "not saved"}, {})]
+
+
+def test_a_chart_bundle_is_not_echoed_either():
+    from sco_research import charts
+    from sco_research.publish import PublishedList, publish_chart
+
+    item = charts.currency_figures(["reserves_share_cofer"], "2016-01-01", "2024-12-31")
+    records = publish_chart(item["shares"][0], None)
+    assert isinstance(records, PublishedList) and [r["kind"] for r in records] == [
+        "figure", "table"]
+    assert records.summary().splitlines()[1].startswith("table ")
+
+
+def test_shown_columns_narrow_the_display_not_the_csv(tmp_path):
+    from tests._ipython import captured_display
+
+    quotes = sco.load("quotes")
+    with captured_display() as shown:
+        publish_table(quotes, "quotes", tmp_path, columns=["quote_id", "quote", "source_id"],
+                      shown_columns=["quote_id", "source_id"])
+    data, _ = shown[0]
+    assert data[TABLE_MIME]["columns"] == ["quote_id", "source_id"]
+    assert "<th>quote</th>" not in data["text/html"]
+    assert list(pd.read_csv(tmp_path / "quotes.csv").columns) == [
+        "quote_id", "quote", "source_id", "publisher", "url"]
+    with pytest.raises(ParameterError, match=r"^shown_columns: unknown column 'speaker'"):
+        publish_table(quotes, "quotes", None, columns=["quote_id", "source_id"],
+                      shown_columns=["speaker"], show=False)
 
 
 def test_each_image_is_stored_once_the_notebook_shows_a_small_copy(tmp_path):

@@ -12,6 +12,8 @@
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
   var LAND = "#dedede";
+  /* Time-lapse: milliseconds each day of a change stays on screen while playing. */
+  var PLAY_STEP_MS = 1600;
   var explorers = {};
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -185,7 +187,7 @@
       s.className = "sco-x-source";
       s.appendChild(sourceLink(d.source));
       s.appendChild(document.createTextNode(", \u201c" + d.source.title + "\u201d" +
-        (d.source.published ? " (" + d.source.published + ")" : "")));
+        (d.source.published ? " (" + fmt(d.source.published) + ")" : "")));
       box.appendChild(s);
     }
   }
@@ -255,6 +257,68 @@
     return [iso, ""];
   }
 
+  /* -- Play: step through the days of a change as a time-lapse, stop at the end ---------- */
+
+  function reducedMotion() {
+    return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  }
+
+  function playState(x, playing, message) {
+    var button = el(x.uid, "play");
+    button.setAttribute("aria-pressed", playing ? "true" : "false");
+    text(button, playing ? "\u275a\u275a Pause" : "\u25b6 Play the changes");
+    text(el(x.uid, "play-status"), message);
+    x.root.setAttribute("data-playing", playing ? "true" : "false");
+  }
+
+  /* Show one step: with motion, the map and summary fade in; reduced motion: shown at once. */
+  function playStep(x, iso) {
+    setDay(x, iso);
+    if (reducedMotion()) return;
+    var moving = [el(x.uid, "summary"), el(x.uid, "map")];
+    moving.forEach(function (node) {
+      node.classList.remove("sco-x-step");
+      void node.offsetWidth;  /* restart the CSS animation */
+      node.classList.add("sco-x-step");
+    });
+  }
+
+  function stop(x, message) {
+    if (x.timer) clearTimeout(x.timer);
+    x.timer = null;
+    if (x.playing) {
+      x.playing = false;
+      playState(x, false, message || "Paused on " + fmt(x.day) + ".");
+    }
+  }
+
+  function tick(x) {
+    x.timer = null;
+    var i = x.stops.indexOf(x.day);
+    if (i < 0 || i >= x.stops.length - 1) {
+      stop(x, "Finished: " + fmt(x.day) + ", the last day. Press Play to start again.");
+      return;
+    }
+    playStep(x, x.stops[i + 1]);
+    if (i + 1 >= x.stops.length - 1) {
+      stop(x, "Finished: " + fmt(x.day) + ", the last day. Press Play to start again.");
+      return;
+    }
+    x.timer = setTimeout(function () { tick(x); }, PLAY_STEP_MS);
+  }
+
+  function play(x) {
+    if (x.playing) { stop(x); return; }
+    x.playing = true;
+    var i = x.stops.indexOf(x.day);
+    /* from the start when at the end or between two changes; else from the day shown */
+    var from = (i < 0 || i >= x.stops.length - 1) ? x.stops[0] : x.day;
+    playState(x, true, "Playing the changes from " + fmt(from) + (reducedMotion() ?
+      ", one step at a time without animation." : "."));
+    playStep(x, from);
+    x.timer = setTimeout(function () { tick(x); }, PLAY_STEP_MS);
+  }
+
   function step(x, delta) {
     var target = null, i;
     if (delta < 0) {
@@ -275,12 +339,14 @@
   function wire(x) {
     var slider = el(x.uid, "slider"), field = el(x.uid, "date");
     slider.max = String(x.stops.length - 1);
-    slider.addEventListener("input", function () { setDay(x, x.stops[+slider.value]); });
-    el(x.uid, "prev").addEventListener("click", function () { step(x, -1); });
-    el(x.uid, "next").addEventListener("click", function () { step(x, +1); });
+    slider.addEventListener("input", function () { stop(x); setDay(x, x.stops[+slider.value]); });
+    el(x.uid, "play").addEventListener("click", function () { play(x); });
+    el(x.uid, "prev").addEventListener("click", function () { stop(x); step(x, -1); });
+    el(x.uid, "next").addEventListener("click", function () { stop(x); step(x, +1); });
     field.max = x.last;
     field.addEventListener("change", function () {
       if (!field.value) return;
+      stop(x);
       var r = resolve(x, field.value);
       setDay(x, r[0], true);
       notice(x, r[1]);
@@ -291,8 +357,9 @@
     x.root.addEventListener("keydown", function (ev) {
       var tag = (ev.target.tagName || "").toLowerCase();
       if (tag === "input" || tag === "select" || tag === "textarea") return;
-      if (ev.key === "ArrowLeft") { step(x, -1); ev.preventDefault(); }
-      if (ev.key === "ArrowRight") { step(x, +1); ev.preventDefault(); }
+      if (ev.key === "ArrowLeft") { stop(x); step(x, -1); ev.preventDefault(); }
+      if (ev.key === "ArrowRight") { stop(x); step(x, +1); ev.preventDefault(); }
+      if (ev.key === "Escape" && x.playing) { stop(x); ev.preventDefault(); }
     });
   }
 
@@ -306,7 +373,8 @@
       return null;
     }
     var data = JSON.parse(el(uid, "data").textContent);
-    var x = { uid: uid, root: root, data: data, models: null, shown: null, shapeNames: {} };
+    var x = { uid: uid, root: root, data: data, models: null, shown: null, shapeNames: {},
+      playing: false, timer: null };
     x.labels = {};
     x.colors = {};
     data.statuses.forEach(function (s) { x.labels[s.key] = s.label; x.colors[s.key] = s.color; });
@@ -319,6 +387,7 @@
     x.urlState = root.getAttribute("data-url-state") === "true";
     explorers[uid] = x;
     wire(x);
+    x.root.setAttribute("data-motion", reducedMotion() ? "reduced" : "full");
     var asked = x.urlState ? askedInURL() : null;
     if (asked !== null) {
       var r = resolve(x, asked);

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -292,10 +293,14 @@ def _page_report(task: dict) -> dict:
     rows = []
     for name, default in task["declared"]:
         if name in task["parameters"]:
-            rows.append({"name": name, "value": repr(task["parameters"][name]),
+            rows.append({"name": name, "value": task["parameters"][name],
                          "origin": "set by the report"})
-        else:
-            rows.append({"name": name, "value": default, "origin": "notebook default"})
+        else:  # the value, not its source text, so that the page can put it in words
+            try:
+                value = ast.literal_eval(default)
+            except (ValueError, SyntaxError):
+                value = default
+            rows.append({"name": name, "value": value, "origin": "notebook default"})
     return {"name": task["name"], "title": task["title"], "notebook": task["notebook_rel"],
             "parameters": rows, "rendered_at": task["rendered_at"],
             "package_version": task["package_version"], "data_version": task["data_version"]}

@@ -10,13 +10,15 @@ sanitising them with ``bleach`` (tables and text markup only, no scripts, styles
 
 What a page shows, in the order of the notebook:
 
-- the report's title, a one-paragraph summary (:func:`report_summary`) and its parameters;
+- the report's title, a one-paragraph summary (:func:`report_summary`) and its parameters,
+  in words (:mod:`sco_research.reports.words`: "9 June 2017", "yes", "all", not Python);
 - the notebook's narrative (Markdown cells; code cells are hidden);
 - each figure published with :func:`sco_research.publish_figure` as a ``<figure>`` with its alt
   text, caption, downloads (PNG, SVG, CSV) and numbered links to its sources;
 - each table published with :func:`sco_research.publish_table`, laid out compactly from its
-  JSON rows (no index column, units in the header, ``source_id`` as numbered links, URLs as
-  links, long tables folded under ``<details>``), with its CSV download;
+  JSON rows (no index column, no column blank on every row, units in the header, ``source_id``
+  as numbered links, URLs as links, long tables folded under ``<details>``), with its CSV
+  download;
 - printed text as ``<pre>``, errors with their traceback;
 - "Sources" (every source the page cites, numbered), "How to cite" (plain text and BibTeX) and
   a link back to the index.
@@ -43,28 +45,34 @@ import struct
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from .._published import METADATA_KEY, TABLE_MIME
+from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME
+from .tables import URL as _URL
+from .tables import host as _host
+from .tables import link_sections, table_block
+from .words import dates_in_words, day_words, time_words, value_words
 
 __all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
-
-#: Tables with more rows than this are folded under ``<details>``.
-COLLAPSE_ROWS = 15
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?%?$")
-_URL = re.compile(r"^https?://\S+$")
-_SPLIT_IDS = re.compile(r"\s*[;,]\s*")
 # HTML a notebook output may keep after sanitising (pandas tables and text markup).
-_SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4",
-              "h5", "h6", "i", "li", "ol", "p", "pre", "small", "span", "strong", "sub", "sup",
-              "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
+_SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "details", "div", "em", "h1", "h2",
+              "h3", "h4", "h5", "h6", "i", "li", "ol", "p", "pre", "section", "small", "span",
+              "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+              "tr", "ul"}
+#: Anchors a sanitised output may keep: one section per claim or finding (claim-c05).
+_ANCHOR = re.compile(r"^(claim|finding)-[A-Za-z0-9_-]{1,40}$")
+
+
+def _section_attr(tag: str, name: str, value: str) -> bool:
+    return name == "class" or (name == "id" and bool(_ANCHOR.match(value)))
+
+
 _SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "div": ["class", "title", "id"],
-               "td": ["colspan", "rowspan"],
-               "th": ["colspan", "rowspan"]}
+               "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"],
+               "section": _section_attr}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -144,11 +152,26 @@ def _first_markdown(nb: Mapping) -> int | None:
     return None
 
 
-def report_summary(nb: Mapping) -> str:
-    """A one-paragraph summary of a notebook: the text of its first Markdown cell.
+def _published_summary(nb: Mapping) -> str:
+    """The sentences the notebook published with ``publish_summary``, joined."""
+    found = []
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs") or []:
+            record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
+            if record.get("kind") == "summary" and _squash(record.get("title")):
+                text = _squash(record.get("title"))
+                found.append(text if text.endswith((".", "!", "?")) else text + ".")
+    return " ".join(found)
 
-    Headings are left out, Markdown markup is removed and the blocks (paragraphs, list items)
-    are joined into one paragraph. A notebook without Markdown has an empty summary.
+
+def report_summary(nb: Mapping) -> str:
+    """A one-paragraph summary of a notebook: what it published as particular, then its intro.
+
+    It opens with what the notebook published with :func:`sco_research.publish.publish_summary`
+    (say, the counts and the newcomers on the day of a map), then gives the text of the first
+    Markdown cell: headings are left out, Markdown markup is removed and the blocks
+    (paragraphs, list items) are joined into one paragraph. A notebook without either has an
+    empty summary.
 
     Parameters
     ----------
@@ -166,9 +189,8 @@ def report_summary(nb: Mapping) -> str:
     ''
     """
     i = _first_markdown(nb)
-    if i is None:
-        return ""
-    return _plain(_markdown().parse(_join(nb["cells"][i].get("source", ""))))
+    intro = "" if i is None else _plain(_markdown().parse(_join(nb["cells"][i].get("source", ""))))
+    return " ".join(t for t in (_published_summary(nb), intro) if t)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,65 +235,6 @@ def _sanitise(html: str) -> str:
     html = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", "", html)
     return bleach.clean(html, tags=_SAFE_TAGS, attributes=_SAFE_ATTRS,
                         protocols=["http", "https", "mailto"], strip=True)
-
-
-def _host(url: str) -> str:
-    host = urlsplit(url).netloc
-    return host[4:] if host.startswith("www.") else host
-
-
-def _unit_columns(columns: list[str], data: list[list[str]]) -> dict[str, str]:
-    """``{value column: unit}`` for unit columns holding one unit for every stated value."""
-    folded = {}
-    for j, col in enumerate(columns):
-        if col != "unit" and not col.endswith("_unit"):
-            continue
-        value_col = col[: -len("unit")] + "value"
-        if value_col not in columns:
-            continue
-        k = columns.index(value_col)
-        units = {row[j] for row in data if row[k] != ""}
-        if len(units) == 1 and "" not in units and all(row[j] in units for row in data):
-            folded[value_col] = units.pop()
-    return folded
-
-
-def _table_block(payload: Mapping, record: Mapping, sources: _Sources, figures_dir: str) -> dict:
-    columns = [str(c) for c in payload.get("columns", [])]
-    data = [["" if v is None else str(v) for v in row] for row in payload.get("data", [])]
-    units = _unit_columns(columns, data)
-    drop = {c for c in columns for v in units if c == v[: -len("value")] + "unit"}
-    keep = [j for j, c in enumerate(columns) if c not in drop]
-    head = []
-    for j in keep:
-        col = columns[j]
-        label = "source" if col == "source_id" else col.replace("_", " ")
-        if col in units:
-            label = f"{label} ({units[col]})"
-        values = [row[j] for row in data if row[j] != ""]
-        numeric = bool(values) and all(_NUMBER.match(v) for v in values)
-        long = bool(values) and sum(map(len, values)) / len(values) > 30
-        head.append({"label": label, "cls": "" if col == "source_id" else "num" if numeric
-                     else "long" if long else ""})
-    rows = []
-    for row in data:
-        cells = []
-        for j in keep:
-            col, value = columns[j], row[j]
-            cell: dict[str, Any] = {"text": value, "href": None, "title": None, "refs": None}
-            if col == "source_id" and value:
-                cell["refs"] = [{"n": sources.number(s), "id": s}
-                                for s in _SPLIT_IDS.split(value) if s]
-            elif _URL.match(value):
-                cell.update(href=value, title=value, text=_host(value))
-            cells.append(cell)
-        rows.append(cells)
-    files = record.get("files") or {}
-    return {
-        "type": "table", "name": record.get("name", ""), "caption": record.get("title") or "",
-        "head": head, "rows": rows, "n": len(rows), "collapsed": len(rows) > COLLAPSE_ROWS,
-        "csv": f"{figures_dir}/{files['csv']}" if files.get("csv") else None,
-    }
 
 
 def _image(data: Mapping) -> tuple[str, tuple[int, int] | None]:
@@ -331,6 +294,8 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
         data = out.get("data") or {}
         record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
         rkind = record.get("kind")
+        if rkind == "summary":
+            continue  # it opens the page's summary (report_summary)
         if rkind == "jsonld" and "application/ld+json" in data:  # e.g. ClaimReview, kept whole
             from ..claim_review import jsonld_script
 
@@ -345,7 +310,7 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
         elif rkind == "table" and TABLE_MIME in data:
             payload = data[TABLE_MIME]
             payload = json.loads(payload) if isinstance(payload, str) else payload
-            blocks.append(_table_block(payload, record, ctx["sources"], ctx["figures_dir"]))
+            blocks.append(table_block(payload, record, ctx["sources"], ctx["figures_dir"]))
         elif _WIDGET_MIME in data:
             continue  # a live widget: its static fallback (if any) is another output
         elif kind == "execute_result" and published and set(data) <= {"text/plain"}:
@@ -391,6 +356,7 @@ def _cell_blocks(nb: Mapping, title: str) -> tuple[list[dict], list[str]]:
                            "cls": "narrative"})
         elif ctype == "code":
             blocks.extend(_output_blocks(cell, ctx))
+    link_sections(blocks)
     return blocks, ctx["sources"].ids
 
 
@@ -416,7 +382,7 @@ def _source_rows(ids: list[str], sources: Any) -> list[dict]:
                        url=str(s["url"]) if _URL.match(str(s.get("url") or "")) else None,
                        host=_host(str(s.get("url") or "")),
                        described=str(s.get("title_kind") or "") == "descriptive",
-                       date="" if date is None or pd.isna(date) else str(date)[:10])
+                       date="" if date is None or pd.isna(date) else day_words(str(date)[:10]))
         rows.append(row)
     return rows
 
@@ -436,8 +402,9 @@ def _citation(report: Mapping) -> dict:
     version = str(report.get("package_version") or _package_version())
     data = str(report.get("data_version") or "unknown")
     path = f"{name}/{name}.html"
-    plain = (f"sco-research developers ({year or 'n.d.'}). {title}. Report {path}, rendered "
-             f"{date or 'n.d.'}. sco-research {version}, data version {data}.")
+    plain = (f"sco-research developers ({year or 'n.d.'}). {dates_in_words(title)}. Report "
+             f"{path}, rendered {day_words(date) or 'n.d.'}. sco-research {version}, data "
+             f"version {data}.")
     key = re.sub(r"[^A-Za-z0-9_-]+", "-", f"sco-research-{name}-{date}").strip("-")
     fields = [("author", "{sco-research developers}"), ("title", "{" + _bibtex_escape(title) + "}"),
               ("year", year or "n.d."),
@@ -451,9 +418,8 @@ def _citation(report: Mapping) -> dict:
 def _parameters(report: Mapping) -> list[dict]:
     rows = []
     for p in report.get("parameters") or []:
-        value = p.get("value")
-        rows.append({"name": str(p.get("name", "")),
-                     "value": value if isinstance(value, str) else repr(value),
+        name = str(p.get("name", ""))
+        rows.append({"name": name, "value": value_words(name, p.get("value")),
                      "origin": str(p.get("origin") or "")})
     return rows
 
@@ -488,9 +454,10 @@ def report_page(nb: Mapping, *, report: Mapping, sources: Any = None,
     >>> '<pre class="stream stdout">&lt;b&gt;1&lt;/b&gt;</pre>' in page
     True
     """
-    title = _squash(report.get("title") or report.get("name"))
+    title = dates_in_words(_squash(report.get("title") or report.get("name")))
     blocks, ids = _cell_blocks(nb, title)
-    meta = {k: report.get(k) or "" for k in ("name", "notebook", "rendered_at")}
+    meta = {k: report.get(k) or "" for k in ("name", "notebook")}
+    meta["rendered_at"] = time_words(report.get("rendered_at"))
     return _env().get_template("report.html").render(
         title=title, summary=report_summary(nb), report=meta, blocks=blocks,
         parameters=_parameters(report), sources=_source_rows(ids, sources),
@@ -506,12 +473,14 @@ def _card(entry: Mapping) -> dict:
     figures = [f for f in entry.get("figures") or [] if f != entry.get("thumbnail")]
     duration = entry.get("duration_s")
     return {
-        **{k: entry.get(k) for k in ("name", "title", "html", "ipynb", "thumbnail", "error",
-                                     "failed_ipynb", "rendered_at", "reason", "notebook")},
+        **{k: entry.get(k) for k in ("name", "html", "ipynb", "thumbnail", "error",
+                                     "failed_ipynb", "reason", "notebook")},
+        "title": dates_in_words(_squash(entry.get("title") or entry.get("name"))),
+        "rendered_at": time_words(entry.get("rendered_at")),
         "status": entry.get("status") or "never-rendered",
         "summary": _squash(entry.get("summary")),
         "duration": f"{duration:.1f} s" if isinstance(duration, (int, float)) else None,
-        "parameters": [{"name": str(k), "value": repr(v)}
+        "parameters": [{"name": str(k), "value": value_words(str(k), v)}
                        for k, v in (entry.get("parameters") or {}).items()],
         "files": [{"href": f, "label": Path(f).name} for f in figures],
         "article": (entry.get("parameters") or {}).get("article"),
@@ -573,7 +542,7 @@ def index_page(manifest: Mapping) -> str:
     package = manifest.get("data_package")
     return _env().get_template("index.html").render(
         reports=reports, groups=_groups(reports, manifest.get("articles") or []),
-        counts=counts, generated_at=manifest.get("generated_at") or "",
+        counts=counts, generated_at=time_words(manifest.get("generated_at")),
         explorer=manifest.get("explorer"), data_package=package,
         tables=manifest.get("data_tables") or [] if package else [],
         version=_package_version(),

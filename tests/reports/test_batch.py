@@ -63,9 +63,10 @@ def test_render_writes_reports_index_and_manifest_then_skips_and_tracks_data(pro
     page = (out / "read-a" / "read-a.html").read_text(encoding="utf-8")
     assert CODE_MARKER not in page  # code-free
     assert "k,v" in page  # outputs kept
-    # the parameter, in the page's parameters table (text escaped; quotes need no escaping)
-    assert re.search(r"<td><code>table</code></td>\s*<td><code>'a'</code></td>", page)
-    assert "notebook default" in page  # ``fail`` shown with its default
+    # the parameter, in the page's parameters table, in words (no Python quotes)
+    assert re.search(r"<td><code>table</code></td>\s*<td>a</td>", page)
+    assert re.search(r"<td><code>fail</code></td>\s*<td>no</td>\s*<td>notebook default</td>",
+                     page)  # ``fail`` shown with its default, False in words
     executed = nbformat.read(str(out / "read-a" / "read-a.ipynb"), as_version=4)
     assert any(CODE_MARKER in c.source for c in executed.cells)
     assert not list((out / ".staging").iterdir())

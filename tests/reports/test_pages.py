@@ -37,8 +37,8 @@ TEMPO = "tempo-2024-07-04-eurasian-security-club"
 REUTERS = "reuters-2024-07-04-xi-putin-eurasian-security-club"
 EVIL = "<script>alert('x')</script>"
 REPORT = {"name": "demo", "title": "Demo report", "notebook": "notebooks/demo.ipynb",
-          "parameters": [{"name": "theme", "value": "'trade'", "origin": "set by the report"},
-                         {"name": "actor", "value": "None", "origin": "notebook default"}],
+          "parameters": [{"name": "theme", "value": "trade", "origin": "set by the report"},
+                         {"name": "actor", "value": None, "origin": "notebook default"}],
           "rendered_at": "2026-11-29T01:02:03+00:00", "package_version": "9.8.7",
           "data_version": "0.1.0+abcdef123456"}
 
@@ -116,9 +116,11 @@ def test_page_has_title_summary_parameters_and_no_code(tmp_path):
     assert page.count("<h1>") == 1  # the notebook's own title is not repeated
     assert '<p class="lede">What the demo shows.</p>' in page
     assert "hidden_code_marker" not in page
-    assert re.search(r"<td><code>theme</code></td>\s*<td><code>'trade'</code></td>\s*"
+    assert re.search(r"<td><code>theme</code></td>\s*<td>trade</td>\s*"
                      r"<td>set by the report</td>", page)
-    assert "<td>notebook default</td>" in page
+    assert re.search(r"<td><code>actor</code></td>\s*<td>all</td>\s*<td>notebook default</td>",
+                     page)  # None in words
+    assert "rendered 29 November 2026, 01:02 UTC" in page and "2026-11-29T" not in page
     assert 'href="../index.html"' in page
     assert "sco-research 9.8.7" in page and "0.1.0+abcdef123456" in page
 
@@ -126,7 +128,7 @@ def test_page_has_title_summary_parameters_and_no_code(tmp_path):
 def test_parameters_are_escaped_without_markdown_artefacts():
     report = {**REPORT, "parameters": [{"name": "q", "value": "'a|b' <i>", "origin": "x"}]}
     page = report_page(notebook(), report=report)
-    assert "<td><code>'a|b' &lt;i&gt;</code></td>" in page
+    assert "<td>'a|b' &lt;i&gt;</td>" in page
     assert "\\|" not in page
 
 
@@ -285,7 +287,7 @@ def test_how_to_cite_names_report_versions_date_and_path():
     page = report_page(notebook(), report=report)
     plain = re.search(r'<p>Plain text:</p>\s*<pre>(.*?)</pre>', page, re.S).group(1)
     assert plain == ("sco-research developers (2026). Trade &amp; 100% {shares}. Report "
-                     "demo/demo.html, rendered 2026-11-29. sco-research 9.8.7, data version "
+                     "demo/demo.html, rendered 29 November 2026. sco-research 9.8.7, data version "
                      "0.1.0+abcdef123456.")
     bib = re.search(r'<p>BibTeX:</p>\s*<pre>(.*?)</pre>', page, re.S).group(1)
     assert bib.startswith("@misc{sco-research-demo-2026-11-29,\n")
@@ -383,6 +385,64 @@ def test_sanitiser_keeps_markup_and_drops_behaviour(html_in, kept):
 
 
 # ---------------------------------------------------------------------------------------------
+# pages in people's words; the claims-check layout
+# ---------------------------------------------------------------------------------------------
+def test_a_published_summary_opens_the_page_summary_and_is_not_repeated():
+    from sco_research.publish import publish_summary
+
+    rec = publish_summary("On 9 June 2017: 8 members; India and Pakistan joined", show=False)
+    out = output("display_data", {"text/html": "<p><strong>x</strong></p>", "text/plain": "x"},
+                 dict(rec))
+    nb = notebook(cell(out))
+    assert report_summary(nb) == ("On 9 June 2017: 8 members; India and Pakistan joined. "
+                                  "What the demo shows.")
+    page = report_page(nb, report=REPORT)
+    assert page.count("India and Pakistan joined") == 1  # in the lede, not again as an output
+
+
+def test_index_shows_words_not_python_or_timestamps():
+    page = index_page({"generated_at": "2026-12-02T06:42:29+00:00", "reports": [
+        {"name": "map", "title": "SCO membership map on 2017-06-09", "status": "ok",
+         "html": "map/map.html", "rendered_at": "2026-12-02T06:40:00+00:00",
+         "parameters": {"as_of": "2017-06-09", "explorer": False, "highlight": ["IND", "PAK"],
+                        "dates": None}}]})
+    assert "Updated 2 December 2026, 06:42 UTC" in page
+    assert "rendered 2 December 2026, 06:40 UTC" in page
+    assert "SCO membership map on 9 June 2017" in page
+    for words in ("<td>9 June 2017</td>", "<td>no</td>", "<td>IND, PAK</td>",
+                  "<td>each enlargement</td>"):
+        assert words in page
+    assert not re.search(r"\d{4}-\d\d-\d\dT|'2017|\[|False|None", page.split("<main>")[1])
+
+
+def test_claim_sections_are_anchored_folded_and_linked_from_the_verdict_table(tmp_path):
+    from sco_research.fact_check_views import evidence_html
+
+    checks = pd.DataFrame({"claim_id": [f"c{i:02d}" for i in range(1, 21)],
+                           "verdict": ["accurate"] * 20, "source_id": [TEMPO] * 20})
+    table = table_output(tmp_path, checks, name="verdicts")
+    sections = [output("display_data", {"text/html": evidence_html(c), "text/plain": c})
+                for c in checks["claim_id"]]
+    evidence = table_output(tmp_path, pd.DataFrame({"claim_id": ["c05"] * 16,
+                                                    "source_id": [TEMPO] * 16}), name="ev")
+    evil = output("display_data", {"text/html": '<section id="x" onclick="y">z</section>',
+                                   "text/plain": "z"})
+    page = report_page(notebook(cell(table), cell(*sections), cell(evidence), cell(evil)),
+                       report=REPORT)
+    parse_strict(page)
+    assert '<section class="sco-claim" id="claim-c05">' in page
+    assert re.search(r'<section class="sco-claim" id="claim-c16"><p>.*?</p><details><summary>'
+                     r"Evidence: \d+ rows, with their sources \(the finding names each row by its "
+                     r"id\)</summary>", page)
+    assert '<a href="#claim-c05" title="Go to c05 below">c05</a>' in page
+    verdicts = page[page.index('id="table-verdicts"'):]
+    assert verdicts.index("<table>") < verdicts.index("</div>")  # 20 rows, yet not folded
+    assert "Show all 20 rows" not in page
+    assert "Show all 16 rows" in page  # many rows per claim: not a table of contents
+    assert 'id="x"' not in page and "onclick" not in page  # other ids and handlers dropped
+    assert page.index('id="table-verdicts"') < page.index('id="parameters"')  # opens the page
+
+
 # the articles: ClaimReview JSON-LD on a page, anchors, and the index's groups
 # ---------------------------------------------------------------------------------------------
 def test_a_jsonld_output_is_embedded_whole_and_other_scripts_still_dropped():
