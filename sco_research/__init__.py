@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 _LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts", "interactive",
-                 "maps", "render", "cli"}
+                 "maps", "cli"}
 
 #: Functions re-exported from a submodule that is imported on first use.
 #: Public names and the module each comes from, imported on first use: ``import sco_research``

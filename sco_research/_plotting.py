@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .data import source_line
+from .citations import source_line
 
 #: Okabe–Ito colour-blind-safe palette.
 PALETTE = {

@@ -45,7 +45,7 @@ from ._plotting import add_wrapped_source_line as _source_line
 from ._plotting import fmt_day as _fmt_day
 from .data import load
 from .errors import ParameterError
-from .geometry import EXTENTS, _read_geometries, load_geometries
+from .geometry import BORDERS_NOTE, EXTENTS, _read_geometries, load_geometries
 from .geometry import frame as _frame
 from .geometry import geo_path as _geo_path
 from .map_labels import write_labels
@@ -59,7 +59,6 @@ from .membership import (
 
 __all__ = [
     "EXTENTS",
-    "BORDERS_NOTE",
     "load_geometries",
     "membership_map",
     "membership_map_rows",
@@ -68,13 +67,6 @@ __all__ = [
     "enlargement_dates",
     "check_parameters",
 ]
-
-#: What the borders are, written under every map.
-BORDERS_NOTE = (
-    "Borders: Natural Earth 1:10m v5.1.1 (public domain), German point-of-view edition: Kashmir "
-    "divided along the lines of control, Crimea shown as part of Ukraine. Borders are not an "
-    "endorsement of any claim. States too small to see are drawn as dots."
-)
 
 LAND = "#dedede"
 OCEAN = "#f3f6f8"

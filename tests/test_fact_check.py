@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import sco_research as sco
-from sco_research import charts, fact_check, paths, render
+from sco_research import charts, fact_check, paths, reports
 from sco_research.data import DataPackage
 from sco_research.errors import DataError, ParameterError
 
@@ -263,7 +263,7 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     cfg.write_text(yaml.safe_dump({**doc, "reports": [
         {**entry, "notebook": str(paths.PROJECT_ROOT / entry["notebook"])}]}), encoding="utf-8")
     out = tmp_path / "reports"
-    result = render.render(config=cfg, out=out, jobs=1, progress=False, stream=io.StringIO(),
+    result = reports.render(config=cfg, out=out, jobs=1, progress=False, stream=io.StringIO(),
                            workdir=paths.PROJECT_ROOT)
     assert result.ok, result.summary()
     (report,) = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
