@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .._checks import DateLike
+from .._checks import DateLike, check_day
 from . import _frames as fr
 from .currency import (
     SETTLEMENT_INDICATORS,
@@ -36,7 +36,8 @@ from .sanctions import sanctions_timeline_chart, sanctions_timeline_rows
 from .settlement_mix import export_settlement_mix_chart, export_settlement_mix_rows
 from .trade import trade_chart, trade_rows
 
-__all__ = ["ChartFigure", "currency_figures", "trade_figures"]
+__all__ = ["ChartFigure", "check_currency_figures", "check_trade_figures", "currency_figures",
+           "trade_figures"]
 
 
 @dataclass
@@ -67,6 +68,54 @@ def _columns(rows: pd.DataFrame, wanted: Sequence[str]) -> list[str]:
 
 _CURRENCY_COLUMNS = ["table", "series", "scope", "currency", "period", "value", "unit",
                      "stated_by", "stated_on", "role", "event_id", "date", "label", "source_id"]
+
+
+def check_currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01-01",
+                           end: DateLike = "today") -> tuple[tuple[str, ...], pd.Timestamp,
+                                                             pd.Timestamp]:
+    """Check the parameters of notebook 05; return the indicators and the window.
+
+    The notebook calls it in its first cell; ``sco-research render`` calls it before any kernel
+    starts. Known indicators, at least one; readable days, not after today, start before end.
+
+    Examples
+    --------
+    >>> check_currency_figures(["reserves_share_cofer"], "2016-01-01", "2024-12-31")[0]
+    ('reserves_share_cofer',)
+    >>> check_currency_figures(["reserves"])
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: indicators: unknown indicator 'reserves'...
+    """
+    items = check_indicators(indicators)
+    check_day("start", start)
+    check_day("end", end)
+    return (items, *fr.check_window(start, end))
+
+
+def check_trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
+                        end: DateLike = "today", flow: str = "turnover") -> tuple[pd.Timestamp,
+                                                                                  pd.Timestamp]:
+    """Check the parameters of notebook 04; return the window.
+
+    The notebook calls it in its first cell; ``sco-research render`` calls it before any kernel
+    starts. Readable days, not after today, start before end; known partners and flow, and
+    trade rows in the window (:func:`trade_rows` selects them).
+
+    Examples
+    --------
+    >>> check_trade_figures(["CHN"], "2020-01-01", "2024-12-31")
+    (Timestamp('2020-01-01 00:00:00'), Timestamp('2024-12-31 00:00:00'))
+    >>> check_trade_figures(["CHN"], flow="export")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: flow: unknown flow 'export'; did you mean 'exports'...
+    """
+    check_day("start", start)
+    check_day("end", end)
+    window = fr.check_window(start, end)
+    trade_rows(partners, *window, flow)
+    return window
 
 
 def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01-01",
