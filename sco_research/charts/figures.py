@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .._checks import DateLike, check_day
+from ..freshness import freshness_note
 from . import _frames as fr
 from . import currency, energy, sanctions, settlement_mix, trade
 from .currency import SETTLEMENT_INDICATORS, SHARE_INDICATORS, check_indicators
@@ -49,6 +50,13 @@ class ChartFigure:
     def close(self) -> None:
         """Close the figure (when it is not published)."""
         plt.close(self.figure)
+
+
+def _caption(text: str, table: str, until: pd.Timestamp) -> str:
+    """A table caption; past the table's ``recorded_through`` it says later figures are not
+    confirmed, so the page says it in words as the figure's source line does."""
+    fresh = freshness_note(table, until, what="Figures")
+    return f"{text}. {fresh}" if fresh else text
 
 
 def _columns(rows: pd.DataFrame, wanted: Sequence[str]) -> list[str]:
@@ -136,23 +144,26 @@ def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01
     if settlement:
         out["settlement"] = [_figure(
             "settlement-shares", currency.select_settlement(settlement, t0, t1),
-            currency.draw_settlement, "The rows behind the settlement chart", _CURRENCY_COLUMNS)]
+            currency.draw_settlement,
+            _caption("The rows behind the settlement chart", "currency", t1), _CURRENCY_COLUMNS)]
     for series, flow in (("russia_export_settlement", "exports"),
                          ("russia_import_settlement", "imports")):
         if series in indicators:
             out.setdefault("mix", []).append(_figure(
                 f"settlement-mix-{flow}", settlement_mix.select(flow, t0, t1), settlement_mix.draw,
-                f"The rows behind the {flow} settlement chart", _CURRENCY_COLUMNS))
+                _caption(f"The rows behind the {flow} settlement chart", "currency", t1),
+                _CURRENCY_COLUMNS))
     shares = tuple(i for i in indicators if i in SHARE_INDICATORS)
     if shares:
         out["shares"] = [_figure(
             "reserve-and-payment-shares",
             currency.select_shares(shares, ("USD", "EUR", "CNY"), t0, t1), currency.draw_shares,
-            "The rows behind the reserve and payment shares chart", _CURRENCY_COLUMNS)]
+            _caption("The rows behind the reserve and payment shares chart", "currency", t1),
+            _CURRENCY_COLUMNS)]
     if fr.table("sanctions")["announced"].between(t0, t1).any():
         out["sanctions"] = [_figure(
             "sanctions-timeline", sanctions.select(None, t0, t1, None), sanctions.draw,
-            "The rows behind the sanctions timeline",
+            _caption("The rows behind the sanctions timeline", "sanctions", t1),
             ["table", "measure_id", "announced", "effective", "imposed_by", "measure", "target",
              "amount", "unit", "held_where", "role", "event_id", "date", "label", "source_id"])]
     return out
@@ -171,7 +182,7 @@ def trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
     """
     t0, t1 = fr.check_window(start, end)
     out = [_figure(f"trade-{flow}", trade.select(partners, t0, t1, flow, "USD"), trade.draw,
-                   "The rows behind the trade chart",
+                   _caption("The rows behind the trade chart", "trade", t1),
                    ["table", "reporter", "partner", "period", "flow", "value", "unit",
                     "plotted_value", "plotted_unit", "role", "event_id", "date", "label",
                     "source_id", "note"])]
@@ -180,7 +191,7 @@ def trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
     if importers:
         out.append(_figure(
             "energy-crude-oil", energy.select(importers, "crude_oil", "volume", None, t0, t1),
-            energy.draw, "The rows behind the oil chart",
+            energy.draw, _caption("The rows behind the oil chart", "energy", t1),
             ["table", "importer", "period", "period_type", "value", "unit", "plotted_value",
              "role", "event_id", "date", "label", "source_id", "note"]))
     return out

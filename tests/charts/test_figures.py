@@ -1,5 +1,5 @@
 """The figures of notebooks 04 and 05: arguments checked once, rows selected once, drawn as
-selected; and the checks the notebooks call first."""
+selected; captions past the record; and the checks the notebooks call first."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+import sco_research as sco
 from sco_research import charts
 from sco_research.charts import currency, figures, settlement_mix
+from sco_research.charts.figures import currency_figures, trade_figures
 from sco_research.errors import ParameterError
 
 WINDOW = ("2014-01-01", "2025-12-31")
@@ -92,3 +94,31 @@ def test_drawing_functions_refuse_a_foreign_axes_like_the_charts():
 def test_the_notebook_checks_refuse_in_one_line(call, message):
     with pytest.raises(ParameterError, match=message):
         call()
+
+
+def test_captions_past_the_record_say_later_figures_are_not_confirmed():
+    through = sco.freshness.recorded_through("trade")
+    late = trade_figures(("CHN",), end="today")
+    early = trade_figures(("CHN",), end=through)
+    try:
+        shown = f"{through.day} {through:%B %Y}"
+        assert late[0].caption == (
+            f"The rows behind the trade chart. Figures after {shown} are not confirmed: the "
+            f"trade record was checked for new facts through {shown} only.")
+        assert [f.caption for f in early] == ["The rows behind the trade chart",
+                                              "The rows behind the oil chart"]
+    finally:
+        for f in [*late, *early]:
+            f.close()
+
+
+def test_every_currency_section_says_it_past_the_record():
+    figs = currency_figures(["reserves_share_cofer", "russia_export_settlement"],
+                            "2016-01-01", pd.Timestamp.today())
+    try:
+        captions = [f.caption for section in figs.values() for f in section]
+        assert captions and all("are not confirmed" in c for c in captions)
+    finally:
+        for section in figs.values():
+            for f in section:
+                f.close()
