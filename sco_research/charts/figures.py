@@ -63,8 +63,12 @@ def _columns(rows: pd.DataFrame, wanted: Sequence[str]) -> list[str]:
     return [c for c in wanted if c in rows.columns]
 
 
+#: What backs each number (sco_research.corroboration), shown beside the row's own source.
+_BACKING = ["independent_sources", "corroborated_by"]
+
 _CURRENCY_COLUMNS = ["table", "series", "scope", "currency", "period", "value", "unit",
-                     "stated_by", "stated_on", "role", "event_id", "date", "label", "source_id"]
+                     "stated_by", "stated_on", "role", "event_id", "date", "label", "source_id",
+                     *_BACKING]
 
 
 def check_currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01-01",
@@ -165,7 +169,8 @@ def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01
             "sanctions-timeline", sanctions.select(None, t0, t1, None), sanctions.draw,
             _caption("The rows behind the sanctions timeline", "sanctions", t1),
             ["table", "measure_id", "announced", "effective", "imposed_by", "measure", "target",
-             "amount", "unit", "held_where", "role", "event_id", "date", "label", "source_id"])]
+             "amount", "unit", "held_where", "role", "event_id", "date", "label", "source_id",
+             *_BACKING])]
     return out
 
 
@@ -185,7 +190,7 @@ def trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
                    _caption("The rows behind the trade chart", "trade", t1),
                    ["table", "reporter", "partner", "period", "flow", "value", "unit",
                     "plotted_value", "plotted_unit", "role", "event_id", "date", "label",
-                    "source_id", "note"])]
+                    "source_id", *_BACKING, "note"])]
     importers = [p for p in ([partners] if isinstance(partners, str) else partners)
                  if p in set(fr.table("energy")["importer"])]
     if importers:
@@ -193,5 +198,5 @@ def trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
             "energy-crude-oil", energy.select(importers, "crude_oil", "volume", None, t0, t1),
             energy.draw, _caption("The rows behind the oil chart", "energy", t1),
             ["table", "importer", "period", "period_type", "value", "unit", "plotted_value",
-             "role", "event_id", "date", "label", "source_id", "note"]))
+             "role", "event_id", "date", "label", "source_id", *_BACKING, "note"]))
     return out
