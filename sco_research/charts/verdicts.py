@@ -91,7 +91,7 @@ def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = Non
     >>> matplotlib.use("Agg")
     >>> fig = verdicts_per_theme_chart()
     >>> fig.axes[0].get_title(loc="left")
-    'Of the 20 claims checked: 11 supported, 6 partly supported, 1 overstated, 1 unverifiable \
+    'Of the 20 claims checked: 12 supported, 5 partly supported, 1 overstated, 1 unverifiable \
 and 1 opinion'
     """
     rows = verdicts_per_theme_rows(theme=theme, verdict=verdict)
