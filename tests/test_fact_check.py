@@ -313,7 +313,7 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     # every page carries one ClaimReview per claim of its article, every field from the rows
     arts = sco.articles().set_index("article_id")
     for article in arts.index:
-        html_path = out / reports[f"claims-check-{article}"]["html"]
+        html_path = out / manifest[f"claims-check-{article}"]["html"]
         page = html_path.read_text(encoding="utf-8")
         reviews = _claim_reviews(page)
         checks = sco.claim_checks(article=article).set_index("claim_id")
