@@ -30,13 +30,14 @@ install: $(STAMP) ## create .venv and install the pinned versions of requirement
 lock: ## refresh requirements.lock from pyproject.toml (run after changing dependencies)
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --quiet \
+	$(VENV)/bin/uv pip compile pyproject.toml --extra cluster --extra dev --universal --quiet \
 		--custom-compile-command "make lock" -o $(LOCK)
 
 report: install ## render every report in reports.yaml to reports/ (executed .ipynb + HTML)
 	$(VENV)/bin/sco-research render --jobs $(JOBS)
 
 cluster-demo: install ## start a Dask scheduler and 2 workers here, render the map grid on them, stop them
+	@$(PY) -c "import distributed" 2>/dev/null || $(PY) -m pip install --quiet -e '.[cluster]'
 	scripts/cluster_demo.sh $(VENV) 'membership-map-*' --force
 
 test: install ## run the test suite (executes every notebook with papermill), one worker per core

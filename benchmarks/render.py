@@ -157,7 +157,7 @@ def _spread(values: list[float]) -> str:
 
 # -- suites ------------------------------------------------------------------------------------
 def charts(tmp: Path, args) -> None:
-    from sco_research import render
+    from sco_research import reports as render
 
     reports = render.select_reports(render.load_config(), CHARTS)
     declared = {r.notebook: render.notebook_parameters(r.notebook) for r in reports}

@@ -67,7 +67,7 @@ __all__ = [
 ]
 
 _LAZY_MODULES = {"charts", "claim_review", "corpus", "explorer", "fact_check",
-                 "fact_check_views", "facts", "freshness", "interactive", "maps", "render", "cli"}
+                 "fact_check_views", "facts", "freshness", "interactive", "maps", "cli"}
 
 #: Functions re-exported from a submodule that is imported on first use.
 #: Public names and the module each comes from, imported on first use: ``import sco_research``

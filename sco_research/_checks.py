@@ -171,3 +171,27 @@ def parse_date(
             f"give a date on or after {earliest.date()}"
         )
     return ts
+
+
+def check_day(name: str, value: DateLike, *, where: str | None = None) -> pd.Timestamp:
+    """:func:`parse_date`, and refuse a day after today: the data record what happened so far.
+
+    A notebook parameter naming a day uses it, so that a later day does not show today's
+    statuses under a future date.
+
+    Examples
+    --------
+    >>> check_day("end", "2017-06-09")
+    Timestamp('2017-06-09 00:00:00')
+    >>> check_day("end", "2999-01-01")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: end: '2999-01-01' is after today (...); give a date on \
+or before today, or 'today'
+    """
+    ts = parse_date(name, value, where=where)
+    today = _dt.date.today()
+    if ts.date() > today:
+        raise ParameterError(f"{name}: {value!r} is after today ({today}){_where(where)}; give a "
+                             "date on or before today, or 'today'")
+    return ts

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from .data import source_line
+from .citations import source_line
 
 #: Okabe–Ito colour-blind-safe palette.
 PALETTE = {

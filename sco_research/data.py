@@ -572,12 +572,3 @@ def tables() -> pd.DataFrame:
 def validate() -> pd.DataFrame:
     """Validate the bundled package; one row per problem, empty when everything is valid."""
     return default_package().validate()
-
-
-def __getattr__(name: str) -> Any:
-    # The citation helpers live in sco_research.citations; their old names here still work.
-    if name in ("source_line", "sources_for"):
-        from . import citations
-
-        return getattr(citations, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -415,7 +415,7 @@ def explorer_page(extent: str = "eurasia", *, index_href: str = "index.html") ->
     >>> page.startswith("<!DOCTYPE html>"), 'href="index.html"' in page
     (True, True)
     """
-    from .maps import BORDERS_NOTE
+    from .geometry import BORDERS_NOTE
 
     e = _html.escape
     fragment = explorer_html(extent, "today", True, url_state=True)

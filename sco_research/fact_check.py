@@ -48,6 +48,7 @@ __all__ = [
     "VERDICTS",
     "article_findings",
     "as_text",
+    "check_filters",
     "checked_on",
     "claim_checks",
     "evidence",
@@ -302,6 +303,31 @@ def _themes() -> tuple[str, ...]:
     return tuple(_field("claims", "theme")["constraints"]["enum"])
 
 
+def check_filters(theme: str | None = None, verdict: str | None = None,
+                  article: str | None = None) -> None:
+    """Raise ``ParameterError`` for an unknown ``theme``, ``verdict`` or ``article`` (notebook
+    06 calls it first).
+
+    ``sco-research render`` calls it too, before any kernel starts.
+
+    Examples
+    --------
+    >>> check_filters("currency", "overstated", "a1")
+    >>> check_filters(verdict="true")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: verdict: unknown verdict 'true'. Allowed: ...
+    """
+    if theme is not None:
+        check_choice("theme", theme, _themes(), kind="theme")
+    if verdict is not None:
+        check_choice("verdict", verdict, VERDICTS, kind="verdict")
+    if article is not None:
+        from .corpus import check_article
+
+        check_article(article)
+
+
 def claim_checks(theme: str | None = None, verdict: str | None = None,
                  article: str | None = None) -> pd.DataFrame:
     """The verdict on each claim, joined with the claim.
@@ -340,10 +366,7 @@ def claim_checks(theme: str | None = None, verdict: str | None = None,
     sco_research.errors.ParameterError: verdict: unknown verdict 'wrong'. Allowed: 'supported', \
 'partly_supported', 'overstated', 'contradicted', 'unverifiable', 'opinion'
     """
-    if theme is not None:
-        check_choice("theme", theme, _themes(), kind="theme")
-    if verdict is not None:
-        check_choice("verdict", verdict, VERDICTS, kind="verdict")
+    check_filters(theme, verdict)
     claims = _of_article(load("claims"), article)
     checks = load("claim_checks")
     # the check cites the same source as its claim (the article); keep the claim's column

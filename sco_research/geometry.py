@@ -25,7 +25,14 @@ from ._timing import timed
 from .data import default_package
 from .errors import DataError
 
-__all__ = ["EXTENTS", "frame", "geo_path", "load_geometries"]
+__all__ = ["BORDERS_NOTE", "EXTENTS", "frame", "geo_path", "load_geometries"]
+
+#: What the borders are, written under every map and on the explorer page.
+BORDERS_NOTE = (
+    "Borders: Natural Earth 1:10m v5.1.1 (public domain), German point-of-view edition: Kashmir "
+    "divided along the lines of control, Crimea shown as part of Ukraine. Borders are not an "
+    "endorsement of any claim. States too small to see are drawn as dots."
+)
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from shapely.plotting import patch_from_polygon
 
-from ._checks import DateLike, check_choice, check_choices, parse_date
+from ._checks import DateLike, check_bool, check_choice, check_choices, check_day, parse_date
 from ._plotting import PALETTE, STATUS_COLORS, STATUS_LABELS, house_style, set_title
 from ._plotting import add_wrapped_source_line as _source_line
 from ._plotting import fmt_day as _fmt_day
 from .data import load
 from .errors import ParameterError
-from .geometry import EXTENTS, _read_geometries, load_geometries
+from .geometry import BORDERS_NOTE, EXTENTS, _read_geometries, load_geometries
 from .geometry import frame as _frame
 from .geometry import geo_path as _geo_path
 from .map_labels import write_labels
@@ -59,7 +59,6 @@ from .membership import (
 
 __all__ = [
     "EXTENTS",
-    "BORDERS_NOTE",
     "load_geometries",
     "membership_map",
     "membership_map_rows",
@@ -67,14 +66,9 @@ __all__ = [
     "expansion_panels_rows",
     "enlargement_dates",
     "check_parameters",
+    "check_map_parameters",
+    "check_timeline_parameters",
 ]
-
-#: What the borders are, written under every map.
-BORDERS_NOTE = (
-    "Borders: Natural Earth 1:10m v5.1.1 (public domain), German point-of-view edition: Kashmir "
-    "divided along the lines of control, Crimea shown as part of Ukraine. Borders are not an "
-    "endorsement of any claim. States too small to see are drawn as dots."
-)
 
 LAND = "#dedede"
 OCEAN = "#f3f6f8"
@@ -120,6 +114,30 @@ did you mean 'IND'? Allowed: ...
     codes = sorted(_read_geometries(str(_geo_path()))["iso3"])
     marked = check_choices("highlight", highlight, codes, kind="ISO 3166-1 alpha-3 code")
     return day, marked, tuple(s for s in STATUSES if s in wanted)
+
+
+def check_map_parameters(as_of: DateLike = "today", extent: str = "eurasia",
+                         highlight: str | Iterable[str] = (), labels: bool = True,
+                         explorer: bool = True) -> tuple[pd.Timestamp, tuple[str, ...]]:
+    """Check the parameters of notebook 02 (the membership map); return the day and highlight.
+
+    The notebook calls it in its first cell; ``sco-research render`` calls it before any kernel
+    starts. The rules of :func:`check_parameters`, and ``as_of`` may not be after today.
+
+    Examples
+    --------
+    >>> check_map_parameters("2017-06-09", highlight=["IND"])
+    (Timestamp('2017-06-09 00:00:00'), ('IND',))
+    >>> check_map_parameters(labels="yes")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: labels: 'yes' is not a bool; give True or False
+    """
+    check_day("as_of", as_of)
+    day, marked, _ = check_parameters(as_of, extent, highlight)
+    check_bool("labels", labels)
+    check_bool("explorer", explorer)
+    return day, marked
 
 
 # -- words ------------------------------------------------------------------------------------
@@ -434,6 +452,28 @@ def _panel_days(dates: Iterable[DateLike] | None) -> list[pd.Timestamp]:
     if len(days) > 9:
         raise ParameterError(f"dates: got {len(days)} dates; at most 9 panels fit")
     return sorted(dict.fromkeys(days))
+
+
+def check_timeline_parameters(dates: Iterable[DateLike] | None = None,
+                              end: DateLike = "today") -> tuple[list[pd.Timestamp], pd.Timestamp]:
+    """Check the parameters of notebook 03 (panels and timeline); return the days and the end.
+
+    The notebook calls it in its first cell; ``sco-research render`` calls it before any kernel
+    starts. Every day must be readable, not before the founding and not after today; at most 9
+    panels.
+
+    Examples
+    --------
+    >>> check_timeline_parameters(["2017-06-09"], "2024-12-31")
+    ([Timestamp('2017-06-09 00:00:00')], Timestamp('2024-12-31 00:00:00'))
+    >>> check_timeline_parameters(["2017-02-30"])
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: dates: cannot read '2017-02-30' as a date; ...
+    """
+    for day in ([dates] if isinstance(dates, str) else dates or []):
+        check_day("dates", day)
+    return _panel_days(dates), check_day("end", end)
 
 
 def _panels_rows(days: Sequence[pd.Timestamp], extent: str) -> pd.DataFrame:

@@ -94,13 +94,13 @@ def run_notebook(name: str, tmp_path: Path, **parameters):
     """
     import papermill as pm
 
-    from sco_research import render
+    from sco_research.reports import execute
 
-    render.register_engine()
+    execute.register_engine()
     out = tmp_path / f"out-{name}"
     return pm.execute_notebook(
         str(NOTEBOOKS / name), str(out), parameters=parameters, kernel_name="python3",
-        cwd=str(paths.PROJECT_ROOT), progress_bar=False, engine_name=render.ENGINE_NAME,
+        cwd=str(paths.PROJECT_ROOT), progress_bar=False, engine_name=execute.ENGINE_NAME,
         execution_timeout=300,
     )
 

@@ -27,7 +27,7 @@ import nbformat
 import pytest
 from markupsafe import escape
 
-from sco_research import paths, render
+from sco_research import paths, reports
 from sco_research.publish import METADATA_KEY
 from sco_research.reports.pages import report_summary
 from tests.browser import browser, offline_page  # noqa: F401 - fixtures
@@ -36,7 +36,7 @@ from tests.browser import browser, offline_page  # noqa: F401 - fixtures
 def _first_of_each_entry() -> list[str]:
     """The report names rendered below: every report, each grid cut to its first value."""
     seen, names = set(), []
-    for report in render.load_config(paths.REPORTS_CONFIG):
+    for report in reports.load_config(paths.REPORTS_CONFIG):
         if report.group not in seen:
             seen.add(report.group)
             names.append(report.name)
@@ -55,7 +55,7 @@ def rendered(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     cfg = project_reports_config(root)
     out = root / "reports"
-    result = render.render(config=cfg, out=out, jobs=2, progress=False, stream=io.StringIO(),
+    result = reports.render(config=cfg, out=out, jobs=2, progress=False, stream=io.StringIO(),
                            workdir=paths.PROJECT_ROOT)
     assert result.ok, result.summary()
     assert sorted(o.name for o in result.outcomes) == sorted(REPORTS)

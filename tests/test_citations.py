@@ -5,9 +5,10 @@ from sco_research import citations, data
 from sco_research.errors import ParameterError
 
 
-def test_old_names_still_work():
-    assert data.source_line is citations.source_line is sco.source_line
-    assert data.sources_for is citations.sources_for is sco.sources_for
+def test_citation_helpers_live_in_citations_only():
+    assert citations.source_line is sco.source_line
+    assert citations.sources_for is sco.sources_for
+    assert not hasattr(data, "source_line") and not hasattr(data, "sources_for")
 
 
 def test_source_line_single_and_summary():

@@ -12,8 +12,8 @@ import sco_research as sco
 from sco_research import explorer
 from sco_research.errors import ParameterError
 
-from ._browser import Watch, browser_or_skip, open_page, shot
 from ._ipython import captured_display
+from .browser import browser, open_offline, shot  # noqa: F401 - browser is a fixture
 
 TODAY = pd.Timestamp.today().normalize()
 LABELS = {"member": "member", "observer": "observer", "dialogue_partner": "dialogue partner",
@@ -186,31 +186,22 @@ def page_file(tmp_path_factory) -> Path:
     return explorer.write_explorer(tmp_path_factory.mktemp("explorer"))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    pw, b = browser_or_skip()
-    yield b
-    b.close()
-    pw.stop()
-
-
 @pytest.fixture
-def visit(browser, page_file):
+def visit(browser, page_file):  # noqa: F811 - the fixture
     """Open the explorer page with a query or hash; wait until its map is drawn."""
-    pages = []
+    visits = []
 
     def go(suffix: str = "", *, ready: bool = True):
-        watch = Watch()
-        page = open_page(browser, page_file.as_uri() + suffix, watch)
-        pages.append((page, watch))
+        v = open_offline(browser, page_file.as_uri() + suffix, height=1000)
+        visits.append(v)
         if ready:
-            page.wait_for_selector(".sco-explorer[data-ready=true]", timeout=15_000)
-        return page, watch
+            v.page.wait_for_selector(".sco-explorer[data-ready=true]", timeout=15_000)
+        return v.page, v
 
     yield go
-    for page, watch in pages:
-        page.close()
-        watch.assert_clean()
+    for v in visits:
+        v.close()
+        v.assert_clean()
 
 
 def _summary(page) -> str:
@@ -343,14 +334,14 @@ def test_a_bad_date_in_the_url_shows_the_nearest_valid_day_and_says_why(visit, a
         shot(page, "explorer-bad-date")
 
 
-def test_two_explorers_on_one_page_work_apart(browser, tmp_path):
+def test_two_explorers_on_one_page_work_apart(browser, tmp_path):  # noqa: F811
     a = explorer.explorer_html(start="2017-06-09")
     b = explorer.explorer_html(start="2024-07-04", extent="world", labels=False)
     path = tmp_path / "two.html"
     path.write_text(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>two"
                     f"</title></head><body>{a}{b}</body></html>", encoding="utf-8")
-    watch = Watch()
-    page = open_page(browser, path.as_uri(), watch)
+    visit = open_offline(browser, path, height=1000)
+    page = visit.page
     page.wait_for_function("document.querySelectorAll('.sco-explorer[data-ready=true]')"
                            ".length === 2", timeout=15_000)
     summaries = page.locator(".sco-x-summary").all_inner_texts()
@@ -361,8 +352,8 @@ def test_two_explorers_on_one_page_work_apart(browser, tmp_path):
     page.click(f"#{first}-next")
     assert page.locator(".sco-x-summary").all_inner_texts()[1] == summaries[1]
     assert page.url == path.as_uri()  # no URL state inside a report page
-    page.close()
-    watch.assert_clean()
+    visit.close()
+    visit.assert_clean()
 
 
 def _stops() -> list[str]:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import sco_research as sco
-from sco_research import charts, fact_check, paths, render
+from sco_research import charts, fact_check, paths, reports
 from sco_research.data import DataPackage
 from sco_research.errors import DataError, ParameterError
 
@@ -287,13 +287,13 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     cfg.write_text(yaml.safe_dump({**doc, "reports": [
         {**entry, "notebook": str(paths.PROJECT_ROOT / entry["notebook"])}]}), encoding="utf-8")
     out = tmp_path / "reports"
-    result = render.render(config=cfg, out=out, jobs=1, progress=False, stream=io.StringIO(),
+    result = reports.render(config=cfg, out=out, jobs=1, progress=False, stream=io.StringIO(),
                            workdir=paths.PROJECT_ROOT)
     assert result.ok, result.summary()
-    reports = {r["name"]: r for r in
+    manifest = {r["name"]: r for r in
                json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]}
-    assert sorted(reports) == ["claims-check-a1", "claims-check-a2"]
-    report = reports["claims-check-a1"]
+    assert sorted(manifest) == ["claims-check-a1", "claims-check-a2"]
+    report = manifest["claims-check-a1"]
     nb = nbformat.read(out / report["ipynb"], as_version=4)
     names = {r["name"] for r in _published(nb, "figure")}
     assert names == {"evidence-c05", "evidence-c06", "evidence-c13", "evidence-c15",
@@ -306,14 +306,14 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     assert "What the article (a1) says, and what the record shows" in page
     assert "Verdicts as of 2026-12-02" in page and "Claims shown: 20 of 20" in page
     assert "https://interfax.com/newsroom/top-stories/75084/" in page
-    a2 = (out / reports["claims-check-a2"]["html"]).read_text(encoding="utf-8")
+    a2 = (out / manifest["claims-check-a2"]["html"]).read_text(encoding="utf-8")
     assert "Verdicts as of 2026-12-02" in a2 and "Claims shown: 9 of 9" in a2
     assert "c20" not in a2
 
     # every page carries one ClaimReview per claim of its article, every field from the rows
     arts = sco.articles().set_index("article_id")
     for article in arts.index:
-        html_path = out / reports[f"claims-check-{article}"]["html"]
+        html_path = out / manifest[f"claims-check-{article}"]["html"]
         page = html_path.read_text(encoding="utf-8")
         reviews = _claim_reviews(page)
         checks = sco.claim_checks(article=article).set_index("claim_id")

@@ -9,8 +9,8 @@ import sco_research as sco
 from sco_research import charts, interactive
 from sco_research.errors import DataError, ParameterError
 
-from ._browser import Watch, browser_or_skip, open_page, shot
 from ._ipython import captured_display
+from .browser import browser, open_offline, shot  # noqa: F401 - browser is a fixture
 
 
 @pytest.fixture(scope="module")
@@ -92,22 +92,22 @@ def test_fragment_escapes_text_from_the_data(settlement_rows):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_two_charts_on_one_page_offline(tmp_path, trade_rows, settlement_rows):
+def test_two_charts_on_one_page_offline(browser, tmp_path, trade_rows,  # noqa: F811
+                                        settlement_rows):
     a = interactive.trade_html(trade_rows)
     b = interactive.settlement_html(settlement_rows)
     path = tmp_path / "two.html"
     path.write_text("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>two"
                     f"</title></head><body>{a}{b}</body></html>", encoding="utf-8")
-    pw, browser = browser_or_skip()
+    visit = open_offline(browser, path, height=1000)
     try:
-        watch = Watch()
-        page = open_page(browser, path.as_uri(), watch)
+        page = visit.page
         page.wait_for_function("window.Bokeh && Bokeh.documents.length === 2", timeout=15_000)
         page.locator(".sco-points canvas").last.wait_for(timeout=15_000)
         assert page.locator(".sco-points canvas").count() >= 2
         assert page.evaluate("typeof SCOPoints") == "object"
         # BokehJS is inline in both fragments but runs once: it logs its start once
-        assert sum("setting log level" in m for m in watch.messages) == 1
+        assert sum("setting log level" in m for m in visit.messages) == 1
         # hover the last trade point: the panel names value, period, who and links the source
         charts_ = page.locator(".sco-points").all()
         uid = charts_[0].get_attribute("id")
@@ -134,11 +134,9 @@ def test_two_charts_on_one_page_offline(tmp_path, trade_rows, settlement_rows):
         # every point is also listed, with its link, for keyboard users
         assert page.locator(f"#{uid}-table tbody tr").count() == len(trade_rows)
         shot(page, "interactive-two-charts")
-        page.close()
-        watch.assert_clean()
     finally:
-        browser.close()
-        pw.stop()
+        visit.close()
+    visit.assert_clean()
 
 
 def test_points_leave_out_the_event_markers_of_a_figure_bundle():

@@ -143,8 +143,31 @@ def test_make_install_uses_the_lock_and_make_lock_writes_it_from_pyproject():
     assert re.search(r"pip install .*-r requirements\.lock", install)
     assert re.search(r"pip install .*--no-deps -e \.", install)
     lock = _dry_run("lock")
-    assert re.search(r"uv pip compile pyproject\.toml --extra dev .*-o requirements\.lock",
-                     lock.replace("\\\n", " "))
+    assert re.search(r"uv pip compile pyproject\.toml --extra cluster --extra dev .*"
+                     r"-o requirements\.lock", lock.replace("\\\n", " "))
+
+
+def test_distributed_is_the_optional_cluster_extra_and_the_tests_get_it():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    assert "distributed" not in {_name(r) for r in project["dependencies"]}
+    assert [_name(r) for r in extras["cluster"]] == ["distributed"]
+    assert set(extras["cluster"]) <= set(extras["dev"])  # make install / make test have it
+    demo = _dry_run("cluster-demo")
+    assert "pip install --quiet -e '.[cluster]'" in demo
+
+
+def test_every_base_dependency_is_imported_by_the_package():
+    """No base dependency that nothing imports (pyarrow: pandas and geopandas read parquet with
+    it; nbconvert: the README's `jupyter nbconvert` command; ipykernel: the kernel papermill
+    starts). A doctest's import counts."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    modules = {"pyyaml": "yaml", "adjusttext": "adjustText", "markdown-it-py": "markdown_it"}
+    needed_without_import = {"pyarrow", "nbconvert", "ipykernel"}
+    code = "\n".join(p.read_text(encoding="utf-8") for p in paths.PACKAGE_DIR.rglob("*.py"))
+    for name in {_name(r) for r in project["dependencies"]} - needed_without_import:
+        module = modules.get(name, name.replace("-", "_"))
+        assert re.search(rf"^\s*(>>> )?(import|from) {re.escape(module)}\b", code, re.M), name
 
 
 def test_make_lab_allows_root_only_for_root():

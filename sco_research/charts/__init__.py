@@ -66,7 +66,13 @@ from .currency import (
     settlement_currency_rows,
 )
 from .energy import energy_chart, energy_rows
-from .figures import ChartFigure, currency_figures, trade_figures
+from .figures import (
+    ChartFigure,
+    check_currency_figures,
+    check_trade_figures,
+    currency_figures,
+    trade_figures,
+)
 from .membership_timeline import membership_timeline_chart, membership_timeline_rows
 from .sanctions import sanctions_timeline_chart, sanctions_timeline_rows
 from .settlement_mix import export_settlement_mix_chart, export_settlement_mix_rows
@@ -83,7 +89,9 @@ __all__ = [
     "TRADE_FLOWS",
     "ChartFigure",
     "chart_rows",
+    "check_currency_figures",
     "check_indicators",
+    "check_trade_figures",
     "check_window",
     "claims_per_theme_chart",
     "claims_per_theme_rows",

@@ -33,10 +33,16 @@ __all__ = [
     "SETTLEMENT_INDICATORS",
     "SHARE_INDICATORS",
     "check_indicators",
+    "draw_settlement",
+    "draw_shares",
     "reserve_and_payment_shares_chart",
     "reserve_and_payment_shares_rows",
+    "select_settlement",
+    "select_shares",
+    "settlement_args",
     "settlement_currency_chart",
     "settlement_currency_rows",
+    "shares_args",
 ]
 
 #: Series of the currency table drawn by :func:`settlement_currency_chart`.
@@ -128,9 +134,16 @@ _SETTLEMENT_GROUPS = [
 _SILENT = "statement without a figure"
 
 
-def _settlement_select(indicators, start, end) -> fr.Selection:
-    indicators = check_indicators(indicators, SETTLEMENT_INDICATORS)
-    t0, t1 = fr.check_window(start, end)
+def settlement_args(indicators: Sequence[str] | str, start: DateLike,
+                    end: DateLike) -> tuple[tuple[str, ...], pd.Timestamp, pd.Timestamp]:
+    """The settlement chart's arguments, checked: its indicators and its window."""
+    return (check_indicators(indicators, SETTLEMENT_INDICATORS), *fr.check_window(start, end))
+
+
+def select_settlement(indicators: tuple[str, ...], t0: pd.Timestamp,
+                      t1: pd.Timestamp) -> fr.Selection:
+    """What the settlement chart draws for checked arguments (:func:`settlement_args`): its
+    rows, event markers and x-range; :func:`draw_settlement` draws them."""
     rows = currency_rows(indicators, t0, t1, f"settlement-share rows for {indicators!r}",
                          need_value=False)
     valued = rows[rows["value"].notna()]
@@ -190,7 +203,7 @@ def settlement_currency_rows(
     >>> sorted(set(rows.loc[rows["table"] == "currency", "series"]))
     ['sco_trade_national_currencies']
     """
-    return _settlement_select(indicators, start, end).all_rows()
+    return select_settlement(*settlement_args(indicators, start, end)).all_rows()
 
 
 def settlement_currency_chart(
@@ -235,8 +248,13 @@ def settlement_currency_chart(
     'Share of settlements, percent'
     >>> plt.close(fig)
     """
+    return draw_settlement(select_settlement(*settlement_args(indicators, start, end)), ax)
+
+
+def draw_settlement(sel: fr.Selection, ax: Axes | None = None) -> Figure:
+    """Draw exactly the selection :func:`select_settlement` made (its rows are what
+    :func:`settlement_currency_rows` returns); see :func:`settlement_currency_chart`."""
     lo.check_ax(ax)
-    sel = _settlement_select(indicators, start, end)
     rows = sel.rows
     lay = lo.layout(1, ax)
     axm = lay.axes[0]
@@ -314,9 +332,17 @@ _SHARE_LABELS = {
 }
 
 
-def _shares_select(indicators, currencies, start, end) -> fr.Selection:
-    indicators = check_indicators(indicators, SHARE_INDICATORS)
-    t0, t1 = fr.check_window(start, end)
+def shares_args(indicators: Sequence[str] | str, start: DateLike,
+                end: DateLike) -> tuple[tuple[str, ...], pd.Timestamp, pd.Timestamp]:
+    """The shares chart's indicators and window, checked (its currencies are checked against
+    the rows of those indicators, by :func:`select_shares`)."""
+    return (check_indicators(indicators, SHARE_INDICATORS), *fr.check_window(start, end))
+
+
+def select_shares(indicators: tuple[str, ...], currencies: Sequence[str] | str,
+                  t0: pd.Timestamp, t1: pd.Timestamp) -> fr.Selection:
+    """What the shares chart draws for checked indicators and window (:func:`shares_args`):
+    its rows, event markers, x-range and panels; :func:`draw_shares` draws them."""
     share_inds = [i for i in SHARE_INDICATORS if i in indicators and i != "payment_system"]
     cur = fr.table("currency")
     allowed = sorted(set(cur.loc[cur["series"].isin(share_inds or ["reserves_share_cofer"]),
@@ -368,7 +394,8 @@ def reserve_and_payment_shares_rows(
     >>> sorted(set(rows.loc[rows["table"] == "currency", "currency"]))
     ['USD']
     """
-    return _shares_select(indicators, currencies, start, end).all_rows()
+    inds, t0, t1 = shares_args(indicators, start, end)
+    return select_shares(inds, currencies, t0, t1).all_rows()
 
 
 def reserve_and_payment_shares_chart(
@@ -421,8 +448,15 @@ def reserve_and_payment_shares_chart(
     ...
     sco_research.errors.ParameterError: currencies: unknown currency 'GBP'...
     """
+    inds, t0, t1 = shares_args(indicators, start, end)
+    return draw_shares(select_shares(inds, currencies, t0, t1), ax)
+
+
+def draw_shares(sel: fr.Selection, ax: Axes | None = None) -> Figure:
+    """Draw exactly the selection :func:`select_shares` made (its rows are what
+    :func:`reserve_and_payment_shares_rows` returns); see
+    :func:`reserve_and_payment_shares_chart`."""
     lo.check_ax(ax)
-    sel = _shares_select(indicators, currencies, start, end)
     rows, panels = sel.rows, sel.extra["panels"]
     ratios = [1.0 if p != "payment_system" else 0.45 for p in panels]
     lay = lo.layout(len(panels), ax, height_ratios=ratios,

@@ -23,7 +23,7 @@ from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx
 
-__all__ = ["ENERGY_MEASURES", "energy_chart", "energy_rows"]
+__all__ = ["ENERGY_MEASURES", "draw", "energy_chart", "energy_rows", "select"]
 
 #: What the values of the energy table measure.
 ENERGY_MEASURES = ("volume", "value", "share_of_imports")
@@ -34,7 +34,9 @@ def _is_rate(unit: str) -> bool:
     return "per day" in unit or unit == "percent"
 
 
-def _select(importers, commodity, measure, unit, start, end) -> fr.Selection:
+def select(importers, commodity, measure, unit, start, end) -> fr.Selection:
+    """What the chart draws with these arguments, each checked: its rows, event markers and
+    x-range (:func:`energy_rows` returns the rows; :func:`draw` draws them)."""
     energy = fr.table("energy")
     rus = energy[energy["exporter"] == "RUS"]
     allowed = sorted(set(rus["importer"]))
@@ -103,7 +105,7 @@ def energy_rows(
     >>> sorted(set(rows.loc[rows["table"] == "energy", "period_type"]))
     ['calendar_year']
     """
-    return _select(importers, commodity, measure, unit, start, end).all_rows()
+    return select(importers, commodity, measure, unit, start, end).all_rows()
 
 
 def energy_chart(
@@ -158,8 +160,13 @@ def energy_chart(
     'Russian crude oil, million barrels per day'
     >>> plt.close(fig)
     """
+    return draw(select(importers, commodity, measure, unit, start, end), ax)
+
+
+def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
+    """Draw exactly the selection :func:`select` made (its rows are what
+    :func:`energy_rows` returns); see :func:`energy_chart`."""
     lo.check_ax(ax)
-    sel = _select(importers, commodity, measure, unit, start, end)
     return _draw(sel, ax)
 
 

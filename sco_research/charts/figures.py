@@ -13,31 +13,21 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .._checks import DateLike
+from .._checks import DateLike, check_day
 from ..freshness import freshness_note
 from . import _frames as fr
-from .currency import (
-    SETTLEMENT_INDICATORS,
-    SHARE_INDICATORS,
-    check_indicators,
-    reserve_and_payment_shares_chart,
-    reserve_and_payment_shares_rows,
-    settlement_currency_chart,
-    settlement_currency_rows,
-)
-from .energy import energy_chart, energy_rows
-from .sanctions import sanctions_timeline_chart, sanctions_timeline_rows
-from .settlement_mix import export_settlement_mix_chart, export_settlement_mix_rows
-from .trade import trade_chart, trade_rows
+from . import currency, energy, sanctions, settlement_mix, trade
+from .currency import SETTLEMENT_INDICATORS, SHARE_INDICATORS, check_indicators
 
-__all__ = ["ChartFigure", "currency_figures", "trade_figures"]
+__all__ = ["ChartFigure", "check_currency_figures", "check_trade_figures", "currency_figures",
+           "trade_figures"]
 
 
 @dataclass
@@ -81,6 +71,61 @@ _CURRENCY_COLUMNS = ["table", "series", "scope", "currency", "period", "value", 
                      *_BACKING]
 
 
+def check_currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01-01",
+                           end: DateLike = "today") -> tuple[tuple[str, ...], pd.Timestamp,
+                                                             pd.Timestamp]:
+    """Check the parameters of notebook 05; return the indicators and the window.
+
+    The notebook calls it in its first cell; ``sco-research render`` calls it before any kernel
+    starts. Known indicators, at least one; readable days, not after today, start before end.
+
+    Examples
+    --------
+    >>> check_currency_figures(["reserves_share_cofer"], "2016-01-01", "2024-12-31")[0]
+    ('reserves_share_cofer',)
+    >>> check_currency_figures(["reserves"])
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: indicators: unknown indicator 'reserves'...
+    """
+    items = check_indicators(indicators)
+    check_day("start", start)
+    check_day("end", end)
+    return (items, *fr.check_window(start, end))
+
+
+def check_trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
+                        end: DateLike = "today", flow: str = "turnover") -> tuple[pd.Timestamp,
+                                                                                  pd.Timestamp]:
+    """Check the parameters of notebook 04; return the window.
+
+    The notebook calls it in its first cell; ``sco-research render`` calls it before any kernel
+    starts. Readable days, not after today, start before end; known partners and flow, and
+    trade rows in the window (:func:`.trade.select` selects them).
+
+    Examples
+    --------
+    >>> check_trade_figures(["CHN"], "2020-01-01", "2024-12-31")
+    (Timestamp('2020-01-01 00:00:00'), Timestamp('2024-12-31 00:00:00'))
+    >>> check_trade_figures(["CHN"], flow="export")
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: flow: unknown flow 'export'; did you mean 'exports'...
+    """
+    check_day("start", start)
+    check_day("end", end)
+    window = fr.check_window(start, end)
+    trade.select(partners, *window, flow, "USD")  # partners, flow, and rows in the window
+    return window
+
+
+def _figure(name: str, sel: fr.Selection, draw: Callable[[fr.Selection], Figure], caption: str,
+            wanted: Sequence[str]) -> ChartFigure:
+    """One figure drawn from its selection, with the same selection's rows: selected once."""
+    rows = sel.all_rows()
+    return ChartFigure(name, draw(sel), rows, caption, _columns(rows, wanted))
+
+
 def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01-01",
                      end: DateLike = "today") -> dict[str, list[ChartFigure]]:
     """Every currency chart the ``indicators`` ask for, with its rows, by section.
@@ -88,7 +133,8 @@ def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01
     Sections: ``'settlement'`` (settlement shares), ``'mix'`` (export and import settlement
     mix), ``'shares'`` (reserve and payment shares), ``'sanctions'`` (the sanctions timeline,
     drawn whenever the window holds sanctions rows). A section without rows in the window is
-    left out.
+    left out. The arguments are checked once, here; each figure's rows are selected once and
+    drawn as selected.
 
     Raises
     ------
@@ -98,38 +144,33 @@ def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01
     indicators = check_indicators(indicators)
     t0, t1 = fr.check_window(start, end)
     out: dict[str, list[ChartFigure]] = {}
-    settlement = [i for i in indicators if i in SETTLEMENT_INDICATORS]
+    settlement = tuple(i for i in indicators if i in SETTLEMENT_INDICATORS)
     if settlement:
-        rows = settlement_currency_rows(settlement, t0, t1)
-        out["settlement"] = [ChartFigure(
-            "settlement-shares", settlement_currency_chart(settlement, t0, t1), rows,
-            _caption("The rows behind the settlement chart", "currency", t1),
-            _columns(rows, _CURRENCY_COLUMNS))]
+        out["settlement"] = [_figure(
+            "settlement-shares", currency.select_settlement(settlement, t0, t1),
+            currency.draw_settlement,
+            _caption("The rows behind the settlement chart", "currency", t1), _CURRENCY_COLUMNS)]
     for series, flow in (("russia_export_settlement", "exports"),
                          ("russia_import_settlement", "imports")):
         if series in indicators:
-            rows = export_settlement_mix_rows(flow, t0, t1)
-            out.setdefault("mix", []).append(ChartFigure(
-                f"settlement-mix-{flow}", export_settlement_mix_chart(flow, t0, t1), rows,
+            out.setdefault("mix", []).append(_figure(
+                f"settlement-mix-{flow}", settlement_mix.select(flow, t0, t1), settlement_mix.draw,
                 _caption(f"The rows behind the {flow} settlement chart", "currency", t1),
-                _columns(rows, _CURRENCY_COLUMNS)))
-    shares = [i for i in indicators if i in SHARE_INDICATORS]
+                _CURRENCY_COLUMNS))
+    shares = tuple(i for i in indicators if i in SHARE_INDICATORS)
     if shares:
-        rows = reserve_and_payment_shares_rows(shares, start=t0, end=t1)
-        out["shares"] = [ChartFigure(
+        out["shares"] = [_figure(
             "reserve-and-payment-shares",
-            reserve_and_payment_shares_chart(shares, start=t0, end=t1), rows,
+            currency.select_shares(shares, ("USD", "EUR", "CNY"), t0, t1), currency.draw_shares,
             _caption("The rows behind the reserve and payment shares chart", "currency", t1),
-            _columns(rows, _CURRENCY_COLUMNS))]
-    sanctions = fr.table("sanctions")
-    if sanctions["announced"].between(t0, t1).any():
-        rows = sanctions_timeline_rows(start=t0, end=t1)
-        out["sanctions"] = [ChartFigure(
-            "sanctions-timeline", sanctions_timeline_chart(start=t0, end=t1), rows,
+            _CURRENCY_COLUMNS)]
+    if fr.table("sanctions")["announced"].between(t0, t1).any():
+        out["sanctions"] = [_figure(
+            "sanctions-timeline", sanctions.select(None, t0, t1, None), sanctions.draw,
             _caption("The rows behind the sanctions timeline", "sanctions", t1),
-            _columns(rows, ["table", "measure_id", "announced", "effective", "imposed_by",
-                            "measure", "target", "amount", "unit", "held_where", "role",
-                            "event_id", "date", "label", "source_id", *_BACKING]))]
+            ["table", "measure_id", "announced", "effective", "imposed_by", "measure", "target",
+             "amount", "unit", "held_where", "role", "event_id", "date", "label", "source_id",
+             *_BACKING])]
     return out
 
 
@@ -137,27 +178,25 @@ def trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
                   end: DateLike = "today", flow: str = "turnover") -> list[ChartFigure]:
     """The trade chart, and the crude-oil chart for those partners with energy rows.
 
+    Each figure's rows are selected once and drawn as selected.
+
     Raises
     ------
     ParameterError
         An unknown partner or flow, or a bad window.
     """
     t0, t1 = fr.check_window(start, end)
-    rows = trade_rows(partners, t0, t1, flow)
-    cols = ["table", "reporter", "partner", "period", "flow", "value", "unit", "plotted_value",
-            "plotted_unit", "role", "event_id", "date", "label", "source_id", *_BACKING, "note"]
-    out = [ChartFigure(f"trade-{flow}", trade_chart(partners, t0, t1, flow), rows,
-                       _caption("The rows behind the trade chart", "trade", t1),
-                       _columns(rows, cols))]
+    out = [_figure(f"trade-{flow}", trade.select(partners, t0, t1, flow, "USD"), trade.draw,
+                   _caption("The rows behind the trade chart", "trade", t1),
+                   ["table", "reporter", "partner", "period", "flow", "value", "unit",
+                    "plotted_value", "plotted_unit", "role", "event_id", "date", "label",
+                    "source_id", *_BACKING, "note"])]
     importers = [p for p in ([partners] if isinstance(partners, str) else partners)
                  if p in set(fr.table("energy")["importer"])]
     if importers:
-        rows = energy_rows(importers, "crude_oil", "volume", start=t0, end=t1)
-        cols = ["table", "importer", "period", "period_type", "value", "unit",
-                "plotted_value", "role", "event_id", "date", "label", "source_id", *_BACKING,
-                "note"]
-        out.append(ChartFigure("energy-crude-oil",
-                               energy_chart(importers, "crude_oil", "volume", start=t0, end=t1),
-                               rows, _caption("The rows behind the oil chart", "energy", t1),
-                               _columns(rows, cols)))
+        out.append(_figure(
+            "energy-crude-oil", energy.select(importers, "crude_oil", "volume", None, t0, t1),
+            energy.draw, _caption("The rows behind the oil chart", "energy", t1),
+            ["table", "importer", "period", "period_type", "value", "unit", "plotted_value",
+             "role", "event_id", "date", "label", "source_id", *_BACKING, "note"]))
     return out

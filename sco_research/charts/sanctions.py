@@ -25,7 +25,8 @@ from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx
 
-__all__ = ["MEASURES", "sanctions_timeline_chart", "sanctions_timeline_rows"]
+__all__ = ["MEASURES", "draw", "sanctions_timeline_chart", "sanctions_timeline_rows",
+           "select"]
 
 #: Kinds of measure of the sanctions table, in the order of the chart's lanes.
 MEASURES = ("swift_disconnection", "reserve_immobilisation", "reserve_estimate", "other")
@@ -77,7 +78,9 @@ def _lane_labels(g: pd.DataFrame, measure: str, span: pd.Timedelta) -> list:
     return fr.cluster_labels(g["announced"], span, text)
 
 
-def _select(measures, start, end, units) -> fr.Selection:
+def select(measures, start, end, units) -> fr.Selection:
+    """What the chart draws with these arguments, each checked: its rows, event markers and
+    x-range (:func:`sanctions_timeline_rows` returns the rows; :func:`draw` draws them)."""
     sanc = fr.table("sanctions")
     allowed = [m for m in MEASURES if (sanc["measure"] == m).any()]
     measures = tuple(allowed) if measures is None else check_choices(
@@ -156,7 +159,7 @@ def sanctions_timeline_rows(
     >>> sorted(set(rows["role"]))
     ['event marker', 'measure']
     """
-    return _select(measures, start, end, units).all_rows()
+    return select(measures, start, end, units).all_rows()
 
 
 def sanctions_timeline_chart(
@@ -208,8 +211,13 @@ def sanctions_timeline_chart(
     ['Estimate, USD billion', 'Estimate, EUR billion']
     >>> plt.close(fig)
     """
+    return draw(select(measures, start, end, units), ax)
+
+
+def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
+    """Draw exactly the selection :func:`select` made (its rows are what
+    :func:`sanctions_timeline_rows` returns); see :func:`sanctions_timeline_chart`."""
     lo.check_ax(ax)
-    sel = _select(measures, start, end, units)
     rows, lanes, units = sel.rows, sel.extra["lanes"], sel.extra["units"]
     panels = (["lanes"] if lanes else []) + list(units)
     ratios = [0.35 + 0.55 * len(lanes)] * bool(lanes) + [1.0] * len(units)

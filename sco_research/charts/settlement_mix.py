@@ -22,7 +22,8 @@ from . import _layout as lo
 from . import _text as tx
 from .currency import currency_rows
 
-__all__ = ["MIX_GROUPS", "export_settlement_mix_chart", "export_settlement_mix_rows"]
+__all__ = ["MIX_GROUPS", "draw", "export_settlement_mix_chart", "export_settlement_mix_rows",
+           "select"]
 
 #: Currency groups of the settlement mix (the Bank of Russia's terms): code -> name, colour,
 #: line style. Parts of a group (the yuan inside 'friendly' currencies) are dashed.
@@ -48,7 +49,9 @@ def _length(days: float) -> str:
     return "other"
 
 
-def _select(flow, start, end) -> fr.Selection:
+def select(flow, start, end) -> fr.Selection:
+    """What the chart draws with these arguments, each checked: its rows, event markers and
+    x-range (:func:`export_settlement_mix_rows` returns the rows; :func:`draw` draws them)."""
     flow = check_choice("flow", flow, ("exports", "imports"), kind="flow")
     t0, t1 = fr.check_window(start, end)
     series = f"russia_{flow[:-1]}_settlement"
@@ -105,7 +108,7 @@ def export_settlement_mix_rows(
     >>> set(rows.loc[rows["table"] == "currency", "series"])
     {'russia_import_settlement'}
     """
-    return _select(flow, start, end).all_rows()
+    return select(flow, start, end).all_rows()
 
 
 def export_settlement_mix_chart(
@@ -155,8 +158,13 @@ def export_settlement_mix_chart(
     ...
     sco_research.errors.ParameterError: flow: unknown flow 'export'; did you mean 'exports'...
     """
+    return draw(select(flow, start, end), ax)
+
+
+def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
+    """Draw exactly the selection :func:`select` made (its rows are what
+    :func:`export_settlement_mix_rows` returns); see :func:`export_settlement_mix_chart`."""
     lo.check_ax(ax)
-    sel = _select(flow, start, end)
     rows, flow = sel.rows, sel.extra["flow"]
     lay = lo.layout(1, ax)
     axm = lay.axes[0]

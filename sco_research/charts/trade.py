@@ -26,13 +26,15 @@ from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx
 
-__all__ = ["TRADE_FLOWS", "trade_chart", "trade_rows"]
+__all__ = ["TRADE_FLOWS", "draw", "select", "trade_chart", "trade_rows"]
 
 #: Flows of the trade table, read from Russia's side (exports = Russia's exports to the partner).
 TRADE_FLOWS: tuple[str, ...] = ("turnover", "exports", "imports")
 
 
-def _select(partners, start, end, flow, currency) -> fr.Selection:
+def select(partners, start, end, flow, currency) -> fr.Selection:
+    """What the chart draws with these arguments, each checked: its rows, event markers and
+    x-range (:func:`trade_rows` returns the rows; :func:`draw` draws them)."""
     flow = check_choice("flow", flow, TRADE_FLOWS, kind="flow")
     t0, t1 = fr.check_window(start, end)
     trade = fr.table("trade")
@@ -108,7 +110,7 @@ def trade_rows(
     >>> sorted(set(rows.loc[rows["table"] == "trade", "partner_iso3"]))
     ['IND']
     """
-    return _select(partners, start, end, flow, currency).all_rows()
+    return select(partners, start, end, flow, currency).all_rows()
 
 
 def trade_chart(
@@ -167,8 +169,13 @@ def trade_chart(
     ...
     sco_research.errors.ParameterError: partners: unknown partner 'USA'...
     """
+    return draw(select(partners, start, end, flow, currency), ax)
+
+
+def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
+    """Draw exactly the selection :func:`select` made (its rows are what
+    :func:`trade_rows` returns); see :func:`trade_chart`."""
     lo.check_ax(ax)
-    sel = _select(partners, start, end, flow, currency)
     return _draw(sel, ax)
 
 

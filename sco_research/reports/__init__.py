@@ -4,8 +4,8 @@ The modules, in the order a report goes through them:
 
 ``config``    ``reports.yaml`` as pydantic models; grids expanded into :class:`Report`
 ``declared``  what a notebook's ``parameters`` cell declares (names, annotations, defaults)
-``params``    a pydantic model per notebook
-              that checks values with the library's own checks, before any kernel starts
+``params``    each report's parameters against its notebook's parameters cell, values by the
+              notebook's library check, before any kernel starts
 ``cache``     what a report depends on, its cache key, the manifest of the last run
 ``staging``   the output folder's lock; report folders built aside and swapped in whole
 ``execute``   the papermill engine, the worker processes, one report's run
@@ -35,7 +35,7 @@ _NAMES = {
     "DEFAULT_TIMEOUT": "config", "MAX_GRID": "config", "Report": "config",
     "load_config": "config", "select_reports": "config",
     "ENGINE_NAME": "execute", "register_engine": "execute",
-    "NotebookParameters": "params", "check_parameters": "params", "model_for": "params",
+    "check_for": "params", "check_parameters": "params",
     "notebook_parameters": "declared", "BatchResult": "results", "Outcome": "results",
 }
 

@@ -19,10 +19,33 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SCHEDULER_ENV", "add_render_parser"]
+from ..errors import ParameterError
+
+__all__ = ["SCHEDULER_ENV", "add_render_parser", "check_cluster_extra"]
 
 #: The environment variable naming a Dask scheduler when ``--scheduler`` is not given.
 SCHEDULER_ENV = "SCO_RESEARCH_SCHEDULER"
+
+
+def check_cluster_extra(scheduler: str) -> None:
+    """Refuse ``--scheduler`` in one line when the optional ``distributed`` is not installed.
+
+    ``distributed`` comes with the ``cluster`` extra (``pip install '.[cluster]'``; ``make
+    cluster-demo`` and ``make install`` install it).
+
+    Raises
+    ------
+    ParameterError
+        ``distributed`` cannot be imported.
+    """
+    try:
+        import distributed  # noqa: F401 - only whether it imports
+    except ImportError:
+        raise ParameterError(
+            f"--scheduler: {scheduler!r} asks for a Dask cluster, but the optional package "
+            "'distributed' is not installed; install it with `pip install '.[cluster]'` (or "
+            "`make cluster-demo`), or leave out --scheduler and $SCO_RESEARCH_SCHEDULER to "
+            "render on this machine") from None
 
 
 def add_render_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -81,6 +104,8 @@ def _cli_render(args: argparse.Namespace) -> int:
             print(f"{state}  {r['name']:<{width}}  {r['notebook']}  ({r['reason']})")
         return 0
     scheduler = args.scheduler or os.environ.get(SCHEDULER_ENV) or None  # the flag wins
+    if scheduler is not None:
+        check_cluster_extra(scheduler)
     result = render(args.names, config=args.config, out=args.out, jobs=args.jobs,
                     force=args.force, timeout=args.timeout, scheduler=scheduler)
     print(result.summary())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 
-from sco_research import render
+from sco_research import reports
 from sco_research.reports import execute
 
 from .conftest import make_notebook, run, write_config
@@ -13,8 +13,8 @@ from .conftest import make_notebook, run, write_config
 def test_the_engine_is_registered_under_its_public_name():
     from papermill.engines import papermill_engines
 
-    assert render.register_engine() == render.ENGINE_NAME == execute.ENGINE_NAME
-    assert papermill_engines.get_engine(render.ENGINE_NAME) is not None
+    assert reports.register_engine() == reports.ENGINE_NAME == execute.ENGINE_NAME
+    assert papermill_engines.get_engine(reports.ENGINE_NAME) is not None
 
 
 def test_a_failure_is_one_line_then_its_details():

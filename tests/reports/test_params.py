@@ -1,8 +1,9 @@
-"""Notebook parameters: declared names, pydantic models per notebook, the pre-flight check."""
+"""Notebook parameters: declared names and types, each notebook's library check, the pre-flight."""
 
 from __future__ import annotations
 
 import ast
+import inspect
 
 import pytest
 
@@ -44,30 +45,52 @@ def test_declared_types_are_checked_with_pydantic(annotation, value, fits):
     assert params.fits(annotation, value) is fits
 
 
-def test_every_project_notebook_has_a_model_that_matches_its_parameters_cell():
+def _first_cell_after_parameters(nb_path) -> str:
+    import nbformat
+
+    cells = nbformat.read(nb_path, as_version=4).cells
+    i = next(i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", []))
+    return cells[i + 1].source
+
+
+def test_every_project_notebook_calls_its_check_first_with_every_parameter():
     for nb in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
-        model = params.model_for(nb)
-        assert model is not None, f"{nb.name} has no parameter model"
+        check = params.check_for(nb)
+        assert check is not None, f"{nb.name} has no library check"
         declared = params.notebook_parameters(nb)
-        assert list(model.model_fields) == list(declared) or \
-            set(model.model_fields) == set(declared), nb.name
-        for name, spec in declared.items():
-            default = ast.literal_eval(spec["default"])
-            assert model.model_fields[name].default == default, (nb.name, name)
-        model.model_validate({})  # the notebook's defaults pass its own model
+        names = [n for n in declared if n not in params.RESERVED_PARAMETERS]
+        assert set(names) <= set(inspect.signature(check).parameters), (nb.name, names)
+        # the notebook's first cell calls the same function with every parameter
+        calls = [node for node in ast.walk(ast.parse(_first_cell_after_parameters(nb)))
+                 if isinstance(node, ast.Call) and getattr(node.func, "attr",
+                                                           getattr(node.func, "id", None))
+                 == check.__name__]
+        assert len(calls) == 1, (nb.name, check.__name__)
+        passed = [a.id for a in calls[0].args] + [k.value.id for k in calls[0].keywords]
+        assert sorted(passed) == sorted(names), (nb.name, passed, names)
+        # the notebook's defaults pass its own check
+        check(**{n: ast.literal_eval(declared[n]["default"]) for n in names})
+        assert params.check_parameters(Report("r", "R", nb, {}), declared) == []
 
 
-def test_adding_a_model_registers_it_by_notebook_name():
-    from typing import ClassVar
+def test_a_registered_check_is_called_with_the_defaults_and_the_report_values(tmp_path,
+                                                                              monkeypatch):
+    nb = make_notebook(tmp_path / "99-demo.ipynb", "x = 1  # int: a number\ny = 'a'  # str")
+    monkeypatch.setitem(params.NOTEBOOK_CHECKS, "99-demo.ipynb", f"{__name__}:_demo_check")
+    assert params.check_for(nb) is _demo_check
+    declared = params.notebook_parameters(nb)
+    assert params.check_parameters(Report("d", "D", nb, {"x": 2}), declared) == []
+    problems = params.check_parameters(Report("d", "D", nb, {"x": 5}, line=3,
+                                              parameter_lines={"x": 6}), declared)
+    assert problems == ["reports.yaml line 6, report 'd': parameter 'x' = 5 is refused: x: 5 "
+                        "is more than 4 (y = 'a')"]
 
-    class Demo(params.NotebookParameters):
-        notebook: ClassVar[str] = "99-demo.ipynb"
-        x: int = 1
 
-    try:
-        assert params.model_for("somewhere/99-demo.ipynb") is Demo
-    finally:
-        params.MODELS.pop("99-demo.ipynb")
+def _demo_check(x: int, y: str) -> None:
+    from sco_research.errors import ParameterError
+
+    if x > 4:
+        raise ParameterError(f"x: {x!r} is more than 4 (y = {y!r})")
 
 
 MAP = paths.NOTEBOOKS_DIR / "02-membership-map.ipynb"
@@ -91,7 +114,7 @@ MAP = paths.NOTEBOOKS_DIR / "02-membership-map.ipynb"
                           "bool"),
     ],
 )
-def test_the_map_model_refuses_impossible_values(name, value, expected):
+def test_the_map_check_refuses_impossible_values(name, value, expected):
     report = Report("m", "M", MAP, {name: value}, line=3, parameter_lines={name: 5})
     problems = params.check_parameters(report, params.notebook_parameters(MAP))
     assert len(problems) == 1
@@ -120,7 +143,7 @@ def test_the_map_model_refuses_impossible_values(name, value, expected):
         ("05-currency.ipynb", {"end": "2100-01-01"}, "end: '2100-01-01' is after today"),
     ],
 )
-def test_each_notebook_model_uses_the_library_checks(notebook, values, expected):
+def test_each_notebook_check_is_the_library_check(notebook, values, expected):
     nb = paths.NOTEBOOKS_DIR / notebook
     report = Report("r", "R", nb, values)
     problems = params.check_parameters(report, params.notebook_parameters(nb))
@@ -200,19 +223,22 @@ reports:
     assert not out.exists()  # no kernel started, nothing written
 
 
-def test_a_notebook_can_run_the_same_checks_and_gets_a_parameter_error():
+def test_a_notebook_runs_the_same_check_and_gets_a_parameter_error():
+    from sco_research import maps
     from sco_research.errors import ParameterError
 
-    assert params.MembershipMap.check(as_of="2017-06-09", highlight=["IND"]).highlight == ["IND"]
+    check = params.check_for(MAP)
+    assert check is maps.check_map_parameters
+    assert check(as_of="2017-06-09", highlight=["IND"])[1] == ("IND",)
     with pytest.raises(ParameterError, match=r"^as_of: '2100-01-01' is after today"):
-        params.MembershipMap.check(as_of="2100-01-01")
-    with pytest.raises(ParameterError, match=r"^labels: input should be a valid boolean, got "
-                                             r"'yes'$"):
-        params.MembershipMap.check(labels="yes")
-    assert params.MembershipMap.check(explorer=False).explorer is False
-    with pytest.raises(ParameterError, match=r"^explorer: input should be a valid boolean, got "
-                                             r"'embed'$"):
-        params.MembershipMap.check(explorer="embed")
+        check(as_of="2100-01-01")
+    with pytest.raises(ParameterError, match=r"^labels: 'yes' is not a bool; give True or "
+                                             r"False$"):
+        check(labels="yes")
+    assert check(explorer=False)[1] == ()
+    with pytest.raises(ParameterError, match=r"^explorer: 'embed' is not a bool; give True or "
+                                             r"False$"):
+        check(explorer="embed")
 
 
 @pytest.mark.parametrize(("values", "expected"), [
@@ -220,7 +246,7 @@ def test_a_notebook_can_run_the_same_checks_and_gets_a_parameter_error():
     ({"top": 0}, "parameter 'top' = 0 is refused: top: 0 publishers asked for"),
     ({"top": "5"}, "parameter 'top' = '5' (str) does not match the declared type int"),
 ])
-def test_the_sources_model_uses_the_bibliography_checks(values, expected):
+def test_the_sources_check_is_the_bibliography_check(values, expected):
     nb = paths.NOTEBOOKS_DIR / "07-sources.ipynb"
     problems = params.check_parameters(Report("s", "S", nb, values),
                                        params.notebook_parameters(nb))

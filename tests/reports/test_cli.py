@@ -1,0 +1,51 @@
+"""The ``render`` sub-command's options: ``--scheduler`` without the ``cluster`` extra."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from sco_research import cli
+from sco_research.errors import ParameterError
+from sco_research.reports.cli import check_cluster_extra
+
+from .conftest import BASIC, write_config
+
+
+@pytest.fixture
+def without_distributed(monkeypatch):
+    """``import distributed`` fails, as in an install without the ``cluster`` extra."""
+    for name in [m for m in sys.modules if m == "distributed" or m.startswith("distributed.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "distributed", None)
+
+
+def test_the_check_passes_when_distributed_is_installed():
+    pytest.importorskip("distributed")
+    assert check_cluster_extra("tcp://127.0.0.1:8786") is None
+
+
+def test_the_check_names_the_extra_when_distributed_is_missing(without_distributed):
+    with pytest.raises(ParameterError, match=r"^--scheduler: 'tcp://h:1' asks for a Dask cluster, "
+                                             r"but the optional package 'distributed' is not "
+                                             r"installed; install it with `pip install "
+                                             r"'\.\[cluster\]'`"):
+        check_cluster_extra("tcp://h:1")
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_scheduler_without_distributed_exits_2_in_one_line(project, without_distributed,
+                                                             monkeypatch, capsys, how):
+    write_config(project, BASIC)
+    argv = ["render", "--config", str(project / "reports.yaml"), "--out", str(project / "out")]
+    if how == "flag":
+        argv += ["--scheduler", "127.0.0.1:9"]
+    else:
+        monkeypatch.setenv("SCO_RESEARCH_SCHEDULER", "127.0.0.1:9")
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sco-research render: error: --scheduler: '127.0.0.1:9' asks for a "
+                          "Dask cluster")
+    assert err.count("\n") == 1 and "pip install '.[cluster]'" in err
+    assert not (project / "out").exists()  # refused before anything ran
