@@ -32,6 +32,7 @@ from . import cache, execute, pages
 from ._text import display, first_line, is_number
 from .config import Report, load_config, select_reports
 from .datapackage import copy_data_package
+from .layout import EXPLORER_KEY, INDEX, MANIFEST, check_out, mark_out
 from .params import RESERVED_PARAMETERS, check_all
 from .results import BatchResult, Outcome, Progress
 from .staging import lock, recover_staging
@@ -170,8 +171,8 @@ def _write_outputs(ctx: _Context, entries: list[dict], config: Path, started: st
     }
     import json
 
-    atomic_write(ctx.out / "manifest.json", json.dumps(doc, indent=1, default=repr) + "\n")
-    atomic_write(ctx.out / "index.html", pages.index_page(doc))
+    atomic_write(ctx.out / MANIFEST, json.dumps(doc, indent=1, default=repr) + "\n")
+    atomic_write(ctx.out / INDEX, pages.index_page(doc))
 
 
 def _explorer(ctx: _Context) -> dict:
@@ -182,7 +183,7 @@ def _explorer(ctx: _Context) -> dict:
     from .._published import EXPLORER_FILE
 
     page = ctx.out / EXPLORER_FILE
-    stamp = ctx.out / ".explorer.key"
+    stamp = ctx.out / EXPLORER_KEY
     key = f"{ctx.library}:{ctx.data_version}:{_dt.date.today().isoformat()}\n"
     try:
         current = stamp.read_text(encoding="utf-8")
@@ -292,6 +293,10 @@ def render(
         progress = bool(getattr(stream, "isatty", lambda: False)())
 
     reports = load_config(config)
+    roots = [paths.PROJECT_ROOT.resolve(), config.resolve().parent]
+    folders = {r.notebook.resolve().parent for r in reports} - set(roots)
+    check_out(out, project=roots, inputs={"data": [data_dir],
+                                          "notebooks": [paths.NOTEBOOKS_DIR, *sorted(folders)]})
     ctx = _Context(out, data_dir)
     declared = _check(reports, config, ctx)
     selected = select_reports(reports, names)
@@ -306,6 +311,7 @@ def render(
 
         cluster = ClusterPool(scheduler, ctx.data_dir, jobs)
     with contextlib.closing(cluster) if cluster else contextlib.nullcontext(), lock(out):
+        mark_out(out)
         restored = recover_staging(out)
         ctx.previous = cache.read_manifest(out)
         started = _now()

@@ -27,6 +27,7 @@ from typing import Any
 from .. import paths
 from .._files import atomic_write, digest, file_digest, tree_digest
 from .config import Report
+from .layout import MANIFEST
 
 __all__ = ["MANIFEST_VERSION", "DataFiles", "PreflightStamps", "cache_dir", "canonical",
            "data_version", "environment", "inputs", "key", "library_digest", "read_manifest",
@@ -225,7 +226,7 @@ def why(old: dict | None, new: dict) -> str:
 def read_manifest(out: Path) -> dict[str, dict]:
     """The previous run's manifest entries by name (empty if missing or of another layout)."""
     try:
-        doc = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+        doc = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(doc, dict) or doc.get("version") not in (1, MANIFEST_VERSION):

@@ -51,6 +51,7 @@ from pydantic import (
 from .. import paths
 from ..errors import ConfigError, ParameterError
 from ._text import display
+from .layout import name_problem
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_GRID", "Report", "ReportEntry", "ReportsFile", "load_config",
            "refuse", "select_reports"]
@@ -161,6 +162,9 @@ class ReportEntry(BaseModel):
             raise ValueError(
                 f"name {name!r} may use only letters, digits, '.', '_' and '-' (it becomes a "
                 f"folder name), starting with a letter or digit")
+        problem = name_problem(name) if not _placeholders(name) else None
+        if problem:
+            raise ValueError(f"name {problem}")
         return name
 
     @field_validator("notebook")
@@ -391,9 +395,10 @@ def _expand(entry: ReportEntry, raw: Any, config: Path, default_timeout: float,
             rtitle = f"{title} ({', '.join(texts[k] for k in keys)})"
         else:
             rtitle = title
-        if not _NAME_RE.match(name):
+        if not _NAME_RE.match(name) or name_problem(name):
             problems.append(f"{display(config)} line {line}, report {entry.name!r}: expanded "
-                            f"name {name!r} is not a valid report name")
+                            f"name {name!r} is not a valid report name"
+                            + (f": {name_problem(name)}" if _NAME_RE.match(name) else ""))
             continue
         out.append(Report(name=name, title=rtitle, notebook=notebook,
                           parameters={**params, **values}, timeout=timeout, group=entry.name,

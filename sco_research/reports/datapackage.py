@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .._files import atomic_write
 from ..errors import DataError
+from .layout import DATA
 
 __all__ = ["copy_data_package"]
 
@@ -60,7 +61,7 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
     from .. import paths
 
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
-    dest = Path(out) / "data"
+    dest = Path(out) / DATA
     files = _package_files(data_dir)
     for src in files:
         target = dest / src.relative_to(data_dir)

@@ -29,9 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from .._files import atomic_write
+from ..errors import RenderError
 from . import kernels, outputs, timings
 from ._text import first_line, strip_ansi
 from .cache import reads
+from .layout import mark_report, owned_report_folder
 from .staging import staging, swap_in
 
 __all__ = ["ENGINE_NAME", "KERNEL_START_TIMEOUT", "describe_failure", "land", "register_engine",
@@ -346,11 +348,17 @@ def land(stage: Path, out: Path, result: dict) -> None:
     """
     name = result["name"]
     final = Path(out) / name
+    try:
+        owned_report_folder(final)  # never replace, or write into, a folder it did not make
+    except RenderError as exc:
+        result.update(ok=False, error=f"not published: {exc}")
+        return
     if result["ok"]:
         for tmp in (".reads", ".kernel.log", ".timings"):
             with contextlib.suppress(OSError):
                 (stage / tmp).unlink()
         os.chmod(stage, 0o777 & ~os.umask(os.umask(0o022)))  # mkdtemp makes 0700
+        mark_report(stage)
         swap_in(stage, final, staging(out))
     else:
         _keep_failure(final, stage / f"{name}.ipynb", stage / ".kernel.log", result)
@@ -455,7 +463,9 @@ def _steps(log: Path) -> dict[str, float]:
 def _keep_failure(final: Path, nb_path: Path, kernel_log: Path, result: dict) -> None:
     """Keep a failed run's partial notebook and kernel log beside the last good page."""
     name = final.name
-    final.mkdir(parents=True, exist_ok=True)
+    if not final.exists():
+        final.mkdir(parents=True)
+        mark_report(final)
     for stale in (f"{name}.failed.log", f"{name}.failed.ipynb"):  # an older failure's
         with contextlib.suppress(OSError):
             (final / stale).unlink()

@@ -112,7 +112,7 @@ reports:
 def run(project: Path, *names: str, config: Path | None = None, **kw) -> batch.BatchResult:
     stream = io.StringIO()
     result = batch.render(
-        names, config=config or project / "reports.yaml", out=project / "out",
+        names, config=config or project / "reports.yaml", out=kw.pop("out", project / "out"),
         data_dir=project / "data", jobs=kw.pop("jobs", 2), progress=False, stream=stream, **kw
     )
     result.log = stream.getvalue()  # type: ignore[attr-defined]
