@@ -41,6 +41,7 @@ from typing import Any
 import pandas as pd
 
 from ._checks import check_choices
+from ._csv import csv_text
 from ._files import atomic_save, atomic_write
 from ._published import METADATA_KEY, TABLE_MIME
 from ._timing import step
@@ -141,7 +142,7 @@ def _csv_text(rows: pd.DataFrame) -> str:
     frame = rows.copy()
     for col in frame.columns:
         frame[col] = [format_value(v) for v in frame[col]]
-    return frame.to_csv(index=False, lineterminator="\n")
+    return csv_text(frame)  # cells a spreadsheet would run as formulas are quoted
 
 
 def _titles(fig) -> tuple[str, str | None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .._csv import field_limit, safe_csv_bytes
 from .._files import atomic_write
 from ..errors import DataError
 from .layout import DATA
@@ -66,6 +67,12 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
     for src in files:
         target = dest / src.relative_to(data_dir)
         raw = src.read_bytes()
+        if src.suffix == ".csv":  # cells a spreadsheet would run as formulas are quoted
+            try:
+                raw = safe_csv_bytes(raw)
+            except UnicodeDecodeError as exc:
+                raise DataError(f"{str(src)!r} is not UTF-8 text ({exc.reason} at byte "
+                                f"{exc.start}); save it as UTF-8") from None
         if not target.is_file() or target.read_bytes() != raw:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, raw)
@@ -77,7 +84,7 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
             continue
         rows = None
         if path.endswith(".csv"):
-            with open(data_dir / path, newline="", encoding="utf-8") as fh:
+            with open(data_dir / path, newline="", encoding="utf-8-sig") as fh, field_limit():
                 rows = max(0, sum(1 for _ in csv.reader(fh)) - 1)
         tables.append({"name": str(res.get("name", path)), "title": str(res.get("title", "")),
                        "path": f"data/{path}", "rows": rows})
