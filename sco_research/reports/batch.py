@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import math
 import os
 import signal
 import sys
@@ -37,7 +38,7 @@ from .params import RESERVED_PARAMETERS, check_all
 from .results import BatchResult, Outcome, Progress
 from .staging import lock, recover_staging
 
-__all__ = ["plan", "render"]
+__all__ = ["check_arguments", "plan", "render"]
 
 #: The most seconds a running report may take to stop after Ctrl-C before its worker is killed.
 STOP_GRACE = 20.0
@@ -99,6 +100,26 @@ def _check(reports: list[Report], config: Path, ctx: _Context) -> dict[Path, dic
     declared = check_all(reports, config, passed=ctx.stamps.passed)
     ctx.stamps.record(reports)
     return declared
+
+
+def check_arguments(jobs: Any = None, timeout: Any = None) -> None:
+    """Refuse a ``jobs`` that is not a positive whole number, or a ``timeout`` that is not a
+    positive finite number of seconds (``nan``, ``inf`` and ``1e309`` included).
+
+    Examples
+    --------
+    >>> check_arguments(2, 30.0)
+    >>> check_arguments(None, float("nan"))
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: timeout: expected a positive, finite number of ...
+    """
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ParameterError(f"jobs: expected a positive whole number of workers, got {jobs!r}")
+    if timeout is not None and (not is_number(timeout) or not math.isfinite(timeout)
+                                or timeout <= 0):
+        raise ParameterError(f"timeout: expected a positive, finite number of seconds, got "
+                             f"{timeout!r}")
 
 
 def plan(names: Iterable[str] = (), *, config: str | Path | None = None,
@@ -278,10 +299,7 @@ def render(
         or a worker has another version of the package.
     """
     t0 = time.perf_counter()
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
-        raise ParameterError(f"jobs: expected a positive whole number of workers, got {jobs!r}")
-    if timeout is not None and (not is_number(timeout) or timeout <= 0):
-        raise ParameterError(f"timeout: expected a positive number of seconds, got {timeout!r}")
+    check_arguments(jobs, timeout)
     config = Path(config) if config is not None else paths.REPORTS_CONFIG
     out = Path(out) if out is not None else paths.REPORTS_DIR
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
