@@ -122,12 +122,14 @@ def parse_date(
     value: DateLike,
     *,
     earliest: pd.Timestamp | None = FOUNDING_DATE,
+    latest: str | None = None,
     where: str | None = None,
 ) -> pd.Timestamp:
     """Parse a date argument into a normalised :class:`pandas.Timestamp`.
 
     Accepts an ISO string ``"YYYY-MM-DD"``, the string ``"today"``, :class:`datetime.date`,
-    :class:`datetime.datetime` or :class:`pandas.Timestamp`.
+    :class:`datetime.datetime` or :class:`pandas.Timestamp`. With ``latest="today"`` a day
+    after today is refused (:func:`check_not_after_today`), as the renderer refuses it.
 
     Examples
     --------
@@ -170,4 +172,29 @@ def parse_date(
             f"{name}: {value!r} is before the SCO was founded ({earliest.date()}); "
             f"give a date on or after {earliest.date()}"
         )
+    if latest is not None:
+        if latest != "today":
+            raise ValueError(f"latest: only 'today' or None is supported, got {latest!r}")
+        check_not_after_today(name, value, ts)
     return ts
+
+
+def check_not_after_today(name: str, value: Any, day: pd.Timestamp) -> None:
+    """Refuse a day after today: the data record what happened up to today, so a later day
+    would show today's statuses under a future date. The library and the renderer's parameter
+    checks share this one rule.
+
+    Examples
+    --------
+    >>> check_not_after_today("as_of", "2017-06-09", pd.Timestamp("2017-06-09"))
+    >>> check_not_after_today("as_of", "2100-01-01", pd.Timestamp("2100-01-01"))
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: as_of: '2100-01-01' is after today (...); the data \
+record what happened up to today: give a date on or before today, or 'today'
+    """
+    today = _dt.date.today()
+    if day.date() > today:
+        raise ParameterError(
+            f"{name}: {value!r} is after today ({today}); the data record what happened up "
+            f"to today: give a date on or before today, or 'today'")

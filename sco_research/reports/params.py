@@ -34,7 +34,6 @@ True
 from __future__ import annotations
 
 import ast
-import datetime as _dt
 import difflib
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -114,17 +113,9 @@ def _day(name: str, value: Any) -> Any:
     from .._checks import parse_date
 
     try:
-        ts = parse_date(name, value)
+        parse_date(name, value, latest="today")  # the library's rule (sco_research._checks)
     except ParameterError as exc:
         raise ValueError(str(exc)) from None
-    today = _dt.date.today()
-    if ts.date() > today:
-        from ..membership import membership_changes
-
-        last = membership_changes()["date"].max().date()
-        raise ValueError(
-            f"{name}: {value!r} is after today ({today}); the data record changes up to "
-            f"{last}; give a date on or before today, or 'today'")
     return value
 
 
