@@ -21,8 +21,8 @@ Examples
 >>> load_config(d / "bad.yaml")
 Traceback (most recent call last):
 ...
-sco_research.errors.ConfigError: ...bad.yaml line 4, report 'a': timeout: expected a positive \
-number of seconds, got -1; nothing was rendered
+sco_research.errors.ConfigError: ...bad.yaml line 4, report 'a': timeout: expected a positive, \
+finite number of seconds, got -1; nothing was rendered
 """
 
 from __future__ import annotations
@@ -205,6 +205,11 @@ class ReportEntry(BaseModel):
             raise ValueError(
                 f"notebook {nb!r} is outside the project ({path}); reports run notebooks of "
                 f"the project only: move it under {display(config.resolve().parent)}")
+        if path.is_dir():
+            inside = sorted(p.name for p in path.glob("*.ipynb"))
+            raise ValueError(
+                f"notebook {nb!r} is a folder ({path}), not a notebook; give the path of an "
+                f".ipynb file. Notebooks in it: " + (", ".join(inside) or "none"))
         if not path.is_file():
             folder = path.parent
             present = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []

@@ -188,6 +188,7 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None,
     if parent is not None:
         _on_parent_death(parent)
     _WORKER["stop"] = stop
+    _WORKER["pids"] = pids
     if pids is not None:
         pids.put(os.getpid())
     if data_dir is not None:
@@ -319,9 +320,15 @@ def render_one(task: dict) -> dict:
     if _stopped():  # Ctrl-C came before this report started: do not start it
         return {"name": task["name"], "ok": False, "error": "interrupted", "interrupted": True,
                 "failed_ipynb": None, "duration_s": 0.0}
+    pids = _WORKER.get("pids")
+    if pids is not None:  # the parent learns which worker holds which report
+        pids.put((os.getpid(), task["name"]))
     out = Path(task["out"])
     stage_root = staging(out)
-    stage_root.mkdir(parents=True, exist_ok=True)
+    if not out.is_dir():  # removed during the run: never re-create it here
+        return {"name": task["name"], "ok": False, "interrupted": False, "failed_ipynb": None,
+                "duration_s": 0.0, "error": f"the output folder {str(out)!r} is gone"}
+    stage_root.mkdir(exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f"{task['name']}~new~", dir=stage_root))
     try:
         result = run_report(task, stage)
@@ -464,7 +471,7 @@ def _keep_failure(final: Path, nb_path: Path, kernel_log: Path, result: dict) ->
     """Keep a failed run's partial notebook and kernel log beside the last good page."""
     name = final.name
     if not final.exists():
-        final.mkdir(parents=True)
+        final.mkdir()  # the output folder must still be there: never re-created here
         mark_report(final)
     for stale in (f"{name}.failed.log", f"{name}.failed.ipynb"):  # an older failure's
         with contextlib.suppress(OSError):

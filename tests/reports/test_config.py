@@ -208,3 +208,16 @@ def test_a_long_value_in_an_error_is_cut_to_200_characters(project):
     with pytest.raises(ConfigError, match="'parameters' must be a mapping") as info:
         config.load_config(cfg)
     assert len(str(info.value)) < 400
+
+
+def test_a_notebook_path_that_is_a_folder_is_called_a_folder(project):
+    (project / "notebooks" / "sub.ipynb").mkdir()
+    cfg = write_config(project, "reports:\n  - name: a\n    notebook: notebooks/sub.ipynb\n")
+    with pytest.raises(ConfigError, match=r"line 3, report 'a': notebook 'notebooks/sub.ipynb' "
+                                          r"is a folder \(.*\), not a notebook; give the path of "
+                                          r"an \.ipynb file\. Notebooks in it: none"):
+        config.load_config(cfg)
+    cfg = write_config(project, "reports:\n  - name: a\n    notebook: notebooks\n")
+    with pytest.raises(ConfigError, match=r"is a folder .* Notebooks in it: boom.ipynb, "
+                                          r"plain.ipynb"):
+        config.load_config(cfg)
