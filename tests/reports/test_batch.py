@@ -26,7 +26,7 @@ from sco_research import cli, paths
 from sco_research.errors import ParameterError
 from sco_research.reports import batch, runner
 
-from .conftest import BASIC, CODE_MARKER, actions, make_notebook, manifest, run, write_config
+from .conftest import BASIC, CODE_MARKER, actions, make_notebook, manifest, run, until, write_config
 
 
 def test_render_writes_reports_index_and_manifest_then_skips_and_tracks_data(project,
@@ -240,12 +240,10 @@ def _start(project: Path, *args: str) -> subprocess.Popen:
     )
 
 
-def _wait_for(check, what: str, tries: int = 600) -> None:
-    for _ in range(tries):  # polling, no timing assertion
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"never happened: {what}")
+def _wait_for(check, what: str, tries: int = 0) -> None:
+    """Wait on ``check`` with the generous budget of :func:`until` (``tries`` is ignored: a
+    count of polls would depend on the machine's speed)."""
+    until(check, what)
 
 
 def test_ctrl_c_stops_running_reports_cancels_queued_ones_and_exits_130(project):

@@ -1,8 +1,8 @@
 """Faults while a batch runs: a worker killed or stopped, SIGTERM and SIGHUP, the output folder
 removed, outputs deleted, a damaged manifest. Real workers and kernels (see conftest.py).
 
-Whatever a test does beside the render runs in a :class:`Beside` thread, whose failure is
-re-raised in the test: a helper that gives up must fail the test with its own reason.
+Whatever a test does beside the render runs in a ``Beside`` thread (conftest.py), whose failure
+is re-raised in the test: a helper that gives up must fail the test with its own reason.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,40 +21,7 @@ from sco_research import paths
 from sco_research.errors import RenderError
 from sco_research.reports import batch, execute, layout, pool
 
-from .conftest import manifest, run, write_config
-
-#: Generous: a report of these tests takes seconds; a loaded machine may take many times more.
-BUDGET = 300.0
-
-
-class Beside(threading.Thread):
-    """Run ``job`` beside the render; :meth:`result` re-raises its failure in the test."""
-
-    def __init__(self, job) -> None:
-        super().__init__(daemon=True)
-        self.job, self.error = job, None
-
-    def run(self) -> None:
-        try:
-            self.job()
-        except BaseException as exc:  # handed to the test by result()
-            self.error = exc
-
-    def result(self) -> None:
-        self.join(BUDGET)
-        assert not self.is_alive(), "the helper thread did not finish"
-        if self.error is not None:
-            raise self.error
-
-
-def _until(check, what: str) -> None:
-    """Wait (on a condition polled with a generous budget) until ``check()`` is true."""
-    done = threading.Event()
-    for _ in range(int(BUDGET * 10)):
-        if check():
-            return
-        done.wait(0.1)
-    raise AssertionError(f"never happened within {BUDGET:g} s: {what}")
+from .conftest import BUDGET, Beside, manifest, run, until, write_config
 
 
 def _running(out: Path, name: str) -> bool:
@@ -93,7 +59,7 @@ def test_a_killed_worker_is_replaced_and_its_report_runs_once_more(project, stea
     out = project / "out"
 
     def kill_the_worker() -> None:
-        _until(lambda: _running(out, "sleepy"), "sleepy running")
+        until(lambda: _running(out, "sleepy"), "sleepy running")
         os.kill(_worker_pid(), signal.SIGKILL)  # as the out-of-memory killer would
 
     helper = Beside(kill_the_worker)
@@ -116,7 +82,7 @@ def test_a_stopped_worker_is_killed_by_the_parent_and_the_rest_run(project, stea
     stopped: list[int] = []
 
     def stop_the_worker() -> None:
-        _until(lambda: _running(out, "sleepy"), "sleepy running")
+        until(lambda: _running(out, "sleepy"), "sleepy running")
         stopped.append(_worker_pid())
         os.kill(stopped[0], signal.SIGSTOP)  # it can no longer enforce its own timeout
 
@@ -153,7 +119,7 @@ def test_sigterm_and_sighup_stop_the_render_as_ctrl_c_does(project, sig):
     out = project / "out"
     proc = _start(project, "--jobs", "1")
     try:
-        _until(lambda: _running(out, "sleepy") or proc.poll() is not None, "sleepy running")
+        until(lambda: _running(out, "sleepy") or proc.poll() is not None, "sleepy running")
         proc.send_signal(sig)
         stdout, stderr = proc.communicate(timeout=BUDGET)
     finally:
@@ -171,7 +137,7 @@ def test_an_output_folder_removed_during_the_run_stops_it_and_is_not_recreated(p
     out = project / "out"
 
     def remove_the_folder() -> None:
-        _until(lambda: _running(out, "sleepy"), "sleepy running")
+        until(lambda: _running(out, "sleepy"), "sleepy running")
         shutil.rmtree(out)
 
     helper = Beside(remove_the_folder)
