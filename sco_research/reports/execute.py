@@ -451,8 +451,19 @@ def run_report(task: dict, stage: Path) -> dict:
     finally:
         if in_main_thread:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _publishable(nb_path, stage, task)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
+
+
+def _publishable(nb_path: Path, stage: Path, task: dict) -> None:
+    """The executed (or partial) notebook with paths relative to its report folder, not this
+    machine's: papermill's ``input_path`` and ``output_path``, the injected ``output_dir``."""
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if nb_path.is_file():
+            outputs.relative_paths(nb_path, {
+                str(stage / "figures"): "figures", str(nb_path): nb_path.name,
+                str(stage): ".", task["notebook"]: task["notebook_rel"], task["cwd"]: "."})
 
 
 def _steps(log: Path) -> dict[str, float]:
