@@ -13,9 +13,12 @@ Examples
 from __future__ import annotations
 
 import re
-import reprlib
 from pathlib import Path
 from typing import Any
+
+from .._repr import CLIP, clip
+
+__all__ = ["CLIP", "Clipped", "clip", "display", "first_line", "is_number", "strip_ansi"]
 
 
 def display(path: Path | str) -> str:
@@ -42,32 +45,6 @@ def first_line(text: Any, limit: int = 300) -> str:
     text = strip_ansi(text).strip()
     line = text.splitlines()[0] if text else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-#: The most characters of a value any message prints.
-CLIP = 200
-
-
-class _Short(reprlib.Repr):
-    """reprlib's bounded repr, also for dict and list subclasses (YAML's mappings)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__()
-        self.maxlevel, self.maxstring, self.maxother, self.maxlong = 3, limit, limit, limit
-        self.maxlist = self.maxtuple = self.maxdict = self.maxset = 12
-
-    def repr1(self, x: Any, level: int) -> str:
-        if isinstance(x, dict) and type(x) is not dict:
-            return self.repr_dict(x, level)
-        if isinstance(x, list) and type(x) is not list:
-            return self.repr_list(x, level)
-        return super().repr1(x, level)
-
-
-def clip(value: Any, limit: int = CLIP) -> str:
-    """``repr(value)`` cut to ``limit`` characters, without ever writing out a huge value."""
-    text = _Short(limit).repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class Clipped:
