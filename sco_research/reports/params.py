@@ -50,7 +50,7 @@ from pydantic import (
 )
 
 from ..errors import ParameterError
-from ._text import display
+from ._text import clip, display
 from .config import Report, refuse
 from .declared import notebook_parameters
 
@@ -157,7 +157,7 @@ class NotebookParameters(BaseModel):
             if error["type"] == "value_error":
                 raise ParameterError(str(error["ctx"]["error"])) from None
             raise ParameterError(f"{name}: {error['msg'].lower()}, got "
-                                 f"{error.get('input')!r}") from None
+                                 f"{clip(error.get('input'))}") from None
 
 
 class ArticleFacts(NotebookParameters):
@@ -421,7 +421,7 @@ def _type_message(report: Report, config: str | Path, pname: str, value: Any, de
                   nb: str) -> str:
     hint = "; quote it in reports.yaml" if described.replace(" ", "").startswith("str") and \
         isinstance(value, (int, float)) else ""
-    return (f"{report.where(config, pname)}: parameter {pname!r} = {value!r} "
+    return (f"{report.where(config, pname)}: parameter {pname!r} = {clip(value)} "
             f"({_type_label(value)}) does not match the declared type {described} of {nb}{hint}")
 
 
@@ -459,8 +459,8 @@ def _model_problems(report: Report, model: type[NotebookParameters], values: dic
             if pname is None:  # a check of several parameters: the message names the first
                 pname = next((p for p in values if text.startswith(f"{p}:")), None)
             value = values.get(pname) if pname else None
-            shown = f"parameter {pname!r} = {value!r}" if pname else \
-                "parameters " + ", ".join(f"{k}={v!r}" for k, v in values.items())
+            shown = f"parameter {pname!r} = {clip(value)}" if pname else \
+                "parameters " + ", ".join(f"{k}={clip(v)}" for k, v in values.items())
             problems.append(f"{report.where(config, pname)}: {shown} is refused: {text}")
         return problems
     return []
@@ -506,14 +506,14 @@ declared type bool of m.ipynb"
         where = report.where(config, pname)
         if pname in RESERVED_PARAMETERS:
             problems.append(
-                f"{where}: parameter {pname!r} = {value!r} is set by the renderer (each report's "
-                f"figures folder); remove it from reports.yaml")
+                f"{where}: parameter {pname!r} = {clip(value)} is set by the renderer (each "
+                f"report's figures folder); remove it from reports.yaml")
             continue
         if pname not in declared:
             names = [n for n in declared if n not in RESERVED_PARAMETERS]
             hint = difflib.get_close_matches(pname, names, n=1)
             problems.append(
-                f"{where}: parameter {pname!r} = {value!r} is not declared by {nb}"
+                f"{where}: parameter {pname!r} = {clip(value)} is not declared by {nb}"
                 + (f"; did you mean {hint[0]!r}?" if hint else "")
                 + " Declared: " + (", ".join(names) if names else "none (no cell tagged "
                                    "'parameters')"))

@@ -221,3 +221,15 @@ def test_a_notebook_path_that_is_a_folder_is_called_a_folder(project):
     with pytest.raises(ConfigError, match=r"is a folder .* Notebooks in it: boom.ipynb, "
                                           r"plain.ipynb"):
         config.load_config(cfg)
+
+
+def test_a_long_parameter_value_is_shown_cut_when_the_notebook_refuses_it(project):
+    from sco_research.reports import params
+
+    value = "z" * 50_000
+    cfg = write_config(project, "reports:\n  - name: a\n    notebook: notebooks/plain.ipynb\n"
+                                f"    parameters:\n      m: '{value}'\n")
+    reports = config.load_config(cfg)
+    with pytest.raises(ConfigError, match="parameter 'm' = 'zzz.*zzz' is not declared") as info:
+        params.check_all(reports, cfg)
+    assert len(str(info.value)) < 600
