@@ -392,5 +392,6 @@ def render(
             prog.close()
             if ctx.out_intact():  # never re-create a folder removed during the run
                 _write_outputs(ctx, [entries[r.name] for r in reports], config, started)
+                recover_staging(out)  # what a killed worker left half-built
     return BatchResult([outcomes[r.name] for r in selected if r.name in outcomes], out,
                        time.perf_counter() - t0, run.interrupted)

@@ -71,6 +71,7 @@ def test_a_killed_worker_is_replaced_and_its_report_runs_once_more(project, stea
     assert "sleepy: its worker process died (killed from outside, or out of memory?); " \
            "running it once more in a new worker" in result.log
     assert all(e["status"] == "ok" for e in manifest(project)["reports"])
+    assert list((out / ".staging").iterdir()) == []  # the killed attempt's folder is gone
 
 
 def test_a_stopped_worker_is_killed_by_the_parent_and_the_rest_run(project, steady_library,
