@@ -66,7 +66,7 @@ _LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts"
 _LAZY_FUNCTIONS = {
     "claim_checks": "fact_check", "evidence_for": "fact_check", "save_figure": "_plotting",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
-    "sources_chart": "bibliography", "sources_chart_rows": "bibliography",
+    "sources_chart": "charts", "sources_chart_rows": "charts",
     "source_line": "citations", "sources_for": "citations",
     "DataPackage": "data", "files_read": "data", "load": "data", "record_read": "data",
     "tables": "data", "tables_read": "data", "validate": "data",

@@ -55,7 +55,6 @@ __all__ = [
     "key_columns",
     "row_key",
     "verdict_meanings",
-    "verdicts_per_theme_rows",
 ]
 
 #: The seed article: the source every claim (and every finding about the article) is about.
@@ -435,29 +434,3 @@ def evidence_charts(theme: str | None = None, verdict: str | None = None) -> pd.
              "params": dict(params), "name": f"evidence-{cid}"}
             for cid, chart, params in _EVIDENCE_CHARTS if cid in checks.index]
     return pd.DataFrame(rows, columns=["claim_id", "verdict", "chart", "params", "name"])
-
-
-def verdicts_per_theme_rows(theme: str | None = None, verdict: str | None = None) -> pd.DataFrame:
-    """The rows the verdicts-per-theme chart plots: one per claim, in drawing order.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``theme``, ``position`` (the claim's box along its theme's bar, from 0), ``claim_id``,
-        ``verdict``, ``checks``, ``checked_on`` and ``source_id`` (the article).
-
-    Examples
-    --------
-    >>> r = verdicts_per_theme_rows(theme="us_view")
-    >>> r[["claim_id", "verdict", "position"]].values.tolist()
-    [['c19', 'partly_supported', 0], ['c20', 'partly_supported', 1]]
-    """
-    c = claim_checks(theme=theme, verdict=verdict)
-    order = {v: i for i, v in enumerate(VERDICTS)}
-    themes = {t: i for i, t in enumerate(_themes())}
-    c = c.assign(_t=c["theme"].map(themes).astype(int),
-                 _v=c["verdict"].astype(str).map(order).astype(int))
-    c = c.sort_values(["_t", "_v", "claim_id"]).reset_index(drop=True)
-    c["position"] = c.groupby("theme", observed=True).cumcount()
-    cols = ["theme", "position", "claim_id", "verdict", "checks", "checked_on", "source_id"]
-    return c[cols].astype({"theme": "string", "verdict": "string", "checks": "string"})

@@ -1,8 +1,7 @@
-"""How the fact check is shown: verdict colours and labels, a claim's evidence as Markdown, and
-the verdicts-per-theme chart.
+"""How the fact check is shown: verdict colours and labels, a claim's evidence as Markdown or HTML.
 
-The rows come from :mod:`sco_research.fact_check`; this module only draws and formats them.
-matplotlib is imported by the chart function only.
+The rows come from :mod:`sco_research.fact_check`; this module only formats them. The
+verdicts-per-theme chart is :func:`sco_research.charts.verdicts_per_theme_chart`.
 
 Examples
 --------
@@ -15,15 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from ._checks import check_choice
 from .data import load
-from .errors import ParameterError
-from .fact_check import VERDICTS, as_text, evidence, evidence_for, verdicts_per_theme_rows
+from .fact_check import VERDICTS, as_text, evidence_for
 
 __all__ = ["VERDICT_COLORS", "evidence_html", "evidence_markdown", "verdict_label",
-           "verdict_legend_html", "verdicts_per_theme_chart"]
+           "verdict_legend_html"]
 
 #: Colour of each verdict label (Okabe-Ito palette: safe for colour-blind readers).
 VERDICT_COLORS: dict[str, str] = {
@@ -36,78 +32,6 @@ VERDICT_COLORS: dict[str, str] = {
 }
 
 _LABELS = {v: v.replace("_", " ") for v in VERDICTS}
-
-
-def _title(rows: pd.DataFrame) -> str:
-    counts = rows["verdict"].value_counts()
-    parts = [f"{counts[v]} {_LABELS[v]}" for v in VERDICTS if counts.get(v, 0)]
-    if len(parts) > 1:
-        parts = [", ".join(parts[:-1]) + " and " + parts[-1]]
-    n = len(rows)
-    return f"Of the {n} claim{'s' if n != 1 else ''} checked: {parts[0]}"
-
-
-def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = None, ax=None):
-    """One bar per theme, one box per claim, coloured by verdict and labelled with its id.
-
-    Parameters
-    ----------
-    theme, verdict : str, optional
-        Filters, as for :func:`sco_research.fact_check.claim_checks`.
-    ax : matplotlib Axes, optional
-        Draw into this Axes.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Titled with the count of each verdict (computed from the rows), with a source line.
-
-    Raises
-    ------
-    ParameterError
-        Unknown theme or verdict, or a filter that leaves no claim.
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> fig = verdicts_per_theme_chart()
-    >>> fig.axes[0].get_title(loc="left")
-    'Of the 20 claims checked: 11 supported, 6 partly supported, 1 overstated, 1 unverifiable \
-and 1 opinion'
-    """
-    from matplotlib.patches import Patch
-
-    from ._plotting import add_source_line, new_figure, set_title
-
-    rows = verdicts_per_theme_rows(theme=theme, verdict=verdict)
-    if rows.empty:
-        raise ParameterError(f"theme={theme!r}, verdict={verdict!r}: no claim has this theme "
-                             "and verdict; drop a filter or choose another value")
-    themes = list(dict.fromkeys(rows["theme"]))
-    fig, ax = new_figure((8.0, 0.45 * len(themes) + 1.6), ax=ax)
-    for rec in rows.itertuples(index=False):
-        y = themes.index(rec.theme)
-        ax.barh(y, 0.92, left=rec.position, height=0.7, color=VERDICT_COLORS[rec.verdict],
-                edgecolor="white")
-        ax.text(rec.position + 0.46, y, rec.claim_id, ha="center", va="center", fontsize=7.5,
-                color="black")
-    ax.set_yticks(range(len(themes)), [t.replace("_", " ") for t in themes])
-    ax.invert_yaxis()
-    ax.set_xlabel("claims")
-    ax.set_xlim(0, rows["position"].max() + 1.2)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    shown = [v for v in VERDICTS if v in set(rows["verdict"])]
-    ax.legend(handles=[Patch(color=VERDICT_COLORS[v], label=_LABELS[v]) for v in shown],
-              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5)
-    day = pd.Timestamp(rows["checked_on"].max()).date()
-    set_title(ax, _title(rows), f"Verdicts on the TEMPO.CO article of 4 July 2024, by theme; "
-                                f"as of {day}")
-    n_sources = evidence()["source_id"].nunique()
-    add_source_line(fig, rows["source_id"], width=110,
-                    note=f"Verdicts: our check against {n_sources} cited sources "
-                         "(data/claim_evidence.csv).")
-    return fig
 
 
 def verdict_label(verdict: str) -> str:

@@ -65,9 +65,6 @@ __all__ = [
     "membership_map_rows",
     "expansion_panels",
     "expansion_panels_rows",
-    "membership_timeline_chart",
-    "membership_timeline_rows",
-    "explore",
     "enlargement_dates",
     "check_parameters",
 ]
@@ -520,30 +517,3 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
                  fontsize=12, fontweight="bold")
     _source_line(fig, sources, note=BORDERS_NOTE, width=190)
     return fig
-
-
-# -- interactive --------------------------------------------------------------------------------
-
-
-def explore(extent: str = "eurasia", start: DateLike = "today", labels: bool = True):
-    """Show the membership explorer in a notebook: see :func:`sco_research.explorer.explore`.
-
-    The same offline explorer as the page ``reports/explorer.html`` (a date slider, hover and
-    tap for each state's status and source); plain HTML with its script, no widget.
-
-    Examples
-    --------
-    >>> view = explore(start="2017-06-09")
-    >>> view.counts["member"]
-    8
-    """
-    from .explorer import explore as _explore
-
-    return _explore(extent=extent, start=start, labels=labels)
-
-
-# The membership timeline is a chart: it lives with the charts.
-from .charts.membership_timeline import (  # noqa: E402
-    membership_timeline_chart,
-    membership_timeline_rows,
-)

@@ -1,4 +1,3 @@
-import matplotlib.pyplot as plt
 import pytest
 
 import sco_research as sco
@@ -25,28 +24,6 @@ def test_evidence_markdown_links_every_source():
     assert 'class="sco-verdict sco-verdict-supported"' in text
     # a URL with parentheses stays one link target
     assert "EPRS_ATA%282022%29729289" in views.evidence_markdown("c15")
-
-
-def test_verdicts_per_theme_chart_draws_one_box_per_row():
-    rows = fact_check.verdicts_per_theme_rows()
-    fig = views.verdicts_per_theme_chart()
-    ax = fig.axes[0]
-    assert len(ax.patches) == len(rows) == 20
-    labels = sorted(t.get_text() for t in ax.texts if t.get_text()[:1] == "c")
-    assert labels == sorted(rows["claim_id"])
-    counts = rows["verdict"].value_counts()
-    assert ax.get_title(loc="left").startswith(f"Of the 20 claims checked: "
-                                               f"{counts['supported']} supported")
-    assert any(t.get_text().endswith("as of 2026-11-28") for t in ax.texts)
-    assert "TEMPO.CO" in fig.texts[-1].get_text()  # the source line
-    assert rows["source_id"].eq(fact_check.ARTICLE_SOURCE).all()
-    plt.close(fig)
-
-
-def test_verdicts_per_theme_chart_refuses_an_empty_selection():
-    with pytest.raises(ParameterError, match=r"theme='trade', verdict='opinion': no claim has "
-                       r"this theme and verdict"):
-        views.verdicts_per_theme_chart(theme="trade", verdict="opinion")
 
 
 # -- the notebook and its report -------------------------------------------------------------

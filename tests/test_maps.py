@@ -168,17 +168,13 @@ def test_bad_arguments_elsewhere():
         maps.expansion_panels([])
     with pytest.raises(ParameterError, match=r"extent: unknown extent 'asia'"):
         maps.expansion_panels(extent="asia")
-    with pytest.raises(ParameterError, match=r"end: '1999-12-31' is before the SCO was"):
-        maps.membership_timeline_chart(end="1999-12-31")
     with pytest.raises(ParameterError, match=r"highlight: unknown ISO 3166-1 alpha-3 code 'XXX'"):
         maps.membership_map_rows(highlight=["XXX"])
     with pytest.raises(ParameterError, match=r"dates: got 10 dates; at most 9 panels fit"):
         maps.expansion_panels_rows([f"201{i}-01-01" for i in range(10)])
-    with pytest.raises(ParameterError, match=r"extent: unknown extent 'wrld'; did you mean"):
-        maps.explore(extent="wrld")
 
 
-# -- small multiples, timeline, explorer ------------------------------------------------------
+# -- small multiples --------------------------------------------------------------------------
 
 
 def test_expansion_panels_show_each_enlargement():
@@ -197,38 +193,6 @@ def test_expansion_panels_show_each_enlargement():
     new = [sorted(rows.loc[(rows["panel"] == i) & rows["new"], "iso3"]) for i in range(1, 4)]
     assert new == [["IND", "PAK"], ["IRN"], ["BLR"]]
     assert any("Natural Earth" in t.get_text() for t in fig.texts)
-
-
-def test_timeline_chart_has_one_bar_per_status_period_and_the_summits():
-    fig = maps.membership_timeline_chart(end="2026-01-01")
-    ax = fig.axes[0]
-    m = sco.load("membership")
-    bars = {}
-    for c in ax.collections:
-        gid = c.get_gid() or ""
-        if gid.startswith("bar-"):
-            _, iso3, status = gid.split("-", 2)
-            assert to_hex(c.get_facecolor()[0]) == to_hex(STATUS_COLORS[status])
-            bars[(iso3, status)] = bars.get((iso3, status), 0) + 1
-    assert bars == m.groupby(["iso3", "status"], observed=True).size().to_dict()
-    summits = sco.load("events").query("kind == 'summit' and date <= '2026-01-01'")
-    lines = [c for c in ax.collections if (c.get_gid() or "").startswith("summit-")]
-    assert len(lines) == len(summits)
-    labels = [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("summit-label-")]
-    assert "Astana" in labels and "Tianjin" in labels
-    assert sorted(ax.get_yticklabels()[i].get_text() for i in range(len(ax.get_yticks()))) == \
-        sorted(m["country"].unique())
-    assert any(t.get_text().startswith("Source") for t in fig.texts)
-
-
-def test_explore_is_the_offline_explorer_on_its_start_date():
-    view = maps.explore(start="2017-06-09")
-    assert view.start == "2017-06-09"
-    expected = sco.membership_as_of("2017-06-09")["status"].value_counts()
-    assert view.counts["member"] == expected["member"] == 8
-    assert view.record["kind"] == "interactive"
-    later = maps.explore(start="2024-07-04")
-    assert later.counts["member"] == 10 and later.start == "2024-07-04"
 
 
 # -- notebooks --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Charts for the trade and currency themes: the article's claims next to cited figures.
+"""Every chart of the package: the theme charts (the article's claims next to cited figures), the
+article's own charts, the fact check's and the sources'.
 
-Every chart comes with a row function that returns exactly the rows it draws, each with its
+Every theme chart comes with a row function that returns exactly the rows it draws, each with its
 ``source_id``, publisher and ``url``: :func:`trade_rows` for :func:`trade_chart`,
 :func:`energy_rows`, :func:`settlement_currency_rows`, :func:`export_settlement_mix_rows`,
 :func:`reserve_and_payment_shares_rows`, :func:`sanctions_timeline_rows` and
@@ -19,7 +20,9 @@ markers joined to it by a dotted stroke.
 The package is split by job: ``_frames`` (rows: periods, units, source ranking, event rows),
 ``_text`` (words and numbers), ``_layout`` (panels, event markers, labels, titles), one module
 per theme (``trade``, ``energy``, ``currency``, ``settlement_mix``, ``sanctions``,
-``membership_timeline``) and ``figures`` (the figures of a report with their rows).
+``membership_timeline``), ``figures`` (the figures of a report with their rows), and the charts of
+the article (``article``: claims per theme, the events timeline), of the fact check
+(``verdicts``) and of the bibliography (``sources``), each with its row function.
 
 matplotlib is imported here, never by ``import sco_research``.
 
@@ -46,6 +49,12 @@ from matplotlib.figure import Figure
 from .._checks import check_choice
 from ..errors import ParameterError
 from ._frames import MARKER_ROLE, check_window
+from .article import (
+    claims_per_theme_chart,
+    claims_per_theme_rows,
+    events_timeline_chart,
+    events_timeline_rows,
+)
 from .currency import (
     INDICATORS,
     SETTLEMENT_INDICATORS,
@@ -61,7 +70,9 @@ from .figures import ChartFigure, currency_figures, trade_figures
 from .membership_timeline import membership_timeline_chart, membership_timeline_rows
 from .sanctions import sanctions_timeline_chart, sanctions_timeline_rows
 from .settlement_mix import export_settlement_mix_chart, export_settlement_mix_rows
+from .sources import sources_chart, sources_chart_rows
 from .trade import TRADE_FLOWS, trade_chart, trade_rows
+from .verdicts import verdicts_per_theme_chart, verdicts_per_theme_rows
 
 __all__ = [
     "CHARTS",
@@ -74,9 +85,13 @@ __all__ = [
     "chart_rows",
     "check_indicators",
     "check_window",
+    "claims_per_theme_chart",
+    "claims_per_theme_rows",
     "currency_figures",
     "energy_chart",
     "energy_rows",
+    "events_timeline_chart",
+    "events_timeline_rows",
     "export_settlement_mix_chart",
     "export_settlement_mix_rows",
     "membership_timeline_chart",
@@ -87,9 +102,13 @@ __all__ = [
     "sanctions_timeline_rows",
     "settlement_currency_chart",
     "settlement_currency_rows",
+    "sources_chart",
+    "sources_chart_rows",
     "trade_chart",
     "trade_figures",
     "trade_rows",
+    "verdicts_per_theme_chart",
+    "verdicts_per_theme_rows",
 ]
 
 #: Chart functions by name.

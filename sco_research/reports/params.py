@@ -317,7 +317,7 @@ class Sources(NotebookParameters):
     @field_validator("top")
     @classmethod
     def _top(cls, v: int) -> int:
-        return _library(lambda: _bibliography().sources_chart_rows(top=v), v)
+        return _library(lambda: _bibliography().check_filters(top=v), v)
 
 
 def model_for(notebook: str | Path) -> type[NotebookParameters] | None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from sco_research import charts, facts, maps
+from sco_research import charts
 from sco_research.errors import ParameterError
 
 from .helpers import legend_sizes, overlapping_texts, texts_outside_figure
@@ -22,9 +22,9 @@ SHIPPED = {
     "mix-imports": lambda: charts.export_settlement_mix_chart("imports"),
     "shares": lambda: charts.reserve_and_payment_shares_chart(),
     "sanctions": lambda: charts.sanctions_timeline_chart(),
-    "events": lambda: facts.events_timeline_chart(),
-    "themes": lambda: facts.claims_per_theme_chart(),
-    "timeline": lambda: maps.membership_timeline_chart(),
+    "events": lambda: charts.events_timeline_chart(),
+    "themes": lambda: charts.claims_per_theme_chart(),
+    "timeline": lambda: charts.membership_timeline_chart(),
 }
 
 
