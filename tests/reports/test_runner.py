@@ -55,7 +55,7 @@ reports:
 
 
 def test_a_killed_worker_is_replaced_and_its_report_runs_once_more(project, steady_library):
-    write_config(project, SLEEPY_AND_PLAIN.format(seconds=3, timeout=600))
+    write_config(project, SLEEPY_AND_PLAIN.format(seconds=8, timeout=600))
     out = project / "out"
 
     def kill_the_worker() -> None:
@@ -77,7 +77,7 @@ def test_a_killed_worker_is_replaced_and_its_report_runs_once_more(project, stea
 def test_a_stopped_worker_is_killed_by_the_parent_and_the_rest_run(project, steady_library,
                                                                    monkeypatch):
     monkeypatch.setattr(execute, "KERNEL_START_TIMEOUT", 0)  # the parent's count only
-    monkeypatch.setattr(pool, "STALL_GRACE", 1.0)
+    monkeypatch.setattr(pool, "STALL_GRACE", 10.0**9)  # no kill before the worker is stopped
     write_config(project, SLEEPY_AND_PLAIN.format(seconds=120, timeout=2))
     out = project / "out"
     stopped: list[int] = []
@@ -86,6 +86,7 @@ def test_a_stopped_worker_is_killed_by_the_parent_and_the_rest_run(project, stea
         until(lambda: _running(out, "sleepy"), "sleepy running")
         stopped.append(_worker_pid())
         os.kill(stopped[0], signal.SIGSTOP)  # it can no longer enforce its own timeout
+        monkeypatch.setattr(pool, "STALL_GRACE", 1.0)  # now the parent must step in
 
     helper = Beside(stop_the_worker)
     helper.start()
