@@ -115,6 +115,14 @@ def _check(reports: list[Report], config: Path, ctx: _Context) -> dict[Path, dic
     return declared
 
 
+def _check_out(out: Path, config: Path, data_dir: Path, reports: list[Report]) -> None:
+    """Refuse an output folder among the project or the reports' inputs (:func:`check_out`)."""
+    roots = [paths.PROJECT_ROOT.resolve(), config.resolve().parent]
+    folders = {r.notebook.resolve().parent for r in reports} - set(roots)
+    check_out(out, project=roots, inputs={"data": [data_dir],
+                                          "notebooks": [paths.NOTEBOOKS_DIR, *sorted(folders)]})
+
+
 def check_arguments(jobs: Any = None, timeout: Any = None) -> None:
     """Refuse a ``jobs`` that is not a positive whole number, or a ``timeout`` that is not a
     positive finite number of seconds (``nan``, ``inf`` and ``1e309`` included).
@@ -153,8 +161,10 @@ def plan(names: Iterable[str] = (), *, config: str | Path | None = None,
     """
     config = Path(config) if config is not None else paths.REPORTS_CONFIG
     out = Path(out) if out is not None else paths.REPORTS_DIR
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     reports = load_config(config)
-    ctx = _Context(out, Path(data_dir) if data_dir is not None else paths.DATA_DIR)
+    _check_out(out, config, data_dir, reports)  # what render would refuse, --list refuses
+    ctx = _Context(out, data_dir)
     declared = _check(reports, config, ctx)
     rows = []
     for r in select_reports(reports, names):
@@ -325,10 +335,7 @@ def render(
         progress = bool(getattr(stream, "isatty", lambda: False)())
 
     reports = load_config(config)
-    roots = [paths.PROJECT_ROOT.resolve(), config.resolve().parent]
-    folders = {r.notebook.resolve().parent for r in reports} - set(roots)
-    check_out(out, project=roots, inputs={"data": [data_dir],
-                                          "notebooks": [paths.NOTEBOOKS_DIR, *sorted(folders)]})
+    _check_out(out, config, data_dir, reports)
     ctx = _Context(out, data_dir)
     declared = _check(reports, config, ctx)
     selected = select_reports(reports, names)

@@ -29,3 +29,11 @@ def test_list_refuses_the_jobs_render_refuses(project, capsys, jobs):
     assert code == 2
     assert f"jobs: expected a positive whole number of workers, got {jobs}" in \
         capsys.readouterr().err
+
+
+def test_list_refuses_the_output_folders_render_refuses(project, capsys):
+    write_config(project, BASIC)
+    code = cli.main(["render", "--list", "--config", str(project / "reports.yaml"), "--out",
+                     str(project / "notebooks" / "out")])
+    assert code == 2
+    assert "is inside the notebooks folder" in capsys.readouterr().err
