@@ -206,13 +206,14 @@ class ReportEntry(BaseModel):
                 f"notebook {nb!r} is outside the project ({path}); reports run notebooks of "
                 f"the project only: move it under {display(config.resolve().parent)}")
         if path.is_dir():
-            inside = sorted(p.name for p in path.glob("*.ipynb"))
+            inside = sorted(p.name for p in path.glob("*.ipynb") if p.is_file())
             raise ValueError(
                 f"notebook {nb!r} is a folder ({path}), not a notebook; give the path of an "
                 f".ipynb file. Notebooks in it: " + (", ".join(inside) or "none"))
         if not path.is_file():
             folder = path.parent
-            present = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+            present = sorted(p.name for p in folder.glob("*.ipynb") if p.is_file()) \
+                if folder.is_dir() else []
             raise ValueError(
                 f"notebook {nb!r} not found ({path}); fix the path or add the notebook. "
                 f"Notebooks in {display(folder)}: " + (", ".join(present) or "none"))

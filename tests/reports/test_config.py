@@ -219,8 +219,12 @@ def test_a_notebook_path_that_is_a_folder_is_called_a_folder(project):
         config.load_config(cfg)
     cfg = write_config(project, "reports:\n  - name: a\n    notebook: notebooks\n")
     with pytest.raises(ConfigError, match=r"is a folder .* Notebooks in it: boom.ipynb, "
-                                          r"plain.ipynb"):
+                                          r"plain.ipynb, reader.ipynb, sleepy.ipynb; "):
         config.load_config(cfg)
+    cfg = write_config(project, "reports:\n  - name: a\n    notebook: notebooks/gone.ipynb\n")
+    with pytest.raises(ConfigError, match=r"not found .* Notebooks in .*notebooks: boom.ipynb, "
+                                          r"plain.ipynb, reader.ipynb, sleepy.ipynb; "):
+        config.load_config(cfg)  # the folder named sub.ipynb is not listed as a notebook
 
 
 def test_a_long_parameter_value_is_shown_cut_when_the_notebook_refuses_it(project):
