@@ -30,12 +30,14 @@ __all__ = [
     "bibliography",
     "charts",
     "claim_checks",
+    "coverage",
     "evidence_for",
     "explorer",
     "fact_check",
     "fact_check_views",
     "facts",
     "files_read",
+    "freshness",
     "interactive",
     "load",
     "maps",
@@ -57,14 +59,15 @@ __all__ = [
     "validate",
 ]
 
-_LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts", "interactive",
-                 "maps", "render", "cli"}
+_LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts", "freshness",
+                 "interactive", "maps", "render", "cli"}
 
 #: Functions re-exported from a submodule that is imported on first use.
 #: Public names and the module each comes from, imported on first use: ``import sco_research``
 #: costs almost nothing, so that the command line (a render with nothing to do, say) starts fast.
 _LAZY_FUNCTIONS = {
     "claim_checks": "fact_check", "evidence_for": "fact_check", "save_figure": "_plotting",
+    "coverage": "freshness",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
     "sources_chart": "charts", "sources_chart_rows": "charts",
     "source_line": "citations", "sources_for": "citations",

@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any
 
 __all__ = ["ASSETS", "bokehjs_script", "json_script", "asset_text", "display_interactive",
-           "embed_script", "interactive_record", "script_tag", "style_tag"]
+           "embed_script", "interactive_record", "script_tag", "sources_list", "style_tag"]
 
 #: Folder of the CSS and JavaScript files shipped with the package.
 ASSETS = "assets"
@@ -111,3 +111,21 @@ def display_interactive(fragment: str, record: dict, text: str) -> bool:
     display({"text/html": fragment, "text/plain": text}, raw=True,
             metadata={METADATA_KEY: record})
     return True
+
+
+def sources_list(sources) -> str:
+    """An HTML list of sources (dicts with ``publisher``, ``title``, ``url``, ``published``).
+
+    Examples
+    --------
+    >>> sources_list([{"publisher": "TASS", "title": "A & B", "url": "https://x.org",
+    ...                "published": ""}])
+    '<ul><li>TASS, <a href="https://x.org">&ldquo;A &amp; B&rdquo;</a></li></ul>'
+    """
+    e = _html.escape
+    items = []
+    for src in sorted(sources, key=lambda s: (s["publisher"], s["title"])):
+        date = f" ({e(src['published'])})" if src["published"] else ""
+        items.append(f'<li>{e(src["publisher"])}, <a href="{e(src["url"])}">'
+                     f'&ldquo;{e(src["title"])}&rdquo;</a>{date}</li>')
+    return "<ul>" + "".join(items) + "</ul>"

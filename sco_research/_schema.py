@@ -9,6 +9,28 @@ added to Frictionless as custom checks, declared by custom properties of the des
 ``"sco:minRows": N`` on a table
     the table has at least ``N`` data rows, so an emptied or truncated file is an error.
 
+A third, the temporal check (:class:`temporal`), keeps every row within what its source could
+know. It is declared by these properties:
+
+``"sco:notAfterSource": true`` on a date field
+    the date is not after the day the row's source was published (``sources.published``; for a
+    source that shows no date, the day we read it, ``accessed``): a page cannot report as
+    done, stated, announced or attended what happened after it appeared. ``"events.date"``
+    instead of ``true`` checks the date found by looking the field's value up in that table
+    (``summit_attendance.summit_id``: the summit's day);
+``"sco:sourceField": "<column>"`` on such a field
+    the column that names the source dating this field, where it is not ``source_id``
+    (``membership.memorandum_date`` is dated by ``memorandum_source_id``);
+``"sco:expected": {"<column>": ["<value>", ...]}`` on a table
+    rows holding one of the values record something announced in advance (``events.status``
+    and ``summit_outcomes.status`` ``expected``, ``summit_attendance.attendance`` ``expected``)
+    and may be dated after their source;
+``"sco:notBeforeSource": true`` and ``"sco:notAfterField": "<column>"`` on a date field
+    the date is not before the source was published (``claim_checks.checked_on``), and not
+    after another date of the same row (``sources.published`` before ``accessed``).
+
+A scheduled effective date (``sanctions.effective``) carries no flag: a source may announce it.
+
 Every number must also be finite: Table Schema reads ``NaN``, ``INF`` and ``-Infinity`` as
 numbers, but no source states a figure so, and a chart cannot place one. A header with a missing
 or an extra column is reported as those columns, named (:func:`sco_research.data.header_problems`,
@@ -17,8 +39,9 @@ find under them; a blank row is one problem, not also a duplicate key.
 
 Frictionless's findings are translated into the project's problem records (``table``, ``row``,
 ``field``, ``value``, ``rule``) with one wording per rule, for example
-``type date (YYYY-MM-DD, a real calendar day)`` or ``foreign key: must exist in
-sources.source_id``.
+``type date (YYYY-MM-DD, a real calendar day)``, ``foreign key: must exist in
+sources.source_id`` or ``dated after its source: 'tass-2024-07-02-...' (published 2024-07-02)
+cannot report 2024-07-04 as done; ...``.
 
 Kept apart from :mod:`sco_research.data` so that Frictionless and pycountry are imported only
 when a table must be validated (its file or the descriptor changed), not at
@@ -43,7 +66,9 @@ from typing import Any
 import attrs
 from frictionless import Check, Checklist, Package, errors
 
-__all__ = ["MIN_ROWS", "ISO3_FLAG", "iso3_codes", "validate_package", "validate_table"]
+__all__ = ["EXPECTED", "ISO3_FLAG", "MIN_ROWS", "NOT_AFTER_FIELD", "NOT_AFTER_SOURCE",
+           "NOT_BEFORE_SOURCE", "SOURCE_FIELD", "TEMPORAL_RULE_PREFIXES", "iso3_codes",
+           "source_bound", "temporal_fields", "validate_package", "validate_table"]
 
 #: Table property: the least number of data rows the table may have.
 MIN_ROWS = "sco:minRows"
@@ -178,8 +203,205 @@ def min_rows_rule(minimum: int, rows: int) -> str:
             "(an empty or truncated file?)")
 
 
+# -- the temporal check ---------------------------------------------------------------------------
+#: Field property: the date must not fall after the row's source was published. ``true`` checks
+#: the field's own date; ``"<table>.<field>"`` checks the date found by looking the field's value
+#: up in that table's primary key (``summit_attendance.summit_id`` -> ``events.date``).
+NOT_AFTER_SOURCE = "sco:notAfterSource"
+#: Field property: the date must not fall before the row's source was published (a check of a
+#: source cannot come before the source).
+NOT_BEFORE_SOURCE = "sco:notBeforeSource"
+#: Field property: the date must not fall after the same row's date in the named field
+#: (``sources.published`` is never after ``sources.accessed``).
+NOT_AFTER_FIELD = "sco:notAfterField"
+#: Field property: the column naming the source that dates this field, where it is not the
+#: row's ``source_id`` (``membership.memorandum_date`` -> ``memorandum_source_id``).
+SOURCE_FIELD = "sco:sourceField"
+#: Table property: ``{field: [values]}``; a row whose field holds one of the values records
+#: something its source announces as expected or scheduled, so its dates may follow the source.
+EXPECTED = "sco:expected"
+
+
+#: How every rule of the temporal check begins (to count its findings among all problems).
+TEMPORAL_RULE_PREFIXES = ("dated after its source", "not before its source", "not after ")
+
+
+def temporal_fields(descriptor: dict) -> list[str]:
+    """The ``table.field`` names the temporal check looks at, in descriptor order.
+
+    Examples
+    --------
+    >>> from sco_research.data import default_package
+    >>> "summit_attendance.summit_id" in temporal_fields(default_package().descriptor)
+    True
+    """
+    flags = (NOT_AFTER_SOURCE, NOT_BEFORE_SOURCE, NOT_AFTER_FIELD)
+    return [f"{r.get('name')}.{f.get('name')}" for r in descriptor.get("resources", [])
+            for f in r.get("schema", {}).get("fields", []) if any(f.get(k) for k in flags)]
+
+
+class TemporalError(errors.CellError):
+    """A date that its source could not have reported (or a check dated before its source)."""
+
+    type = "sco-temporal"
+    title = "Date After Its Source"
+    description = ("A row records as stated, done or attended something dated after the "
+                   "publication of the source it cites.")
+    template = 'Cell "{cell}" in field "{fieldName}" at row "{rowNumber}": {note}'
+
+
+def _read_csv(path: str) -> list[dict[str, str]]:
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            return list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []  # the table's own validation says what is wrong with it
+
+
+def _day(value: Any):
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def source_bound(published: Any, accessed: Any) -> tuple[Any, str]:
+    """The last day a source can vouch for, and how to name it.
+
+    The source's ``published`` date; where the page shows none, the day we read it
+    (``accessed``), the latest day by which it certainly existed.
+
+    Examples
+    --------
+    >>> source_bound("2025-08-30", "2026-11-28")
+    (datetime.date(2025, 8, 30), 'published 2025-08-30')
+    >>> source_bound("", "2026-11-28")
+    (datetime.date(2026, 11, 28), 'undated, accessed 2026-11-28')
+    """
+    day = _day(published)
+    if day is not None:
+        return day, f"published {day.isoformat()}"
+    day = _day(accessed)
+    return day, (f"undated, accessed {day.isoformat()}" if day else "undated")
+
+
+def after_source_rule(source_id: str, bound: str, day, what: str = "", mark: str = "") -> str:
+    """The rule text for a date after its source's publication.
+
+    ``bound`` names the source's date (see :func:`source_bound`), ``day`` is the date
+    recorded, ``what`` says where it was looked up (blank for the field's own date) and
+    ``mark`` how the table marks an expected row (blank when it has no such mark).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> after_source_rule("anews-2025-08-30-x", "published 2025-08-30", dt.date(2025, 9, 1))
+    "dated after its source: 'anews-2025-08-30-x' (published 2025-08-30) cannot report \
+2025-09-01 as done; cite a page published on or after 2025-09-01"
+    """
+    what = f" ({what})" if what else ""
+    rule = (f"dated after its source: {source_id!r} ({bound}) cannot report "
+            f"{day.isoformat()}{what} as done; cite a page published on or after "
+            f"{day.isoformat()}")
+    return rule + (f", or mark the row expected ({mark})" if mark else "")
+
+
+@attrs.define(kw_only=True, repr=False)
+class temporal(Check):  # noqa: N801 - named like Frictionless's built-in checks
+    """No row records as done anything dated after its source was published.
+
+    Driven by the descriptor: fields flagged ``sco:notAfterSource`` (the date is on or before
+    the source's ``published`` day; for an undated source, its ``accessed`` day),
+    ``sco:notBeforeSource`` and ``sco:notAfterField``; rows matching the table's
+    ``sco:expected`` are exempt from ``sco:notAfterSource``.
+    """
+
+    type = "sco-temporal"
+    Errors = [TemporalError]
+    #: source_id -> (last day the source vouches for, how to name it); read at the start.
+    sources: dict = attrs.field(factory=dict, init=False)
+    #: field -> {key: date} for fields checked through another table (``events.date``).
+    lookups: dict = attrs.field(factory=dict, init=False)
+
+    def validate_start(self):
+        self.sources = {}
+        self.lookups = {}
+        fields = self.resource.schema.fields
+        if not any(f.custom.get(NOT_AFTER_SOURCE) or f.custom.get(NOT_BEFORE_SOURCE)
+                   for f in fields):
+            return []
+        package = self.resource.package
+        if package is None or not package.has_resource("sources"):
+            return []
+        for row in _read_csv(package.get_resource("sources").normpath):
+            self.sources[row.get("source_id", "")] = source_bound(
+                row.get("published"), row.get("accessed"))
+        for f in fields:
+            target = f.custom.get(NOT_AFTER_SOURCE)
+            if isinstance(target, str) and "." in target:
+                table, column = target.split(".", 1)
+                if package.has_resource(table):
+                    res = package.get_resource(table)
+                    key = res.schema.primary_key[0] if res.schema.primary_key else None
+                    self.lookups[f.name] = {r.get(key): _day(r.get(column))
+                                             for r in _read_csv(res.normpath)}
+        return []
+
+    def _mark(self) -> str:
+        marks = self.resource.custom.get(EXPECTED) or {}
+        return "; ".join(f"{name}: {' or '.join(values)}" for name, values in marks.items())
+
+    def _expected(self, row) -> bool:
+        marks = self.resource.custom.get(EXPECTED) or {}
+        return any(row[name] in values for name, values in marks.items() if name in row)
+
+    def validate_row(self, row):
+        for field in self.resource.schema.fields:
+            value = row[field.name]
+            if value is None:
+                continue
+            source = _source_of(row, field)
+            bound, named = self.sources.get(source, (None, ""))
+            after_source = field.custom.get(NOT_AFTER_SOURCE)
+            if after_source and bound is not None and not self._expected(row):
+                day, what = _day(value), ""
+                if isinstance(after_source, str):
+                    day = self.lookups.get(field.name, {}).get(value)
+                    what = f"{after_source} of {value!r}"
+                if day is not None and day > bound:
+                    note = after_source_rule(source, named, day, what, self._mark())
+                    yield TemporalError.from_row(row, note=note, field_name=field.name)
+            if field.custom.get(NOT_BEFORE_SOURCE) and bound is not None \
+                    and _day(value) is not None and _day(value) < bound:
+                yield TemporalError.from_row(
+                    row, field_name=field.name,
+                    note=f"not before its source: {source!r} ({named}) is later")
+            other = field.custom.get(NOT_AFTER_FIELD)
+            limit = _day(row[other]) if other in row else None
+            if limit is not None and _day(value) is not None and _day(value) > limit:
+                yield TemporalError.from_row(
+                    row, field_name=field.name,
+                    note=f"not after {other} ({limit.isoformat()}) of the same row")
+
+
+def _source_of(row, field) -> str | None:
+    """The source that dates ``field``: the column named by ``sco:sourceField`` where it holds
+    a value, else the row's ``source_id``."""
+    named = field.custom.get(SOURCE_FIELD)
+    if named and named in row and row[named]:
+        return row[named]
+    return row["source_id"] if "source_id" in row else None
+
 def _checklist() -> Checklist:
-    return Checklist(checks=[country_codes(), finite_numbers(), min_rows()])
+    return Checklist(checks=[country_codes(), finite_numbers(), min_rows(), temporal()])
 
 
 def _package(descriptor: dict, base: Path) -> Package:
@@ -310,6 +532,8 @@ def _translate(table: str, resource: dict, err) -> dict:
                         f"foreign key: must exist in {target}")
     if err.type == "sco-min-rows":
         return _problem(table, None, None, None, err.note)
+    if err.type == "sco-temporal":
+        return _problem(table, row, field, value, err.note)
     return _problem(table, row, field, value, f"{err.type}: {err.note}")
 
 

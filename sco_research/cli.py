@@ -3,7 +3,9 @@
 Sub-commands
 ------------
 ``sco-research validate``
-    Check the whole data package; print one line per problem; exit 1 if there are any.
+    Check the whole data package; print one line per problem; exit 1 if there are any. Then
+    the temporal check's count (rows dated after their sources) and, for a valid package, the
+    coverage of every table (:func:`sco_research.freshness.coverage`).
 ``sco-research tables``
     List the tables with their row counts.
 ``sco-research render``
@@ -32,6 +34,8 @@ def _validate(args: argparse.Namespace) -> int:
     problems = pkg.validate()
     if problems.empty:
         print(f"{pkg.descriptor_path}: valid ({len(pkg.names)} tables)")
+        print(_temporal_line(pkg, problems))
+        _print_coverage(pkg)
         return 0
     for rec in problems.to_dict("records"):
         rec = {k: (None if v != v else v) for k, v in rec.items()}  # NaN -> None
@@ -39,8 +43,29 @@ def _validate(args: argparse.Namespace) -> int:
         if rec["table"] in pkg.resources:
             path = str(pkg.base / pkg.resources[rec["table"]]["path"])
         print(f"[{rec['tool']}] {format_problem(rec, path)}")
+    print(_temporal_line(pkg, problems))
     print(f"{len(problems)} problem(s) in {pkg.descriptor_path}", file=sys.stderr)
     return 1
+
+
+def _temporal_line(pkg, problems) -> str:
+    from ._schema import TEMPORAL_RULE_PREFIXES, temporal_fields
+
+    fields = temporal_fields(pkg.descriptor)
+    count = int(problems["rule"].astype(str).str.startswith(TEMPORAL_RULE_PREFIXES).sum())
+    return (f"temporal check: {count} violation(s) in {len(fields)} date field(s) checked "
+            f"against their sources ({', '.join(fields)})")
+
+
+def _print_coverage(pkg) -> None:
+    from .freshness import coverage
+
+    cov = coverage(pkg)
+    print("coverage (recorded_through: the day through which a table was checked for new "
+          "facts; last: the latest date or period with a value):")
+    shown = cov.drop(columns="note").assign(
+        recorded_through=cov["recorded_through"].dt.strftime("%Y-%m-%d")).fillna("")
+    print(shown.to_string(index=False))
 
 
 def _tables(args: argparse.Namespace) -> int:

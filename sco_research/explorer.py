@@ -45,6 +45,7 @@ from ._files import atomic_write
 from ._published import EXPLORER_FILE
 from .data import load
 from .errors import ParameterError
+from .freshness import freshness_marks
 from .membership import STATUSES, membership_as_of, membership_changes
 
 __all__ = ["EXPLORER_FILE", "REPORT_LINK", "ExplorerView", "explorer_data", "explorer_html",
@@ -113,8 +114,8 @@ def explorer_data(end: DateLike = "today") -> dict:
         ``[date, status or None]`` (the state's next change after ``start``) and ``joined``
         gives the latest day on or before ``start`` on which states joined (a first status, or
         admission as a member) and those of them still in that status, outlined as on the
-        static maps; ``names`` (ISO3 to country name) and ``sources`` (source_id to publisher,
-        title, url, published).
+        static maps; ``names`` (ISO3 to country name), ``sources`` (source_id to publisher,
+        title, url, published) and ``fresh`` (:func:`sco_research.freshness.freshness_marks`).
 
     Examples
     --------
@@ -162,6 +163,7 @@ def explorer_data(end: DateLike = "today") -> dict:
         "periods": periods,
         "names": names,
         "sources": {sid: _source(sources.loc[sid]) for sid in cited},
+        "fresh": freshness_marks("membership", "Statuses"),
     }
 
 
@@ -350,6 +352,7 @@ def _controls(uid: str, data: dict, start: str, url_state: bool, page_link: str 
   of SCO statuses&hellip;</p>
   <p class="sco-x-joined" id="{uid}-joined"></p>
   <p class="sco-x-notice" id="{uid}-notice" role="alert" hidden></p>
+  <p class="sco-x-fresh" id="{uid}-fresh" hidden></p>
 </div>
 <div class="sco-x-controls" role="group" aria-label="Choose the day to show">
   <button type="button" id="{uid}-prev" aria-label="Previous day on which a status changed">
@@ -453,16 +456,6 @@ def explorer_html(extent: str = "eurasia", start: DateLike = "today", labels: bo
             f'{_bokeh.bokehjs_script()}\n{_bokeh.embed_script(uid, script)}\n</div>')
 
 
-def _sources_list(data: dict) -> str:
-    e = _html.escape
-    items = []
-    for src in sorted(data["sources"].values(), key=lambda s: (s["publisher"], s["title"])):
-        date = f" ({e(src['published'])})" if src["published"] else ""
-        items.append(f'<li>{e(src["publisher"])}, <a href="{e(src["url"])}">'
-                     f'&ldquo;{e(src["title"])}&rdquo;</a>{date}</li>')
-    return "<ul>" + "".join(items) + "</ul>"
-
-
 def explorer_page(extent: str = "eurasia", *, index_href: str = "index.html") -> str:
     """The whole explorer page: title, back link to the index, the explorer, its sources.
 
@@ -509,7 +502,7 @@ and the source. The address of this page names the day shown, so a link to it op
 <footer>
 <p>{e(BORDERS_NOTE)}</p>
 <h2>Sources of the statuses</h2>
-{_sources_list(data)}
+{_bokeh.sources_list(data["sources"].values())}
 <p>Made with Bokeh (embedded in this page; nothing is loaded from the network).</p>
 </footer>
 </body>

@@ -402,6 +402,7 @@ def _map_figure(rows: pd.DataFrame, day: pd.Timestamp, extent: str, marked: Sequ
     note = BORDERS_NOTE
     if info["outside"]:
         note = f"Outside this frame: {', '.join(_name(i) for i in info['outside'])}. " + note
+    note = _with_freshness(note, day)
     _source_line(fig, info["source_ids"], note=note, width=170)
     return fig
 
@@ -515,5 +516,14 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
         ax.set_axis_off()
     fig.suptitle("How the Shanghai Cooperation Organisation grew", x=0.01, ha="left",
                  fontsize=12, fontweight="bold")
-    _source_line(fig, sources, note=BORDERS_NOTE, width=190)
+    _source_line(fig, sources, note=_with_freshness(BORDERS_NOTE, max(days)), width=190)
     return fig
+
+
+def _with_freshness(note: str, day: pd.Timestamp) -> str:
+    """The note, preceded by the words a map needs when ``day`` is past the membership record's
+    last check (:func:`sco_research.freshness.freshness_note`)."""
+    from .freshness import freshness_note
+
+    fresh = freshness_note("membership", day, what="Statuses")
+    return f"{fresh} {note}" if fresh else note

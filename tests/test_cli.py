@@ -11,6 +11,34 @@ def test_validate_bundled_package(capsys):
     assert "valid (" in capsys.readouterr().out
 
 
+def test_validate_prints_the_temporal_count_and_the_coverage(capsys):
+    import sco_research as sco
+
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].startswith("temporal check: 0 violation(s) in ")
+    assert "summit_attendance.summit_id" in out[1] and "sanctions.announced" in out[1]
+    assert out[2].startswith("coverage (recorded_through: the day through which a table was "
+                             "checked for new facts")
+    assert out[3].split() == ["table", "series", "first", "last", "recorded_through"]
+    cov = sco.coverage()
+    assert len(out) == 4 + len(cov)
+    through = sco.freshness.recorded_through("membership")
+    row = next(line.split() for line in out[4:] if line.split()[0] == "membership")
+    assert row == ["membership", "2001-06-15", cov.loc[cov["table"] == "membership",
+                   "last"].iloc[0], f"{through:%Y-%m-%d}"]
+
+
+def test_validate_counts_temporal_violations(package_copy, capsys):
+    edit_csv(package_copy / "summit_outcomes.csv", "congratulated China.,,2024-07-04,occurred,SCO",
+             "congratulated China.,,2024-07-05,occurred,SCO")
+    code = main(["validate", "--datapackage", str(package_copy / "datapackage.json")])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "field 'date': value '2024-07-05' breaks rule: dated after its source:" in out
+    assert "temporal check: 1 violation(s) in " in out
+
+
 def test_validate_broken_copy_prints_table_row_field_value_rule(package_copy, capsys):
     edit_csv(package_copy / "membership.csv", "member,2017-06-09", "member,2017-06-31")
     code = main(["validate", "--datapackage", str(package_copy / "datapackage.json")])

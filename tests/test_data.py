@@ -565,3 +565,111 @@ def test_loads_during_real_rewrites_never_return_a_short_table(package_copy):
     assert not short, f"short tables returned: {short}"
     errors = {o for o in outcomes if isinstance(o, str)}
     assert all("trade" in e for e in errors), errors
+
+
+# -- the temporal check: no row records as done what its source could not know ------------------
+
+
+def test_a_row_dated_after_its_source_is_one_pinned_problem(broken):
+    pkg = broken("summit_outcomes", "congratulated China.,,2024-07-04,occurred,SCO",
+                 "congratulated China.,,2024-07-05,occurred,SCO")
+    with pytest.raises(DataError) as info:
+        pkg.load("summit_outcomes")
+    assert len(info.value.problems) == 1
+    assert re.search(
+        r"summit_outcomes\.csv row 31, field 'date': value '2024-07-05' breaks rule: dated after "
+        r"its source: 'kt-2024-07-04-kazakhstan-hands-over-presidency' \(published 2024-07-04\) "
+        r"cannot report 2024-07-05 as done; cite a page published on or after 2024-07-05, or "
+        r"mark the row expected \(status: expected\)$",
+        str(info.value).splitlines()[1].strip())
+
+
+def test_validate_reports_it_with_the_other_problems(broken):
+    pkg = broken("summit_outcomes", "congratulated China.,,2024-07-04,occurred,SCO",
+                 "congratulated China.,,2024-07-05,occurred,SCO")
+    problems = pkg.validate()
+    problems = problems[problems["table"] != "geo"]  # the copy leaves the geometries out
+    assert len(problems) == 1
+    p = problems.iloc[0]
+    assert (p["table"], p["row"], p["field"], p["value"]) == (
+        "summit_outcomes", 31, "date", "2024-07-05")
+
+
+def test_an_expected_row_may_follow_its_source_but_not_once_marked_as_occurred(broken):
+    pkg = broken("events", "2022-03-12,expected,", "2022-03-12,expected,")
+    pkg.load("events")  # the scheduled effective date its source announces: valid
+    pkg = broken("events", "2022-03-12,expected,", "2022-03-12,occurred,")
+    with pytest.raises(DataError, match=r"events\.csv row 48, field 'date': value '2022-03-12' "
+                       r"breaks rule: dated after its source: 'interfax-2022-03-02-swift-"
+                       r"deadline' \(published 2022-03-02\) cannot report 2022-03-12 as done; "
+                       r"cite a page published on or after 2022-03-12, or mark the row "
+                       r"expected \(status: expected\)"):
+        pkg.load("events")
+
+
+def test_attendance_is_dated_by_its_summit(broken):
+    pkg = broken("summit_attendance", "Secretary-General,attended,,un-2025-sg-travels-tianjin",
+                 "Secretary-General,attended,,anews-2025-08-30-xi-meets-guterres")
+    with pytest.raises(DataError, match=r"summit_attendance\.csv row \d+, field 'summit_id': "
+                       r"value 'summit-2025-tianjin' breaks rule: dated after its source: "
+                       r"'anews-2025-08-30-xi-meets-guterres' \(published 2025-08-30\) cannot "
+                       r"report 2025-09-01 \(events\.date of 'summit-2025-tianjin'\) as done; "
+                       r".*or mark the row expected \(attendance: expected\)"):
+        pkg.load("summit_attendance")
+
+
+def test_a_memorandum_is_dated_by_its_own_source(broken):
+    pkg = broken("membership", "2023-07-15,bahrain-mofa-2023-bahrain-sco-memorandum,",
+                 "2023-07-15,,")
+    with pytest.raises(DataError, match=r"field 'memorandum_date': value '2023-07-15' breaks "
+                       r"rule: dated after its source: 'xinhua-peoplecn-2022-09-16-samarkand-"
+                       r"summit' \(published 2022-09-16\)"):
+        pkg.load("membership")
+
+
+def test_a_check_cannot_come_before_its_article_nor_a_page_be_read_before_it_appeared(broken):
+    pkg = broken("claim_checks", "2026-11-28,tempo", "2024-07-03,tempo")
+    with pytest.raises(DataError, match=r"field 'checked_on': value '2024-07-03' breaks rule: "
+                       r"not before its source: 'tempo-2024-07-04-eurasian-security-club' "
+                       r"\(published 2024-07-04\) is later"):
+        pkg.load("claim_checks")
+    pkg = broken("sources", '2024-07-04,2026-11-28,news,official_via_news,"The seed',
+                 '2026-11-29,2026-11-28,news,official_via_news,"The seed')
+    with pytest.raises(DataError, match=r"sources\.csv row 2, field 'published': value "
+                       r"'2026-11-29' breaks rule: not after accessed \(2026-11-28\)"):
+        pkg.load("sources")
+
+
+def test_the_bundled_package_has_no_temporal_violation():
+    from sco_research._schema import TEMPORAL_RULE_PREFIXES, validate_package
+
+    found = [p for p in validate_package(paths.DATAPACKAGE)
+             if str(p["rule"]).startswith(TEMPORAL_RULE_PREFIXES)]
+    assert found == []
+
+
+def test_every_date_field_says_what_its_date_means():
+    from sco_research._schema import NOT_AFTER_SOURCE
+
+    descriptor = json.loads(paths.DATAPACKAGE.read_text(encoding="utf-8"))
+    unchecked = {"sources.accessed", "membership.end", "sanctions.effective"}
+    for r in descriptor["resources"]:
+        for f in r.get("schema", {}).get("fields", []):
+            if f.get("type") != "date":
+                continue
+            name = f"{r['name']}.{f['name']}"
+            text = f.get("description", "")
+            assert len(text) >= 60, f"{name}: {text!r} does not say what its date means"
+            if name in unchecked:
+                assert "not checked" in text.lower() or "Day we last read" in text, name
+            else:
+                assert any(f.get(k) for k in (NOT_AFTER_SOURCE, "sco:notBeforeSource",
+                                             "sco:notAfterField")), f"{name} is not checked"
+                assert "sco:" in text, f"{name}: the description does not name its check"
+
+
+def test_every_status_end_is_the_start_of_the_next_row():
+    m = sco.load("membership")
+    starts = set(zip(m["iso3"], m["start"], strict=True))
+    ended = m[m["end"].notna()]
+    assert all((iso, end) in starts for iso, end in zip(ended["iso3"], ended["end"], strict=True))

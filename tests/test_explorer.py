@@ -81,6 +81,14 @@ def test_next_change_is_the_states_next_row():
     assert "CHN" not in by_start["2024-07-04"]["next"]  # no later change
 
 
+def test_the_data_carry_the_last_confirmed_day_and_the_words_for_later_days():
+    fresh = explorer.explorer_data(end="2017-06-09")["fresh"]
+    through = sco.freshness.recorded_through("membership")
+    assert fresh["after"] == f"{through:%Y-%m-%d}"
+    assert fresh["text"] == sco.freshness.freshness_note(
+        "membership", through + pd.Timedelta(days=1), what="Statuses")
+
+
 def test_web_geometries_are_simplified_and_keep_small_states_as_dots():
     geo = explorer.web_geometries("eurasia")
     assert {"CHN", "RUS", "IND", "BLR", "EGY"} <= set(geo["shapes"]["iso3"])
@@ -277,6 +285,26 @@ def test_tap_shows_the_status_on_that_day(visit):
     text = page.locator(f"#{uid}-details").inner_text()
     assert "No SCO status on 1 January 2016" in text
     assert "Next change: 1 September 2025, becomes partner" in text
+
+
+def test_the_explorer_today_says_statuses_after_the_record_are_not_confirmed(visit):
+    through = sco.freshness.recorded_through("membership")
+    assert through < TODAY  # the record stops before today: the notice must show
+    page, _ = visit()
+    fresh = page.locator(".sco-x-fresh")
+    assert fresh.is_visible()
+    shown = f"{through.day} {through:%B %Y}"
+    assert fresh.inner_text().startswith(f"Statuses after {shown} are not confirmed: the "
+                                         f"membership record was checked for new facts "
+                                         f"through {shown} only.")
+    assert "2026 summit in Bishkek" in fresh.inner_text()
+    shot(page, "explorer-today-freshness")
+    # a day within the record carries no such notice
+    uid = page.locator(".sco-explorer").get_attribute("id")
+    page.fill(f"#{uid}-date", "2024-07-04")
+    page.dispatch_event(f"#{uid}-date", "change")
+    assert _summary(page).startswith("4 July 2024: ")
+    assert fresh.is_hidden()
 
 
 @pytest.mark.parametrize("asked, shown, why", [

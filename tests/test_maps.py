@@ -83,6 +83,19 @@ def test_source_line_cites_the_rows_drawn_and_names_the_borders():
     assert not [k for k in vars(fig) if k.startswith("_sco")]  # nothing hidden on the figure
 
 
+def test_a_map_past_the_record_says_its_statuses_are_not_confirmed():
+    through = sco.freshness.recorded_through("membership")
+    words = f"Statuses after {long_date(through)} are not confirmed"
+    today = maps.membership_map("today")
+    within = maps.membership_map(through)
+    try:
+        assert any(words in t.get_text() for t in today.texts)
+        assert not any("not confirmed" in t.get_text() for t in within.texts)
+    finally:
+        plt.close(today)
+        plt.close(within)
+
+
 def test_newly_joined_states_are_outlined():
     fig = maps.membership_map("2024-07-04")
     rows = maps.membership_map_rows("2024-07-04")

@@ -230,6 +230,9 @@
     var open = el(x.uid, "open");
     if (open) open.href = open.getAttribute("href").split("?")[0] + "?date=" + iso;
     if (!keepNotice) notice(x, "");
+    /* A day past the record's last check: say the statuses are not confirmed. */
+    var fresh = el(x.uid, "fresh"), marks = x.data.fresh;
+    if (fresh && marks) { fresh.hidden = iso <= marks.after; text(fresh, marks.text); }
     writeURL(x);
     x.root.setAttribute("data-day", iso);
   }

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from .. import _plotting
 from .._checks import DateLike, check_choices
 from ..errors import ParameterError
+from ..freshness import freshness_note
 from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx
@@ -164,6 +165,7 @@ def _settlement_select(indicators, start, end) -> fr.Selection:
     silent = rows[rows["value"].isna()].assign(plotted_value=np.nan, plotted_unit=None,
                                                role=_SILENT, group=_SILENT, label=None)
     every = pd.concat([data, silent])
+    note = " ".join(n for n in (note, freshness_note("currency", t1, what="Figures")) if n) or None
     lo_, hi_ = every["period_start"].min(), every["period_end"].max()
     return fr.Selection(rows=fr.with_sources(every, "currency"),
                         events=fr.event_rows(*fr.xrange(lo_, hi_)), lo=lo_, hi=hi_, note=note)
@@ -344,6 +346,7 @@ def _shares_select(indicators, currencies, start, end) -> fr.Selection:
     lo_, hi_ = data["plotted_at"].min(), data["plotted_at"].max()
     return fr.Selection(rows=fr.with_sources(data, "currency"),
                         events=fr.event_rows(*fr.xrange(lo_, hi_)), lo=lo_, hi=hi_,
+                        note=freshness_note("currency", t1, what="Figures"),
                         extra={"panels": panels, "currencies": currencies})
 
 
@@ -513,4 +516,4 @@ def reserve_and_payment_shares_chart(
                 "system: currency shares as IMF and SWIFT data were reported")
     return lo.finish(lay, heading=heading, subtitle=subtitle, claim_ids=["c13", "c14"],
                      source_ids=[*rows["source_id"], *sel.events["source_id"]],
-                     rows_function="reserve_and_payment_shares_rows", note=None)
+                     rows_function="reserve_and_payment_shares_rows", note=sel.note)

@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 
 from .._checks import DateLike, check_choice, check_choices
 from ..errors import ParameterError
+from ..freshness import freshness_note
 from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx
@@ -72,6 +73,8 @@ def _select(importers, commodity, measure, unit, start, end) -> fr.Selection:
             raise fr.empty(f"annual {commodity} {measure} rows in {unit}", t0, t1,
                            pd.Series([], dtype="datetime64[ns]"))
     sel = fr.mark_main(fr.rescale(sel, unit), ["importer", "period"])
+    if fresh := freshness_note("energy", t1, what="Figures"):
+        notes.append(fresh)
     lo_, hi_ = sel["period_start"].min(), sel["period_end"].max()
     return fr.Selection(rows=fr.with_sources(sel, "energy"),
                         events=fr.event_rows(*fr.xrange(lo_, hi_)), lo=lo_, hi=hi_,

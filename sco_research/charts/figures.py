@@ -21,6 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .._checks import DateLike
+from ..freshness import freshness_note
 from . import _frames as fr
 from .currency import (
     SETTLEMENT_INDICATORS,
@@ -61,6 +62,13 @@ class ChartFigure:
         plt.close(self.figure)
 
 
+def _caption(text: str, table: str, until: pd.Timestamp) -> str:
+    """A table caption; past the table's ``recorded_through`` it says later figures are not
+    confirmed, so the page says it in words as the figure's source line does."""
+    fresh = freshness_note(table, until, what="Figures")
+    return f"{text}. {fresh}" if fresh else text
+
+
 def _columns(rows: pd.DataFrame, wanted: Sequence[str]) -> list[str]:
     return [c for c in wanted if c in rows.columns]
 
@@ -91,14 +99,15 @@ def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01
         rows = settlement_currency_rows(settlement, t0, t1)
         out["settlement"] = [ChartFigure(
             "settlement-shares", settlement_currency_chart(settlement, t0, t1), rows,
-            "The rows behind the settlement chart", _columns(rows, _CURRENCY_COLUMNS))]
+            _caption("The rows behind the settlement chart", "currency", t1),
+            _columns(rows, _CURRENCY_COLUMNS))]
     for series, flow in (("russia_export_settlement", "exports"),
                          ("russia_import_settlement", "imports")):
         if series in indicators:
             rows = export_settlement_mix_rows(flow, t0, t1)
             out.setdefault("mix", []).append(ChartFigure(
                 f"settlement-mix-{flow}", export_settlement_mix_chart(flow, t0, t1), rows,
-                f"The rows behind the {flow} settlement chart",
+                _caption(f"The rows behind the {flow} settlement chart", "currency", t1),
                 _columns(rows, _CURRENCY_COLUMNS)))
     shares = [i for i in indicators if i in SHARE_INDICATORS]
     if shares:
@@ -106,14 +115,14 @@ def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01
         out["shares"] = [ChartFigure(
             "reserve-and-payment-shares",
             reserve_and_payment_shares_chart(shares, start=t0, end=t1), rows,
-            "The rows behind the reserve and payment shares chart",
+            _caption("The rows behind the reserve and payment shares chart", "currency", t1),
             _columns(rows, _CURRENCY_COLUMNS))]
     sanctions = fr.table("sanctions")
     if sanctions["announced"].between(t0, t1).any():
         rows = sanctions_timeline_rows(start=t0, end=t1)
         out["sanctions"] = [ChartFigure(
             "sanctions-timeline", sanctions_timeline_chart(start=t0, end=t1), rows,
-            "The rows behind the sanctions timeline",
+            _caption("The rows behind the sanctions timeline", "sanctions", t1),
             _columns(rows, ["table", "measure_id", "announced", "effective", "imposed_by",
                             "measure", "target", "amount", "unit", "held_where", "role",
                             "event_id", "date", "label", "source_id"]))]
@@ -134,7 +143,8 @@ def trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
     cols = ["table", "reporter", "partner", "period", "flow", "value", "unit", "plotted_value",
             "plotted_unit", "role", "event_id", "date", "label", "source_id", "note"]
     out = [ChartFigure(f"trade-{flow}", trade_chart(partners, t0, t1, flow), rows,
-                       "The rows behind the trade chart", _columns(rows, cols))]
+                       _caption("The rows behind the trade chart", "trade", t1),
+                       _columns(rows, cols))]
     importers = [p for p in ([partners] if isinstance(partners, str) else partners)
                  if p in set(fr.table("energy")["importer"])]
     if importers:
@@ -143,5 +153,6 @@ def trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
                 "plotted_value", "role", "event_id", "date", "label", "source_id", "note"]
         out.append(ChartFigure("energy-crude-oil",
                                energy_chart(importers, "crude_oil", "volume", start=t0, end=t1),
-                               rows, "The rows behind the oil chart", _columns(rows, cols)))
+                               rows, _caption("The rows behind the oil chart", "energy", t1),
+                               _columns(rows, cols)))
     return out

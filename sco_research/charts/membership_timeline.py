@@ -20,6 +20,7 @@ from .._checks import FOUNDING_DATE, DateLike, parse_date
 from .._plotting import STATUS_COLORS, STATUS_LABELS, house_style, set_title
 from .._plotting import add_wrapped_source_line as _source_line
 from .._plotting import fmt_day as _fmt_day
+from ..freshness import freshness_note
 from ..membership import STATUSES
 from . import _frames as fr
 
@@ -131,5 +132,5 @@ def membership_timeline_chart(end: DateLike = "today") -> Figure:
               f"Status of each state from the founding on {_fmt_day(FOUNDING_DATE)} to "
               f"{_fmt_day(stop)}; {n_members} members at the end")
     _source_line(fig, [*m["source_id"].astype(str), *summits["source_id"].astype(str)],
-                 width=170)
+                 note=freshness_note("membership", stop, what="Statuses"), width=170)
     return fig

@@ -20,6 +20,7 @@ from matplotlib.lines import Line2D
 from .. import _plotting
 from .._checks import DateLike, check_choices
 from ..errors import ParameterError
+from ..freshness import freshness_note
 from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx
@@ -127,6 +128,8 @@ def _select(measures, start, end, units) -> fr.Selection:
                                      for i, r in zip(g.index, g.itertuples(index=False),
                                                      strict=True)]))
     data = pd.concat(parts)
+    note = " ".join(n for n in (note, freshness_note("sanctions", t1, what="Measures and "
+                                                     "figures")) if n) or None
     return fr.Selection(rows=fr.with_sources(data, "sanctions"),
                         events=fr.event_rows(*fr.xrange(lo_, hi_)), lo=lo_, hi=hi_, note=note,
                         extra={"lanes": lanes, "units": units, "measures": measures,

@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 
 from .. import _plotting
 from .._checks import DateLike, check_choice
+from ..freshness import freshness_note
 from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx
@@ -76,6 +77,8 @@ def _select(flow, start, end) -> fr.Selection:
     latest = main.groupby("currency").tail(1).index
     rows["label"] = [MIX_GROUPS[c][0] if i in latest else None
                      for i, c in zip(rows.index, rows["currency"], strict=True)]
+    if fresh := freshness_note("currency", t1, what="Figures"):
+        notes.append(fresh)
     lo_ = rows["period_start"].min()
     hi_ = rows["period_end"].max()
     return fr.Selection(rows=fr.with_sources(rows, "currency"),

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 
 from .._checks import DateLike, check_choice, check_choices
 from ..errors import ParameterError
+from ..freshness import freshness_note
 from . import _frames as fr
 from . import _layout as lo
 from . import _text as tx
@@ -73,6 +74,8 @@ def _select(partners, start, end, flow, currency) -> fr.Selection:
         units = ", ".join(sorted(set(excluded["unit"])))
         notes.append(f"Not plotted: {len(excluded)} figure(s) stated in other units ({units}); "
                      f"choose them with currency=.")
+    if fresh := freshness_note("trade", t1, what="Figures"):
+        notes.append(fresh)
     lo_, hi_ = sel["period_start"].min(), sel["period_end"].max()
     return fr.Selection(rows=fr.with_sources(sel, "trade"), events=fr.event_rows(
         *fr.xrange(lo_, hi_)), lo=lo_, hi=hi_, note=" ".join(notes) or None,

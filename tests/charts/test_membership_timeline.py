@@ -65,3 +65,18 @@ def test_timeline_bad_end():
         charts.membership_timeline_rows("soon")
     with pytest.raises(ParameterError, match=r"end: '1999-12-31' is before the SCO was"):
         charts.membership_timeline_chart(end="1999-12-31")
+
+
+def test_a_timeline_past_the_record_says_its_statuses_are_not_confirmed():
+    import matplotlib.pyplot as plt
+
+    through = sco.freshness.recorded_through("membership")
+    today = charts.membership_timeline_chart(end="today")
+    within = charts.membership_timeline_chart(end=through)
+    try:
+        words = f"Statuses after {through.day} {through:%B %Y} are not confirmed"
+        assert any(words in t.get_text() for t in today.texts)
+        assert not any("not confirmed" in t.get_text() for t in within.texts)
+    finally:
+        plt.close(today)
+        plt.close(within)
