@@ -30,6 +30,7 @@ __all__ = [
     "bibliography",
     "charts",
     "claim_checks",
+    "corroborate",
     "coverage",
     "evidence_for",
     "explorer",
@@ -57,6 +58,7 @@ __all__ = [
     "tables",
     "tables_read",
     "validate",
+    "verdict_problems",
 ]
 
 _LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts", "freshness",
@@ -68,6 +70,7 @@ _LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts"
 _LAZY_FUNCTIONS = {
     "claim_checks": "fact_check", "evidence_for": "fact_check", "save_figure": "_plotting",
     "coverage": "freshness",
+    "verdict_problems": "verdict_rules", "corroborate": "corroboration",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
     "sources_chart": "charts", "sources_chart_rows": "charts",
     "source_line": "citations", "sources_for": "citations",
@@ -77,7 +80,8 @@ _LAZY_FUNCTIONS = {
     "membership_changes": "membership",
     "publish_chart": "publish", "publish_figure": "publish", "publish_table": "publish",
 }
-_LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish"}
+_LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish", "verdict_rules",
+                  "corroboration"}
 
 
 def __getattr__(name: str) -> Any:

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from .data import source_line
 
@@ -163,6 +164,159 @@ def callout(ax: Axes, text: str, *, xy: tuple[float, float] = (0.99, 0.02)) -> N
             bbox={"boxstyle": "round,pad=0.4", "fc": "#f7f7f7", "ec": "#cccccc"})
 
 
+@contextlib.contextmanager
+def measured_once(fig: Figure, dpi: float = 150) -> Iterator[Bbox | str]:
+    """Lay ``fig`` out once and yield its tight bounding box (inches) for every save inside.
+
+    ``savefig(bbox_inches="tight")`` draws a figure twice, once to measure and once to write, and
+    does so again for every format. Inside this block the layout engine has run once, at the
+    saving ``dpi``, and is switched off; the bounding box it yields, passed as ``bbox_inches``,
+    makes each save a single draw. The engine is restored on exit. A figure whose canvas has no
+    renderer of its own (not Agg) yields ``"tight"``.
+
+    Examples
+    --------
+    >>> import io, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(figsize=(4, 3), layout="constrained")
+    >>> _ = fig.add_subplot().set_title("T")
+    >>> with measured_once(fig) as bbox:
+    ...     fig.savefig(io.BytesIO(), format="png", bbox_inches=bbox, dpi=150)
+    >>> bool(3 < bbox.width <= 4 + 2 * 0.1), fig.get_layout_engine() is not None
+    (True, True)
+    >>> plt.close(fig)
+    """
+    get_renderer = getattr(fig.canvas, "get_renderer", None)
+    if get_renderer is None:
+        yield "tight"
+        return
+    engine, old_dpi = fig.get_layout_engine(), fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        if engine is not None:
+            engine.execute(fig)
+        bbox = fig.get_tightbbox(get_renderer()).padded(matplotlib.rcParams["savefig.pad_inches"])
+    finally:
+        fig.set_dpi(old_dpi)
+    fig.set_layout_engine(None)
+    try:
+        yield bbox
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+
+
+#: Widest a figure is shown inside the notebook when its full-size files are saved beside it.
+DISPLAY_WIDTH = 720
+
+
+def compact_png(raw: bytes, width: int | None = None) -> bytes:
+    """``raw`` PNG written with a 256-colour palette, optionally scaled down to ``width`` px.
+
+    A chart or a map has a few flat colours and their anti-aliased edges: a palette (Pillow's
+    fast octree, no dithering) changes no channel by more than a few levels and makes the file
+    about a third as large. An image with transparency is returned unchanged (unless scaled).
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> buf = io.BytesIO()
+    >>> Image.new("RGBA", (800, 400), "white").save(buf, format="png")
+    >>> Image.open(io.BytesIO(compact_png(buf.getvalue(), width=400))).size
+    (400, 200)
+    """
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(raw)) as im:
+        im.load()
+        return _compact(im, width, im.info.get("dpi", (150, 150))) or raw
+
+
+def _compact(im, width: int | None, dpi) -> bytes | None:
+    """The PNG bytes of :func:`compact_png` for a Pillow image; None: keep the original."""
+    import io
+
+    from PIL import Image
+
+    opaque = (im.mode in ("RGB", "P", "L") and "transparency" not in im.info) or (
+        im.mode == "RGBA" and im.getextrema()[3][0] == 255)
+    scale = width is not None and im.width > width
+    if not opaque and not scale:
+        return None
+    out = im.convert("RGB" if opaque else "RGBA")
+    if scale:
+        out = out.resize((width, round(out.height * width / out.width)),
+                         Image.Resampling.LANCZOS)
+    if opaque:
+        out = out.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    out.save(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def figure_png(fig: Figure, bbox: Bbox | str, dpi: float = 150,
+               display_width: int | None = None) -> tuple[bytes, bytes]:
+    """``fig`` as a compact PNG (see :func:`compact_png`) inside ``bbox``, and a copy at most
+    ``display_width`` pixels wide (the same bytes when ``None`` or narrower).
+
+    The figure is drawn once into Agg's RGBA buffer, which Pillow encodes directly: no PNG is
+    written only to be decoded again.
+
+    Examples
+    --------
+    >>> import io, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from PIL import Image
+    >>> fig = plt.figure(figsize=(8, 4), layout="constrained")
+    >>> _ = fig.add_subplot().plot([0, 1])
+    >>> with measured_once(fig) as bbox:
+    ...     png, small = figure_png(fig, bbox, display_width=300)
+    >>> Image.open(io.BytesIO(png)).mode, Image.open(io.BytesIO(small)).width
+    ('P', 300)
+    >>> plt.close(fig)
+    """
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    if isinstance(bbox, Bbox):
+        fig.savefig(buf, format="rgba", bbox_inches=bbox, dpi=dpi)
+        size = (int(bbox.width * dpi), int(bbox.height * dpi))
+        if len(buf.getvalue()) == size[0] * size[1] * 4:
+            im = Image.frombuffer("RGBA", size, buf.getvalue(), "raw", "RGBA", 0, 1)
+            full = _compact(im, None, (dpi, dpi))
+            small = _compact(im, display_width, (dpi, dpi)) if display_width else None
+            if full is not None:
+                return full, small or full
+        buf = io.BytesIO()  # a canvas sized otherwise, or transparency: the PNG path
+    fig.savefig(buf, format="png", bbox_inches=bbox, dpi=dpi)
+    full = compact_png(buf.getvalue())
+    return full, (compact_png(full, width=display_width) if display_width else full)
+
+
+def compact_svg(raw: bytes) -> bytes:
+    """``raw`` SVG with the coordinates of its paths cut to two decimals (1/100 pt).
+
+    matplotlib writes six; a map's borders are thousands of vertices, and the digits past the
+    second change nothing a screen or a printer can show.
+
+    Examples
+    --------
+    >>> compact_svg(b'<path d="M 10.123456 20.5 L 3.999999 4.1"/>')
+    b'<path d="M 10.12 20.5 L 3.99 4.1"/>'
+    """
+    import re
+
+    digits = re.compile(rb"(\.\d\d)\d+")
+    return re.sub(rb' d="[^"]*"', lambda m: digits.sub(rb"\1", m.group(0)), raw)
+
+
 def save_figure(fig: Figure, output_dir: str | None, name: str,
                 formats: Sequence[str] = ("png",)) -> list[str]:
     """Save ``fig`` as ``output_dir/name.<fmt>`` for each format; do nothing if no folder.
@@ -189,10 +343,11 @@ def save_figure(fig: Figure, output_dir: str | None, name: str,
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in fmts:
-        target = out / f"{name}.{fmt}"
-        tmp = out / f".{name}.{os.getpid()}.tmp.{fmt}"
-        fig.savefig(tmp, format=fmt, bbox_inches="tight", dpi=150)
-        os.replace(tmp, target)
-        written.append(str(target))
+    with measured_once(fig, dpi=150) as bbox:
+        for fmt in fmts:
+            target = out / f"{name}.{fmt}"
+            tmp = out / f".{name}.{os.getpid()}.tmp.{fmt}"
+            fig.savefig(tmp, format=fmt, bbox_inches=bbox, dpi=150)
+            os.replace(tmp, target)
+            written.append(str(target))
     return written

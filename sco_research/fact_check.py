@@ -81,7 +81,7 @@ def checked_on() -> pd.Timestamp:
     Examples
     --------
     >>> str(checked_on().date())
-    '2026-11-28'
+    '2026-12-02'
     """
     return pd.Timestamp(load("claim_checks")["checked_on"].max())
 

@@ -12,11 +12,14 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._checks import check_choice
 from .data import load
 from .fact_check import VERDICTS, as_text, evidence_for
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["VERDICT_COLORS", "evidence_html", "evidence_markdown", "verdict_label",
            "verdict_legend_html"]
@@ -62,6 +65,26 @@ def _url(url: str) -> str:
     return str(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 
 
+def _figure_flags(ev: pd.DataFrame) -> dict[str, str]:
+    """Per evidence id citing a figure: ' (single source)' or ' (also stated by ...)'."""
+    from .corroboration import evidence_corroboration
+
+    flags = {}
+    for eid, r in evidence_corroboration(ev).iterrows():
+        if r["single_source"]:
+            flags[eid] = " (single source)"
+        elif int(r["independent_sources"]) >= 2:
+            others = [x.rsplit(" (", 1)[0] for x in str(r["corroborated_by"]).split("; ") if x]
+            flags[eid] = " (also stated by " + ", ".join(dict.fromkeys(others)) + ")"
+    return flags
+
+
+def _finding(text: str, ev: pd.DataFrame) -> str:
+    from .corroboration import mark_single_sources
+
+    return mark_single_sources(text, ev)
+
+
 def evidence_markdown(claim_id: str) -> str:
     """One claim (or finding) as Markdown: what it says, the verdict, the finding, linked sources.
 
@@ -81,17 +104,20 @@ def evidence_markdown(claim_id: str) -> str:
                  f"*{_md(c['claim'])}*",
                  "",
                  f"{verdict_label(str(r['verdict']))} (checks: {r['checks']}; "
-                 f"as of {as_text(r['checked_on'])}). {_md(r['finding'])}"]
+                 f"as of {as_text(r['checked_on'])}). {_md(_finding(r['finding'], ev))}"]
     else:
         f = load("article_findings").set_index("finding_id").loc[claim_id]
         lines = [f"**{claim_id}** (paragraph {f['paragraph']}, "
                  f"{str(f['kind']).replace('_', ' ')})",
                  "",
                  f"{_md(f['finding'])} (as of {as_text(f['checked_on'])})"]
-    lines += ["", "Evidence:", ""]
+    lines += ["", "Evidence (the finding names each row by its id):", ""]
+    flags = _figure_flags(ev)
     for e in ev.itertuples(index=False):
         note = f"; {_md(e.note)}" if as_text(e.note) else ""
-        lines.append(f"- {e.stance}: {_md(e.what)} ({e.table} {_md(e.key)}{note}). Source: "
+        what = as_text(e.what) + flags.get(e.evidence_id, "")
+        lines.append(f"- {e.evidence_id} {e.stance}: {_md(what)} ({e.table} {_md(e.key)}"
+                     f"{note}). Source: "
                      f"[{_md(e.publisher)}, {_md(e.title)}]({_url(e.url)})"
                      + (f", {as_text(e.published)}" if as_text(e.published) else ""))
     return "\n".join(lines)
@@ -118,20 +144,24 @@ def evidence_html(claim_id: str) -> str:
         head = (f"<p><strong>{esc(claim_id)}</strong> (paragraph {c['paragraph']}, "
                 f"{esc(str(c['theme']))}): <em>{esc(str(c['claim']))}</em></p>"
                 f"<p>{verdict_label(str(r['verdict']))} (checks: {esc(str(r['checks']))}; as of "
-                f"{as_text(r['checked_on'])}). {esc(str(r['finding']))}</p>")
+                f"{as_text(r['checked_on'])}). {esc(_finding(r['finding'], ev))}</p>")
     else:
         f = load("article_findings").set_index("finding_id").loc[claim_id]
         head = (f"<p><strong>{esc(claim_id)}</strong> (paragraph {f['paragraph']}, "
                 f"{esc(str(f['kind']).replace('_', ' '))})</p>"
                 f"<p>{esc(str(f['finding']))} (as of {as_text(f['checked_on'])})</p>")
     items = []
+    flags = _figure_flags(ev)
     for e in ev.itertuples(index=False):
         note = f"; {esc(as_text(e.note))}" if as_text(e.note) else ""
         date = f", {as_text(e.published)}" if as_text(e.published) else ""
-        items.append(f"<li>{esc(str(e.stance))}: {esc(str(e.what))} ({esc(str(e.table))} "
+        what = as_text(e.what) + flags.get(e.evidence_id, "")
+        items.append(f"<li>{esc(str(e.evidence_id))} {esc(str(e.stance))}: {esc(what)} "
+                     f"({esc(str(e.table))} "
                      f"{esc(str(e.key))}{note}). Source: <a href=\"{esc(str(e.url))}\">"
                      f"{esc(str(e.publisher))}, {esc(str(e.title))}</a>{date}</li>")
-    return f"<div class=\"sco-claim\">{head}<p>Evidence:</p><ul>{''.join(items)}</ul></div>"
+    return (f"<div class=\"sco-claim\">{head}<p>Evidence (the finding names each row by its "
+            f"id):</p><ul>{''.join(items)}</ul></div>")
 
 
 def verdict_legend_html() -> str:

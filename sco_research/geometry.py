@@ -175,6 +175,39 @@ def frame(extent: str, path: str) -> tuple[gpd.GeoDataFrame, tuple[float, float,
     w, h = x1 - x0, y1 - y0
     view = (float(x0 - left * w), float(x1 + right * w), float(y0 - bottom * h),
             float(y1 + top * h))
-    return out, view
+    return out.set_geometry(_to_scale(out.geometry.values, view, ext.width)), view
+
+
+#: The resolution maps are saved at (dots per inch); the shapes are simplified to it.
+SAVE_DPI = 150
+#: Simplification tolerance, in pixels of the saved map: below what the eye can tell.
+TOLERANCE_PX = 1.0
+#: How far past the view (in pixels) the shapes are kept, so that borders run out of the frame.
+CLIP_MARGIN_PX = 20
+
+
+def _to_scale(geoms, view: tuple[float, float, float, float], width_in: float):
+    """The projected shapes simplified to the scale of a ``width_in``-inch map of ``view``,
+    as one coverage (neighbours keep one shared border), and clipped to the view.
+
+    A shape wholly outside the view becomes empty (its row stays: the state is in the frame).
+    """
+    x0, x1, y0, y1 = view
+    metres_per_px = (x1 - x0) / (width_in * SAVE_DPI)
+    pad = CLIP_MARGIN_PX * metres_per_px
+    # Clipped first (a clipped coverage is still one), so only what is drawn is simplified.
+    clipped = shapely.clip_by_rect(geoms, x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    clipped = [g if shapely.get_type_id(g) in (3, 6) else _polygons(g) for g in clipped]
+    tol = TOLERANCE_PX * metres_per_px
+    try:
+        return shapely.coverage_simplify(clipped, tol)
+    except Exception:  # noqa: BLE001 - not a clean coverage: simplify each shape alone
+        return shapely.simplify(clipped, tol, preserve_topology=True)
+
+
+def _polygons(geom):
+    """The polygons of a clipped shape (clipping can leave lines or an empty collection)."""
+    parts = [p for p in shapely.get_parts(geom) if shapely.get_type_id(p) in (3, 6)]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 

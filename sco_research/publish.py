@@ -16,6 +16,9 @@ The metadata record (``output["metadata"]["sco_research"]``) has these keys:
 ``alt``         the alt text of a figure: title and subtitle
 ``files``       ``{"png": ..., "svg": ..., "csv": ...}``, file names inside ``output_dir``
                 (empty when ``output_dir`` is ``None``)
+``size``        ``[width, height]`` of the saved PNG in pixels (only when files were saved:
+                the page then shows that file, and the notebook a copy at most
+                ``DISPLAY_WIDTH`` pixels wide)
 ``rows``        how many rows the CSV holds
 ``source_ids``  the sources cited by those rows, in order of first appearance
 
@@ -34,6 +37,7 @@ import io
 import json
 import math
 import os
+import struct
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,7 +46,7 @@ import pandas as pd
 
 from ._checks import check_choices
 from ._csv import csv_text
-from ._files import atomic_save, atomic_write
+from ._files import atomic_write
 from ._published import METADATA_KEY, TABLE_MIME
 from ._timing import step
 from .errors import DataError, ParameterError
@@ -145,6 +149,11 @@ def _csv_text(rows: pd.DataFrame) -> str:
     return csv_text(frame)  # cells a spreadsheet would run as formulas are quoted
 
 
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height of a PNG, from its header."""
+    return struct.unpack(">II", png[16:24])
+
+
 def _titles(fig) -> tuple[str, str | None]:
     """The figure's title: its suptitle, else the left titles of its axes, joined."""
     sup = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
@@ -235,27 +244,35 @@ def publish_figure(
         "kind": "figure", "name": name, "title": title, "subtitle": subtitle,
         "alt": alt or name, "files": {}, "rows": len(cited), "source_ids": _source_ids(cited),
     }
-    png = io.BytesIO()
-    with step("encode"):
-        fig.savefig(png, format="png", bbox_inches="tight", dpi=150)
+    from ._plotting import DISPLAY_WIDTH, compact_svg, figure_png, measured_once
+
+    saving = output_dir not in (None, "")
+    with step("encode"), measured_once(fig, dpi=150) as bbox:
+        # The page shows the saved file; the notebook keeps a small copy to look at.
+        png, small = figure_png(fig, bbox, dpi=150,
+                                display_width=DISPLAY_WIDTH if saving and show else None)
+        if saving:
+            out = Path(output_dir)
+            out.mkdir(parents=True, exist_ok=True)
+            for fmt in fmts:
+                target = out / f"{name}.{fmt}"
+                if fmt == "png":
+                    atomic_write(target, png)
+                else:
+                    buf = io.BytesIO()
+                    fig.savefig(buf, format=fmt, bbox_inches=bbox, dpi=150)
+                    atomic_write(target, compact_svg(buf.getvalue()) if fmt == "svg"
+                                 else buf.getvalue())
+                record["files"][fmt] = target.name
+            record["size"] = list(_png_size(png))
     if output_dir not in (None, ""):
         out = Path(output_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        for fmt in fmts:
-            target = out / f"{name}.{fmt}"
-            if fmt == "png":
-                atomic_write(target, png.getvalue())
-            else:
-                with step("encode"):
-                    atomic_save(target, lambda p, f=fmt: fig.savefig(
-                        p, format=f, bbox_inches="tight", dpi=150))
-            record["files"][fmt] = target.name
         target = out / f"{name}.csv"
         text = _csv_text(cited)
         atomic_write(target, text)
         record["files"]["csv"] = target.name
     if show:
-        _show({"image/png": base64.b64encode(png.getvalue()).decode("ascii"),
+        _show({"image/png": base64.b64encode(small).decode("ascii"),
                "text/plain": record["alt"]}, record)
         import matplotlib.pyplot as plt
 

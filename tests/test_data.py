@@ -628,7 +628,7 @@ def test_a_memorandum_is_dated_by_its_own_source(broken):
 
 
 def test_a_check_cannot_come_before_its_article_nor_a_page_be_read_before_it_appeared(broken):
-    pkg = broken("claim_checks", "2026-11-28,tempo", "2024-07-03,tempo")
+    pkg = broken("claim_checks", "2026-12-02,tempo", "2024-07-03,tempo")
     with pytest.raises(DataError, match=r"field 'checked_on': value '2024-07-03' breaks rule: "
                        r"not before its source: 'tempo-2024-07-04-eurasian-security-club' "
                        r"\(published 2024-07-04\) is later"):

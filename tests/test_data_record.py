@@ -220,6 +220,21 @@ def test_friendly_share_statements():
     assert worded["note"].str.contains("words", case=False).all()
 
 
+def test_mishustins_86_percent_is_the_share_of_2025_exports():
+    """Issue 18: the record of 20 Jan 2026 is 86% of all 2025 exports, not of 10 months'
+    non-energy exports (that period belongs to the 85% in national currencies)."""
+    f = sco.load("friendly_trade_share")
+    said = f[(f["stated_by"] == "Mikhail Mishustin") & (f["stated_on"] == "2026-01-20")]
+    assert set(said["source_id"]) == {"prime-2026-01-20-mishustin-friendly-86",
+                                      "vz-2026-01-20-mishustin-friendly-exports-86",
+                                      "lenta-2026-01-20-mishustin-friendly-exports-86"}
+    assert set(zip(said["period"], said["flow"], said["value"], strict=True)) == {
+        ("2025", "exports", 86.0)}
+    c = sco.load("currency")
+    ten_months = c[(c["stated_on"] == "2026-01-20") & (c["period"] == "2025-01/2025-10")]
+    assert 85.0 in set(ten_months["value"])
+
+
 # -- India 2024 and the membership date rule ------------------------------------------------------
 
 
@@ -248,3 +263,41 @@ def test_saudi_arabia_dates_from_samarkand_with_its_memorandum():
     assert sau["memorandum_date"] == pd.Timestamp("2022-09-16")
     later = m[(m["status"] == "dialogue_partner") & (m["start"] == pd.Timestamp("2022-09-16"))]
     assert later["memorandum_date"].notna().all()
+
+
+# -- the primary figure first ---------------------------------------------------------------------
+
+
+def test_conversions_are_marked_and_the_bodys_own_figure_is_beside_them():
+    from sco_research.corroboration import is_conversion
+
+    e = sco.load("energy")
+    conv = e[is_conversion(e["note"])]
+    assert len(conv) >= 5 and (conv["unit"] == "million barrels per day").all()
+    for r in conv.itertuples():
+        own = e[(e["importer"] == r.importer) & (e["period"] == r.period)
+                & (e["commodity"] == r.commodity) & (e["measure"] == r.measure)
+                & ~is_conversion(e["note"])]
+        assert (own["unit"] == "million tonnes").any(), (r.importer, r.period)
+    t = sco.load("trade")
+    (conv,) = t[is_conversion(t["note"])].itertuples()  # Reuters' dollars for China's yuan
+    own = t[(t["reporter"] == conv.reporter) & (t["partner"] == conv.partner)
+            & (t["period"] == conv.period) & (t["flow"] == conv.flow) & ~is_conversion(t["note"])]
+    assert {"USD billion", "CNY trillion"} <= set(own["unit"])
+    assert conv.value not in set(own["value"])
+    assert not is_conversion(sco.load("currency")["note"]).any()  # none found in the survey
+
+
+def test_charts_rank_a_conversion_after_the_bodys_own_figure():
+    from sco_research.charts import _frames as fr
+
+    rows = pd.DataFrame({"period": ["2024", "2024"], "value": [2.17, 2.2],
+                         "source_id": ["24ukraine-2025-01-20-china-russian-crude-2024"] * 2,
+                         "note": ["[conversion by Reuters] x", "[official data via news] y"]})
+    assert fr.mark_main(rows, ["period"])["role"].tolist() == ["other source", "main"]
+    from sco_research import charts
+
+    drawn = charts.chart_rows("trade_chart", partners=("CHN",))
+    main_2025 = drawn[(drawn["table"] == "trade") & (drawn["period"] == "2025")
+                      & (drawn["role"] == "main") & (drawn["reporter"] == "CHN")]
+    assert main_2025["value"].round(1).tolist() == [228.1]

@@ -30,9 +30,10 @@ def test_every_claim_has_exactly_one_verdict():
 
 def test_every_verdict_is_as_of_its_checked_on_day():
     checks = sco.load("claim_checks")
-    assert (checks["checked_on"] == pd.Timestamp("2026-11-28")).all()
+    # every verdict was re-read against its evidence on 2026-12-02 (issue 18)
+    assert (checks["checked_on"] == pd.Timestamp("2026-12-02")).all()
     assert (sco.load("article_findings")["checked_on"] == pd.Timestamp("2026-11-28")).all()
-    assert fact_check.checked_on() == pd.Timestamp("2026-11-28")
+    assert fact_check.checked_on() == pd.Timestamp("2026-12-02")
 
 
 def test_every_verdict_is_defined_in_the_descriptor():
@@ -277,7 +278,7 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     assert (out / csv).read_text(encoding="utf-8").count("\n") == 21
     page = (out / report["html"]).read_text(encoding="utf-8")
     assert "What the article says, and what the record shows" in page
-    assert "Verdicts as of 2026-11-28" in page
+    assert "Verdicts as of 2026-12-02" in page
     assert "https://interfax.com/newsroom/top-stories/75084/" in page
 
 
@@ -291,3 +292,93 @@ def test_notebook_runs_with_a_filter(tmp_path):
 def test_notebook_fails_clearly_on_a_bad_verdict(tmp_path):
     with pytest.raises(pm.PapermillExecutionError, match=r"verdict: unknown verdict 'true'"):
         run_notebook("06-claims-check.ipynb", tmp_path, verdict="true")
+
+
+# -- verdicts follow their evidence ------------------------------------------------------------
+
+from sco_research import verdict_rules  # noqa: E402
+
+
+def test_every_verdict_follows_its_evidence():
+    problems = verdict_rules.verdict_problems()
+    assert problems.empty, problems.to_string()
+
+
+def test_every_finding_names_rows_of_its_own_claim_and_every_contradicting_row():
+    checks = sco.load("claim_checks")
+    ev = sco.load("claim_evidence")
+    for rec in checks.itertuples():
+        named = verdict_rules.named_rows(rec.finding)
+        own = set(ev.loc[ev["claim_id"] == rec.claim_id, "evidence_id"])
+        assert named and set(named) <= own, rec.claim_id
+        contra = set(ev.loc[(ev["claim_id"] == rec.claim_id)
+                            & (ev["stance"] == "contradicts"), "evidence_id"])
+        assert contra <= set(named), rec.claim_id
+
+
+def test_putins_words_on_outside_powers_are_on_record_and_the_verdict_says_so():
+    c12 = sco.claim_checks().set_index("claim_id").loc["c12"]
+    assert c12["verdict"] == "supported"
+    ev = sco.evidence_for("c12").set_index("evidence_id")
+    assert {"sputnik-2024-06-14-putin-eurasia-security",
+            "tass-2024-06-14-putin-external-powers-eurasia"} <= set(ev["source_id"])
+    assert set(ev.loc[["c12.1", "c12.3"], "stance"]) == {"supports"}
+    assert {"c12.1", "c12.3", "c12.2"} <= set(verdict_rules.named_rows(c12["finding"]))
+
+
+OLD_C12 = ("The speech of 14 June 2024 on a new Eurasian security system is on record, but the "
+           "rows here do not hold its words on removing outside military forces from Eurasia; "
+           "they come only from the Reuters reporting the article rewrites.")
+
+
+def _one(claim_id, verdict, finding):
+    return pd.DataFrame({"claim_id": [claim_id], "verdict": [verdict], "finding": [finding]})
+
+
+def test_the_old_c12_finding_is_caught():
+    """The audit's indefensible verdict: it said the rows lacked words a supporting row held."""
+    ev = sco.load("claim_evidence")
+    got = verdict_rules.verdict_problems(_one("c12", "partly_supported", OLD_C12), ev)
+    assert set(got["rule"]) == {"names_rows", "absence_names_rows"}
+    # naming the row it was judged on does not help: that row supports the claim
+    named = OLD_C12.replace("Eurasia;", "Eurasia (c12.1);")
+    got = verdict_rules.verdict_problems(_one("c12", "partly_supported", named), ev)
+    assert got["rule"].tolist() == ["absence_not_against_support"]
+    assert "c12.1" in got["detail"].iloc[0]
+
+
+def test_broken_findings_are_named_rule_by_rule():
+    ev = pd.DataFrame({"evidence_id": ["c15.1", "c15.2", "c09.1"],
+                       "claim_id": ["c15", "c15", "c09"],
+                       "stance": ["contradicts", "supports", "context"]})
+    cases = [
+        (_one("c15", "overstated", "Banks were cut off (c15.2)."), ["names_contradicting"]),
+        (_one("c15", "overstated", "Banks (c15.2) and the pledge (c15.1), see c09.1."),
+         ["names_rows"]),
+        (_one("c09", "supported", "Only Reuters says so (c09.1)."), ["supported_has_support"]),
+        (_one("c09", "contradicted", "Reuters says so (c09.1)."),
+         ["contradicted_has_contradiction"]),
+        (_one("c15", "overstated", "The pledge (c15.1) and banks (c15.2). No row shows more."),
+         ["absence_names_rows"]),
+    ]
+    for checks, rules in cases:
+        got = verdict_rules.verdict_problems(checks, ev)
+        assert got["rule"].tolist() == rules, checks["finding"].iloc[0]
+        assert got["claim_id"].eq(checks["claim_id"].iloc[0]).all()
+    assert set(verdict_rules.RULES) == {
+        "names_rows", "supported_has_support", "names_contradicting",
+        "contradicted_has_contradiction", "absence_names_rows", "absence_not_against_support"}
+
+
+def test_what_a_sources_text_leaves_out_is_not_an_absence_in_the_rows():
+    assert verdict_rules.absence_sentences(
+        "The word existential does not appear in the remarks we saw.") == []
+    assert len(verdict_rules.absence_sentences(
+        "Putin spoke (c12.1). The rows here do not hold his words. Reuters says so.")) == 1
+
+
+def test_the_evidence_list_shows_the_ids_the_finding_names():
+    from sco_research import fact_check_views as views
+    md = views.evidence_markdown("c15")
+    assert "- c15.1 contradicts: " in md
+    assert "<li>c15.1 contradicts: " in views.evidence_html("c15")

@@ -68,3 +68,34 @@ def test_reading_the_geometries_is_logged_when_the_data_layer_can(monkeypatch):
 def test_maps_reexport_the_geometry_names():
     assert maps.load_geometries is geometry.load_geometries
     assert maps.EXTENTS is geometry.EXTENTS
+
+
+@pytest.mark.parametrize("extent", sorted(geometry.EXTENTS))
+def test_frame_shapes_are_simplified_to_the_scale_drawn_and_borders_still_meet(extent):
+    import shapely
+
+    path = str(geometry.geo_path())
+    shapes, (x0, x1, y0, y1) = geometry.frame(extent, path)
+    ext = geometry.EXTENTS[extent]
+    raw = geometry._read_geometries(path).set_index("iso3").to_crs(ext.crs)
+    # every state of the frame keeps its row; a state wholly out of view is empty, not gone
+    assert set(shapes.index) <= set(raw.index) and shapes.geometry.is_valid.all()
+    drawn = shapes[~shapes.geometry.is_empty]
+    n_raw = shapely.get_num_coordinates(raw.loc[drawn.index].geometry.values).sum()
+    n_new = shapely.get_num_coordinates(drawn.geometry.values).sum()
+    assert n_new < 0.6 * n_raw, (n_new, n_raw)
+    # no vertex strays more than a pixel (plus the clip margin) outside the view
+    px = (x1 - x0) / (ext.width * geometry.SAVE_DPI)
+    bx0, by0, bx1, by1 = shapely.total_bounds(drawn.geometry.values)
+    pad = (geometry.CLIP_MARGIN_PX + 1) * px
+    assert bx0 >= x0 - pad and bx1 <= x1 + pad and by0 >= y0 - pad and by1 <= y1 + pad
+    # simplified as one coverage: neighbours share their border, with no gap or overlap
+    if {"KAZ", "RUS"} <= set(drawn.index):
+        kaz, rus = drawn.geometry["KAZ"], drawn.geometry["RUS"]
+        assert kaz.intersection(rus).area < 1e-6 * kaz.area
+        assert kaz.boundary.intersection(rus.boundary).length > 5e5  # metres of shared border
+    # each large state's outline moved on average by a fraction of a pixel
+    view = shapely.box(x0, y0, x1, y1)
+    for iso3 in {"KAZ", "CHN", "IND", "RUS"} & set(drawn.index):
+        new, old = drawn.geometry[iso3] & view, raw.geometry[iso3] & view
+        assert (new ^ old).area / old.boundary.length < 0.25 * px, iso3

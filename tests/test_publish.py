@@ -75,3 +75,40 @@ def test_format_value():
     import numpy as np
 
     assert format_value(np.float64(57.8)) == "57.8" and format_value(np.int64(5)) == "5"
+
+
+def test_each_image_is_stored_once_the_notebook_shows_a_small_copy(tmp_path):
+    import base64
+    import io
+    import re
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from sco_research._plotting import DISPLAY_WIDTH
+
+    from ._ipython import captured_display
+
+    fig, ax = plt.subplots(figsize=(12, 6), layout="constrained")
+    ax.plot([0, 1], [1, 2])
+    ax.set_title("Trade rose", loc="left")
+    rows = pd.DataFrame({"value": [1.0], "source_id": [SRC]})
+    with captured_display() as shown:
+        rec = publish_figure(fig, rows, "trade", tmp_path)
+    with Image.open(tmp_path / "trade.png") as saved:
+        assert rec["size"] == list(saved.size) and saved.width > 1700  # the full-size file
+        assert saved.mode == "P"  # written with a palette
+    (data, meta), = shown
+    with Image.open(io.BytesIO(base64.b64decode(data["image/png"]))) as small:
+        assert small.width == DISPLAY_WIDTH
+        assert abs(small.height / small.width - rec["size"][1] / rec["size"][0]) < 0.01
+    assert meta["sco_research"]["size"] == rec["size"]
+    svg = (tmp_path / "trade.svg").read_text()
+    paths = re.findall(r' d="([^"]*)"', svg)
+    assert paths and not any(re.search(r"\.\d{3}", d) for d in paths)  # 1/100 pt at most
+    # without an output folder nothing is saved: the notebook keeps the full image
+    with captured_display() as shown:
+        rec = publish_figure(_fig(), rows, "trade", None)
+    assert "size" not in rec
+    with Image.open(io.BytesIO(base64.b64decode(shown[0][0]["image/png"]))) as full:
+        assert full.width > DISPLAY_WIDTH

@@ -220,12 +220,17 @@ def source_rank(source_ids: pd.Series) -> pd.DataFrame:
 def mark_main(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """Mark one row per ``keys`` group as ``role='main'``; the others ``'other source'``.
 
-    Order of preference (:func:`source_rank`): the more primary source, then the later
-    publication, then the later statement (``stated_on``, if the table has it), then file order.
+    Order of preference: a figure as the counting body states it before an outlet's
+    conversion of it (a note starting ``[conversion``), then (:func:`source_rank`) the more
+    primary source, then the later publication, then the later statement (``stated_on``, if
+    the table has it), then file order.
     """
+    from ..corroboration import is_conversion
+
     out = df.copy()
     rank = source_rank(out["source_id"])
-    out["_tier"] = rank["tier_rank"]
+    notes = out["note"] if "note" in out.columns else pd.Series("", index=out.index)
+    out["_tier"] = rank["tier_rank"] + is_conversion(notes).to_numpy(int) * (len(TIERS) + 1)
     out["_published"] = rank["published"].fillna(pd.Timestamp.min)
     out["_order"] = np.arange(len(out))
     cols, ascending = ["_tier", "_published"], [True, False]
@@ -243,9 +248,17 @@ def mark_main(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 
 
 def with_sources(rows: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Rows with the table name first and their source's publisher and URL last."""
+    """Rows with the table name first and their source's publisher and URL last.
+
+    Rows of a table of figures (:data:`sco_research.corroboration.FIGURE_KEYS`) also get the
+    independent sources that state the same figure (``origin``, ``independent_sources``,
+    ``corroborated_by``, ``single_source``: see :func:`sco_research.corroboration.corroborate`),
+    so a figure's CSV shows what backs each number.
+    """
+    from ..corroboration import FIGURE_KEYS, corroborate
+
     src = table("sources").set_index("source_id")[["publisher", "url"]]
-    out = rows.copy()
+    out = corroborate(rows, name) if name in FIGURE_KEYS else rows.copy()
     out.insert(0, "table", name)
     out["publisher"] = out["source_id"].map(src["publisher"])
     out["url"] = out["source_id"].map(src["url"])

@@ -277,3 +277,20 @@ def bound(rec) -> str:
     get = rec.get if isinstance(rec, (pd.Series, dict)) else (lambda k: getattr(rec, k, None))
     q = get("qualifier")
     return _BOUND_WORDS.get(str(q), "") if q is not None and not pd.isna(q) else ""
+
+
+def lone(rec) -> str:
+    """``' (single source)'`` after a number that only one independent source states.
+
+    ``rec`` is a chart row (a mapping or a named tuple) with the ``single_source`` column that
+    :func:`sco_research.corroboration.corroborate` adds; without it, nothing is added.
+
+    Examples
+    --------
+    >>> fmt(228.1) + lone({"single_source": True}), fmt(86) + lone({"single_source": False})
+    ('228.1 (single source)', '86')
+    """
+    flag = rec.get("single_source") if hasattr(rec, "get") else getattr(rec, "single_source",
+                                                                         None)
+    return " (single source)" if flag is not None and not pd.isna(flag) and bool(flag) else ""
+

@@ -281,18 +281,18 @@ def settlement_currency_chart(
     if len(combined):
         a, b = combined.sort_values("plotted_at").iloc[[0, -1]].itertuples(index=False)
         parts.append(f"rubles and yuan in Russia–China payments rose from "
-                     f"{tx.bound(a)}{a.value:g}% ({tx.month(a)}) to {tx.bound(b)}{b.value:g}% "
-                     f"({tx.month(b)})")
+                     f"{tx.bound(a)}{a.value:g}%{tx.lone(a)} ({tx.month(a)}) to "
+                     f"{tx.bound(b)}{b.value:g}%{tx.lone(b)} ({tx.month(b)})")
         who.append(f"Russia–China: {tx.surname(a.stated_by)} to {tx.surname(b.stated_by)}")
     if len(sco):
         b = sco.sort_values("plotted_at").iloc[-1]
-        parts.append(f"{tx.bound(b)}{b['value']:g}% in Russia's trade with SCO states "
-                     f"({tx.month(b)})")
+        parts.append(f"{tx.bound(b)}{b['value']:g}%{tx.lone(b)} in Russia's trade with SCO "
+                     f"states ({tx.month(b)})")
         who.append(f"SCO: {tx.surname(b['stated_by'])}")
     if not parts:
         b = data.sort_values("plotted_at").iloc[-1]
-        parts.append(f"the latest figure is {tx.bound(b)}{b['value']:g}% ({b['group']}, "
-                     f"{tx.month(b)})")
+        parts.append(f"the latest figure is {tx.bound(b)}{b['value']:g}%{tx.lone(b)} "
+                     f"({b['group']}, {tx.month(b)})")
     heading = "By officials' own figures, " + "; ".join(parts)
     subtitle = ("Share of Russia's trade settled in national currencies, as stated by "
                 "officials (" + "; ".join(who) + "); speakers named at the first, highest and "
@@ -497,9 +497,9 @@ def reserve_and_payment_shares_chart(
         lead_code, lead = max(per.items(), key=lambda kv: kv[1]["plotted_value"])
         leaders.add(lead_code)
         what = _SHARE_LABELS[ind][0].replace("World", "world")
-        bits.append(f"{lead['plotted_value']:g}% of {what} ({lead['period']})")
+        bits.append(f"{lead['plotted_value']:g}%{tx.lone(lead)} of {what} ({lead['period']})")
         if "CNY" in per and lead_code != "CNY":
-            cny.append(f"{per['CNY']['plotted_value']:g}%")
+            cny.append(f"{per['CNY']['plotted_value']:g}%{tx.lone(per['CNY'])}")
     if len(leaders) == 1 and bits:
         code = leaders.pop()
         heading = (f"The {CURRENCY_NAMES.get(code, code).split(' (')[0]} still leads: "

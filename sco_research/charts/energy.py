@@ -201,12 +201,14 @@ def _draw(sel: fr.Selection, ax: Axes | None) -> Figure:
                           else (None, last, False))
         if first is not None:
             findings.append(f"to {name} {tx.change(first['plotted_value'], end_['plotted_value'])}")
-            details.append(f"{name} {tx.fmt(first['plotted_value'])} ({first['period']}) to "
-                           f"{tx.fmt(end_['plotted_value'])} ({end_['period']})")
+            details.append(f"{name} {tx.fmt(first['plotted_value'])}{tx.lone(first)} "
+                           f"({first['period']}) to {tx.fmt(end_['plotted_value'])}"
+                           f"{tx.lone(end_)} ({end_['period']})")
         else:
             findings.append(f"to {name} stood at {tx.fmt(end_['plotted_value'])} "
-                            f"({end_['period']})")
-            details.append(f"{name} {tx.fmt(end_['plotted_value'])} ({end_['period']})")
+                            f"({end_['period']}){tx.lone(end_)}")
+            details.append(f"{name} {tx.fmt(end_['plotted_value'])}{tx.lone(end_)} "
+                           f"({end_['period']})")
     if rows["role"].ne("main").any():
         lay.handles.append(lo.other_handle())
     what = sel.extra["commodity"].replace("_", " ")

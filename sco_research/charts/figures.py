@@ -73,8 +73,12 @@ def _columns(rows: pd.DataFrame, wanted: Sequence[str]) -> list[str]:
     return [c for c in wanted if c in rows.columns]
 
 
+#: What backs each number (sco_research.corroboration), shown beside the row's own source.
+_BACKING = ["independent_sources", "corroborated_by"]
+
 _CURRENCY_COLUMNS = ["table", "series", "scope", "currency", "period", "value", "unit",
-                     "stated_by", "stated_on", "role", "event_id", "date", "label", "source_id"]
+                     "stated_by", "stated_on", "role", "event_id", "date", "label", "source_id",
+                     *_BACKING]
 
 
 def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01-01",
@@ -125,7 +129,7 @@ def currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01
             _caption("The rows behind the sanctions timeline", "sanctions", t1),
             _columns(rows, ["table", "measure_id", "announced", "effective", "imposed_by",
                             "measure", "target", "amount", "unit", "held_where", "role",
-                            "event_id", "date", "label", "source_id"]))]
+                            "event_id", "date", "label", "source_id", *_BACKING]))]
     return out
 
 
@@ -141,7 +145,7 @@ def trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
     t0, t1 = fr.check_window(start, end)
     rows = trade_rows(partners, t0, t1, flow)
     cols = ["table", "reporter", "partner", "period", "flow", "value", "unit", "plotted_value",
-            "plotted_unit", "role", "event_id", "date", "label", "source_id", "note"]
+            "plotted_unit", "role", "event_id", "date", "label", "source_id", *_BACKING, "note"]
     out = [ChartFigure(f"trade-{flow}", trade_chart(partners, t0, t1, flow), rows,
                        _caption("The rows behind the trade chart", "trade", t1),
                        _columns(rows, cols))]
@@ -150,7 +154,8 @@ def trade_figures(partners: Sequence[str] | str, start: DateLike = "2013-01-01",
     if importers:
         rows = energy_rows(importers, "crude_oil", "volume", start=t0, end=t1)
         cols = ["table", "importer", "period", "period_type", "value", "unit",
-                "plotted_value", "role", "event_id", "date", "label", "source_id", "note"]
+                "plotted_value", "role", "event_id", "date", "label", "source_id", *_BACKING,
+                "note"]
         out.append(ChartFigure("energy-crude-oil",
                                energy_chart(importers, "crude_oil", "volume", start=t0, end=t1),
                                rows, _caption("The rows behind the oil chart", "energy", t1),

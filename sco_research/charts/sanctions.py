@@ -278,7 +278,7 @@ def sanctions_timeline_chart(
         g = rows[(rows["role"] == "estimate") & (rows["unit"] == unit)]
         if len(g):
             r = g.loc[g["amount"].idxmax()]
-            tops.append(tx.bound(r) + tx.money(r["amount"], unit))
+            tops.append(tx.bound(r) + tx.money(r["amount"], unit) + tx.lone(r))
             who.append(f"{tx.bound(r)}{tx.money(r['amount'], unit)}: "
                        f"{tx.surname(r['imposed_by'])}, {r['announced']:%b %Y}")
     tail = ("estimates of the frozen reserves reach " + tx.join(tops)) if tops else ""

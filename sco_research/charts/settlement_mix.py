@@ -209,12 +209,12 @@ def export_settlement_mix_chart(
         if first is None:
             continue
         verb = "rose" if last["value"] > first["value"] else "fell"
-        parts.append(f"{name} {verb} from {tx.bound(first)}{first['value']:g}% "
-                     f"({tx.month(first)}) to {tx.bound(last)}{last['value']:g}% "
-                     f"({tx.month(last)})")
+        parts.append(f"{name} {verb} from {tx.bound(first)}{first['value']:g}%"
+                     f"{tx.lone(first)} ({tx.month(first)}) to {tx.bound(last)}"
+                     f"{last['value']:g}%{tx.lone(last)} ({tx.month(last)})")
     if not parts:
         b = main.sort_values("plotted_at").iloc[-1]
-        parts.append(f"the latest figure is {tx.bound(b)}{b['value']:g}% for "
+        parts.append(f"the latest figure is {tx.bound(b)}{b['value']:g}%{tx.lone(b)} for "
                      f"{MIX_GROUPS[b['currency']][0].lower()} ({tx.month(b)})")
     heading = f"In Russia's {flow[:-1]} payments, " + tx.join(parts)
     subtitle = ("Currency shares as the Bank of Russia and officials stated them, each compared "

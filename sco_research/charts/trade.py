@@ -213,13 +213,14 @@ def _draw(sel: fr.Selection, ax: Axes | None) -> Figure:
         if first is not None:
             findings.append(f"with {name} "
                             f"{tx.change(first['plotted_value'], last['plotted_value'])}")
-            details.append(f"{name} {tx.fmt(first['plotted_value'])} ({first['period']}) to "
-                           f"{tx.fmt(last['plotted_value'])} ({last['period']}, {whose} "
-                           "figures)")
+            details.append(f"{name} {tx.fmt(first['plotted_value'])}{tx.lone(first)} "
+                           f"({first['period']}) to {tx.fmt(last['plotted_value'])}"
+                           f"{tx.lone(last)} ({last['period']}, {whose} figures)")
         else:
             findings.append(f"with {name} was {tx.fmt(last['plotted_value'])} {unit} "
-                            f"in {last['period']}")
-            details.append(f"{name} {tx.fmt(last['plotted_value'])} ({last['period']})")
+                            f"in {last['period']}{tx.lone(last)}")
+            details.append(f"{name} {tx.fmt(last['plotted_value'])}{tx.lone(last)} "
+                           f"({last['period']})")
     flow_words = {"turnover": "trade turnover", "exports": "exports", "imports": "imports"}[flow]
     straddles = (rows["plotted_at"] < invasion).any() and (rows["plotted_at"] >= invasion).any()
     lead = "From the last pre-war year to the latest" if straddles else "Over the years shown"

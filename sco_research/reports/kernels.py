@@ -140,6 +140,9 @@ class KernelServer:
                 [sys.executable, "-c", code], pass_fds=[theirs.fileno()], env=dict(env),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 cwd=os.path.dirname(sys.executable) or None)
+        except BaseException:
+            ours.close()  # no server: the caller starts the kernel the ordinary way
+            raise
         finally:
             theirs.close()
         self.sock = ours
@@ -281,8 +284,9 @@ def manager_class() -> type:
                 cwd = str(kwargs.get("cwd") or os.getcwd())
                 try:
                     process = server_for(env).fork(argv, env, cwd)
-                except ZygoteError as exc:
-                    why = str(exc)
+                except Exception as exc:  # noqa: BLE001 - any failure: start it cold
+                    why = str(exc) if isinstance(exc, ZygoteError) \
+                        else f"{type(exc).__name__}: {exc}"
                 else:
                     self.process, self.pid, self.pgid, self.cwd = process, process.pid, \
                         process.pid, cwd

@@ -95,7 +95,13 @@ def _thumbnail(source: Path, stage: Path) -> str | None:
         from PIL import Image
 
         with Image.open(source) as im:
+            opaque = (im.mode in ("RGB", "P", "L") and "transparency" not in im.info) or (
+                im.mode == "RGBA" and im.getextrema()[3][0] == 255)
+            im = im.convert("RGB") if opaque else im.convert("RGBA")
             im.thumbnail((480, 320))
+            if opaque:  # a 256-colour palette: a third of the size, the same look
+                im = im.quantize(256, method=Image.Quantize.FASTOCTREE,
+                                 dither=Image.Dither.NONE)
             im.save(stage / "thumb.png")
         return "thumb.png"
     except Exception:  # no Pillow or an odd image: show the figure itself, scaled

@@ -285,8 +285,14 @@ def _image(data: Mapping) -> tuple[str, tuple[int, int] | None]:
 
 
 def _figure_block(data: Mapping, record: Mapping, sources: _Sources, figures_dir: str) -> dict:
-    src, size = _image(data)
     files = record.get("files") or {}
+    saved = record.get("size")
+    if files.get("png") and isinstance(saved, (list, tuple)) and len(saved) == 2:
+        # The full-size PNG is in figures/ already: the page points at it rather than carry a
+        # second copy (the notebook's own display is a small one).
+        src, size = f"{figures_dir}/{files['png']}", (int(saved[0]), int(saved[1]))
+    else:
+        src, size = _image(data)
     labels = {"png": "PNG", "svg": "SVG", "pdf": "PDF", "csv": f"CSV ({_rows(record.get('rows'))})"}
     return {
         "type": "figure", "name": record.get("name", ""), "src": src,

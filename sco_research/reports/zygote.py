@@ -47,7 +47,7 @@ WARM_MODULES = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython",
     "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "matplotlib.figure",
     "matplotlib.backends.backend_agg", "matplotlib.backends.backend_svg",
-    "shapely", "pyproj", "pyogrio", "pyarrow.parquet", "geopandas", "adjustText",
+    "shapely", "pyproj", "pyogrio", "pyarrow.parquet", "geopandas",
     "bokeh.plotting", "bokeh.models", "bokeh.embed", "bokeh.resources",
     "sco_research",
 )

@@ -46,8 +46,12 @@ def test_trade_chart_plots_exactly_its_rows_and_states_the_finding():
     latest = china.sort_values("plotted_at").iloc[-1]
     assert title.startswith("From the last pre-war year to the latest")
     assert "with China" in title and "with India" in title
+    # a figure only one independent source states says so next to the number; China's 2025
+    # total has two (Reuters and TASS), the 2021 baseline one
+    assert not latest["single_source"] and latest["independent_sources"] == 2
     assert f"{latest['plotted_value']:.4g} ({latest['period']}" in all_text(fig)
-    assert "Not plotted: 1 figure(s)" in all_text(fig)  # the CNY trillion row
+    assert "146.9 (single source) (2021" in all_text(fig)
+    assert "Not plotted: 2 figure(s)" in all_text(fig)  # the two CNY trillion rows of 2025
 
 
 def test_trade_chart_marks_events_and_the_article_summit():

@@ -19,7 +19,7 @@ def test_verdicts_per_theme_chart_draws_one_box_per_row():
     counts = rows["verdict"].value_counts()
     assert ax.get_title(loc="left").startswith(f"Of the 20 claims checked: "
                                                f"{counts['supported']} supported")
-    assert any(t.get_text().endswith("as of 2026-11-28") for t in ax.texts)
+    assert any(t.get_text().endswith("as of 2026-12-02") for t in ax.texts)
     assert "TEMPO.CO" in fig.texts[-1].get_text()  # the source line
     assert rows["source_id"].eq(fact_check.ARTICLE_SOURCE).all()
     plt.close(fig)

@@ -164,12 +164,18 @@ def test_only_this_pythons_ipykernel_is_forked():
     assert zygote.kernel_arguments(["julia", "-i", "kernel.jl", "c.json"]) is None
 
 
+@pytest.mark.parametrize(("error", "why"), [
+    (kernels.ZygoteError("the warm-kernel server exited (-9)"),
+     "the warm-kernel server exited (-9)"),
+    (OSError(24, "Too many open files"), "OSError: [Errno 24] Too many open files"),
+])
 def test_a_report_whose_server_fails_runs_in_a_kernel_started_the_ordinary_way(project,
-                                                                               monkeypatch):
+                                                                               monkeypatch,
+                                                                               error, why):
     from sco_research.reports import execute
 
     def broken(env):
-        raise kernels.ZygoteError("the warm-kernel server exited (-9)")
+        raise error  # e.g. socketpair or Popen failing as the server starts
 
     monkeypatch.setattr(kernels, "server_for", broken)
     stage = project / "stage"
@@ -186,5 +192,16 @@ def test_a_report_whose_server_fails_runs_in_a_kernel_started_the_ordinary_way(p
     finally:
         signal.signal(signal.SIGINT, handler)
     assert result["ok"], result["error"]
-    assert result["kernel"] == "cold: the warm-kernel server exited (-9)"
+    assert result["kernel"] == f"cold: {why}"
     assert "n squared is 16" in (stage / "plain.ipynb").read_text(encoding="utf-8")
+
+
+def test_a_server_that_cannot_start_raises_and_leaves_no_socket_open(monkeypatch):
+    def no_process(*args, **kwargs):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(kernels.subprocess, "Popen", no_process)
+    before = set(os.listdir("/proc/self/fd"))
+    with pytest.raises(OSError, match="Resource temporarily unavailable"):
+        kernels.KernelServer({})
+    assert set(os.listdir("/proc/self/fd")) <= before  # both ends of the socket pair closed

@@ -1,0 +1,56 @@
+"""Chart layout helpers: labels placed by a direct rule, clear of each other and the edges."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import ConnectionPatch
+
+from sco_research.charts import _layout as lo
+
+from .helpers import overlapping_texts, texts_outside_figure
+
+
+def _crowded(n: int = 12):
+    """``n`` labels on points packed into a corner of the axes, with event labels on top."""
+    lay = lo.layout(1, None)
+    ax = lay.axes[0]
+    days = pd.date_range("2022-01-01", periods=n, freq="10D")
+    values = [95 - (i % 3) for i in range(n)]
+    ax.scatter(days, values)
+    lo.set_date_axis(lay.axes, pd.Timestamp("2021-12-01"), pd.Timestamp("2026-01-01"))
+    ax.set_ylim(0, 100)
+    events = pd.DataFrame({"date": [pd.Timestamp("2022-02-24")], "kind": ["war"],
+                           "label": ["Full-scale invasion of Ukraine, 24 Feb 2022"]})
+    lo.draw_events(lay.axes, events, lay.handles)
+    items = [(d, v, f"Speaker number {i}: {v}%", "#0072B2")
+             for i, (d, v) in enumerate(zip(days, values, strict=True))]
+    return lay, ax, items
+
+
+def test_crowded_labels_do_not_overlap_and_stay_inside_the_axes():
+    lay, ax, items = _crowded()
+    texts = lo.label_points(ax, items)
+    assert [t.get_text() for t in texts] == [i[2] for i in items]
+    assert overlapping_texts(lay.fig) == []
+    assert texts_outside_figure(lay.fig) == []
+    frame = ax.get_window_extent()
+    renderer = lay.fig.canvas.get_renderer()
+    for t in texts:
+        b = t.get_window_extent(renderer)
+        assert frame.x0 - 1 <= b.x0 and b.x1 <= frame.x1 + 1, t.get_text()
+        assert frame.y0 - 1 <= b.y0 and b.y1 <= frame.y1 + 1, t.get_text()
+    # labels pushed away from their point are joined to it by a leader line (not a text)
+    leaders = [a for a in ax.patches if isinstance(a, ConnectionPatch)]
+    far = [t for t in texts if max(map(abs, t.get_position())) > lo._STEPS[0]]
+    assert len(leaders) == len(far) > 0
+    plt.close(lay.fig)
+
+
+def test_a_lone_label_sits_next_to_its_point_without_a_leader():
+    lay, ax, items = _crowded(1)
+    (t,) = lo.label_points(ax, items)
+    assert max(map(abs, t.get_position())) == lo._STEPS[0]
+    assert not [a for a in ax.patches if isinstance(a, ConnectionPatch)]
+    assert lo.label_points(ax, []) == []
+    plt.close(lay.fig)
