@@ -46,7 +46,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-CHARTS = ["article-facts", "membership-timeline", "trade", "currency"]
+CHARTS = ["article-facts-a1", "membership-timeline", "trade", "currency"]
 CHART_TARGET, GRID_TARGET_S, CLUSTER_TARGET, NOCHANGE_TARGET = 0.25, 0.8, 1.25, 0.02
 GRID_DATES = [dt.date(y, m, 15).isoformat() for y in range(2021, 2025) for m in range(1, 13)]
 #: Baseline cell timeout. Every cell of these notebooks takes well under it; a cell reaching it

@@ -29,7 +29,10 @@ __all__ = [
     "STATUSES",
     "bibliography",
     "charts",
+    "articles",
     "claim_checks",
+    "claim_review",
+    "corpus",
     "corroborate",
     "coverage",
     "evidence_for",
@@ -61,15 +64,15 @@ __all__ = [
     "verdict_problems",
 ]
 
-_LAZY_MODULES = {"charts", "explorer", "fact_check", "fact_check_views", "facts", "freshness",
-                 "interactive", "maps", "render", "cli"}
+_LAZY_MODULES = {"charts", "claim_review", "corpus", "explorer", "fact_check",
+                 "fact_check_views", "facts", "freshness", "interactive", "maps", "render", "cli"}
 
 #: Functions re-exported from a submodule that is imported on first use.
 #: Public names and the module each comes from, imported on first use: ``import sco_research``
 #: costs almost nothing, so that the command line (a render with nothing to do, say) starts fast.
 _LAZY_FUNCTIONS = {
-    "claim_checks": "fact_check", "evidence_for": "fact_check", "save_figure": "_plotting",
-    "coverage": "freshness",
+    "articles": "corpus", "claim_checks": "fact_check", "evidence_for": "fact_check",
+    "save_figure": "_plotting", "coverage": "freshness",
     "verdict_problems": "verdict_rules", "corroborate": "corroboration",
     "publishers": "bibliography", "sources_by_tier": "bibliography",
     "sources_chart": "charts", "sources_chart_rows": "charts",

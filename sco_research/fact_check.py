@@ -1,6 +1,8 @@
-"""Checking the article: a verdict per claim, findings about the article, and the evidence.
+"""Checking the articles: a verdict per claim, findings about each article, and the evidence.
 
-Three tables of the data package hold the check (see ``data/datapackage.json``):
+Every row belongs to one article of the ``articles`` table (``article_id``); each function
+takes ``article`` to keep one article's rows (``None``: every article). Three tables of the data
+package hold the check (see ``data/datapackage.json``):
 
 * ``claim_checks``: one verdict per claim (``supported``, ``partly_supported``, ``overstated``,
   ``contradicted``, ``unverifiable``, ``opinion``), whether it checks a ``fact`` or an
@@ -42,7 +44,6 @@ from .errors import DataError
 from .publish import format_value
 
 __all__ = [
-    "ARTICLE_SOURCE",
     "STANCES",
     "VERDICTS",
     "article_findings",
@@ -56,10 +57,6 @@ __all__ = [
     "row_key",
     "verdict_meanings",
 ]
-
-#: The seed article: the source every claim (and every finding about the article) is about.
-ARTICLE_SOURCE = "tempo-2024-07-04-eurasian-security-club"
-
 
 def _field(table: str, name: str) -> dict:
     for f in default_package().resource(table)["schema"]["fields"]:
@@ -75,15 +72,27 @@ VERDICTS: tuple[str, ...] = tuple(_field("claim_checks", "verdict")["constraints
 STANCES: tuple[str, ...] = tuple(_field("claim_evidence", "stance")["constraints"]["enum"])
 
 
-def checked_on() -> pd.Timestamp:
+def _of_article(df: pd.DataFrame, article: str | None) -> pd.DataFrame:
+    from .corpus import check_article
+
+    check_article(article)
+    return df if article is None else df[df["article_id"] == article]
+
+
+def checked_on(article: str | None = None) -> pd.Timestamp:
     """The day the verdicts were checked (the latest ``checked_on``): they hold as of this day.
+
+    Parameters
+    ----------
+    article : str, optional
+        An ``article_id`` (default: the latest day over every article).
 
     Examples
     --------
-    >>> str(checked_on().date())
-    '2026-12-02'
+    >>> str(checked_on("a1").date()), str(checked_on("a2").date())
+    ('2026-12-02', '2026-12-02')
     """
-    return pd.Timestamp(load("claim_checks")["checked_on"].max())
+    return pd.Timestamp(_of_article(load("claim_checks"), article)["checked_on"].max())
 
 
 def verdict_meanings() -> pd.DataFrame:
@@ -207,14 +216,14 @@ def evidence(package: DataPackage | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``evidence_id``, ``subject`` (the claim or finding id), ``claim_id``, ``finding_id``,
         ``table``, ``key``, ``stance``, ``what`` (what the cited row holds), ``source_id``,
-        ``publisher``, ``title``, ``url``, ``published``, ``note``.
+        ``publisher``, ``title``, ``url``, ``published``, ``note``, ``article_id``.
 
     Raises
     ------
     DataError
         An evidence row names no claim or finding (or both), a key with no row in its table,
-        or a ``source_id`` other than its row's; the message names the file, row, field and
-        value.
+        a ``source_id`` other than its row's, or an article other than its claim's; the message
+        names the file, row, field and value.
 
     Examples
     --------
@@ -227,6 +236,8 @@ def evidence(package: DataPackage | None = None) -> pd.DataFrame:
     path = str(pkg.path("claim_evidence"))
     cols = key_columns()
     keyed = {t: _keyed(t, pkg) for t in ev["table"].astype(str).unique()}
+    article_of = {**pkg.load("claims").set_index("claim_id")["article_id"].to_dict(),
+                  **pkg.load("article_findings").set_index("finding_id")["article_id"].to_dict()}
     problems, what = [], []
     for i, r in ev.iterrows():
         line, table = int(i) + 2, str(r["table"])
@@ -239,6 +250,11 @@ def evidence(package: DataPackage | None = None) -> pd.DataFrame:
             problems.append({"table": "claim_evidence", "row": line, "field": "evidence_id",
                              "value": r["evidence_id"],
                              "rule": f"must start with its claim or finding id {subject!r}"})
+        if pd.notna(subject) and article_of.get(subject, r["article_id"]) != r["article_id"]:
+            problems.append({"table": "claim_evidence", "row": line, "field": "article_id",
+                             "value": r["article_id"],
+                             "rule": f"must be the article of {subject!r} "
+                                     f"({article_of[subject]!r})"})
         target = keyed[table]
         if r["key"] not in target.index:
             problems.append({"table": "claim_evidence", "row": line, "field": "key",
@@ -270,7 +286,8 @@ def evidence(package: DataPackage | None = None) -> pd.DataFrame:
     for col in ("publisher", "title", "url", "published"):
         out[col] = out["source_id"].map(sources[col])
     return out[["evidence_id", "subject", "claim_id", "finding_id", "table", "key", "stance",
-                "what", "source_id", "publisher", "title", "url", "published", "note"]]
+                "what", "source_id", "publisher", "title", "url", "published", "note",
+                "article_id"]]
 
 
 def _evidence_counts(ev: pd.DataFrame) -> pd.DataFrame:
@@ -285,8 +302,9 @@ def _themes() -> tuple[str, ...]:
     return tuple(_field("claims", "theme")["constraints"]["enum"])
 
 
-def claim_checks(theme: str | None = None, verdict: str | None = None) -> pd.DataFrame:
-    """The verdict on each of the article's claims, joined with the claim.
+def claim_checks(theme: str | None = None, verdict: str | None = None,
+                 article: str | None = None) -> pd.DataFrame:
+    """The verdict on each claim, joined with the claim.
 
     Parameters
     ----------
@@ -294,24 +312,28 @@ def claim_checks(theme: str | None = None, verdict: str | None = None) -> pd.Dat
         Keep the claims of one theme (a theme of the claims table, e.g. ``"currency"``).
     verdict : str, optional
         Keep the claims with this verdict (one of :data:`VERDICTS`).
+    article : str, optional
+        Keep the claims of one article (an ``article_id``; ``None``: every article).
 
     Returns
     -------
     pandas.DataFrame
         ``claim_id``, ``paragraph``, ``theme``, ``actor_id``, ``kind``, ``claim``, ``checks``
         (``fact`` or ``attribution``), ``verdict``, ``finding``, ``checked_on``, ``evidence``
-        (how many evidence rows), ``evidence_sources`` (their source ids) and ``source_id``:
-        the article the claim comes from.
+        (how many evidence rows), ``evidence_sources`` (their source ids), ``source_id``:
+        the article the claim comes from, as a source, and ``article_id``.
 
     Raises
     ------
     ParameterError
-        Unknown theme or verdict; the message names the value and the allowed ones.
+        Unknown theme, verdict or article; the message names the value and the allowed ones.
 
     Examples
     --------
     >>> claim_checks(verdict="overstated")["claim_id"].tolist()
     ['c15']
+    >>> claim_checks(article="a2", verdict="partly_supported")["claim_id"].tolist()
+    ['a2-c07']
     >>> claim_checks(verdict="wrong")
     Traceback (most recent call last):
     ...
@@ -322,10 +344,11 @@ def claim_checks(theme: str | None = None, verdict: str | None = None) -> pd.Dat
         check_choice("theme", theme, _themes(), kind="theme")
     if verdict is not None:
         check_choice("verdict", verdict, VERDICTS, kind="verdict")
-    claims = load("claims")
+    claims = _of_article(load("claims"), article)
     checks = load("claim_checks")
     # the check cites the same source as its claim (the article); keep the claim's column
-    out = claims.merge(checks.drop(columns=["note", "source_id"]), on="claim_id", how="inner")
+    out = claims.merge(checks.drop(columns=["note", "source_id", "article_id"]), on="claim_id",
+                       how="inner")
     out = out.join(_evidence_counts(evidence()), on="claim_id")
     out["evidence"] = out["evidence"].fillna(0).astype(int)
     if theme is not None:
@@ -333,29 +356,38 @@ def claim_checks(theme: str | None = None, verdict: str | None = None) -> pd.Dat
     if verdict is not None:
         out = out[out["verdict"] == verdict]
     cols = ["claim_id", "paragraph", "theme", "actor_id", "kind", "claim", "checks", "verdict",
-            "finding", "checked_on", "evidence", "evidence_sources", "source_id"]
-    return out[cols].sort_values("claim_id").reset_index(drop=True)
+            "finding", "checked_on", "evidence", "evidence_sources", "source_id", "article_id"]
+    return out[cols].sort_values(["article_id", "claim_id"]).reset_index(drop=True)
 
 
-def article_findings() -> pd.DataFrame:
-    """What the article leaves out or gets wrong about its own source (no claim of its own).
+def article_findings(article: str | None = None) -> pd.DataFrame:
+    """What an article leaves out or gets wrong about its own source (no claim of its own).
+
+    Parameters
+    ----------
+    article : str, optional
+        Keep the findings about one article (an ``article_id``; ``None``: every article).
 
     Returns
     -------
     pandas.DataFrame
         ``finding_id``, ``kind`` (``omission`` or ``rewording_slip``), ``paragraph``,
-        ``finding``, ``checked_on``, ``evidence``, ``evidence_sources`` and ``source_id``: the
-        article the finding is about.
+        ``finding``, ``checked_on``, ``evidence``, ``evidence_sources``, ``source_id``: the
+        article the finding is about, and ``article_id``.
 
     Examples
     --------
     >>> f = article_findings()
+    >>> f = f[f["article_id"] == "a1"]
     >>> bool(f.loc[f["kind"] == "omission", "finding"].str.contains("Belarus").all())
     True
+    >>> article_findings("a2")["finding_id"].tolist()
+    ['a2-f01', 'a2-f02']
     """
-    f = load("article_findings").drop(columns=["note"])
+    f = _of_article(load("article_findings"), article).drop(columns=["note"])
     f = f.join(_evidence_counts(evidence()), on="finding_id")
-    f = f[[c for c in f.columns if c != "source_id"] + ["source_id"]]
+    f = f[[c for c in f.columns if c not in ("source_id", "article_id")]
+          + ["source_id", "article_id"]]
     f["evidence"] = f["evidence"].fillna(0).astype(int)
     return f.reset_index(drop=True)
 
@@ -366,7 +398,8 @@ def evidence_for(claim_id: str) -> pd.DataFrame:
     Parameters
     ----------
     claim_id : str
-        A claim id (``"c13"``) or a finding id (``"f01"``).
+        A claim id (``"c13"``, ``"a2-c04"``) or a finding id (``"f01"``, ``"a2-f01"``), of any
+        article.
 
     Returns
     -------
@@ -383,6 +416,8 @@ def evidence_for(claim_id: str) -> pd.DataFrame:
     --------
     >>> evidence_for("f01")[["table", "key"]].values.tolist()[0]
     ['membership', 'BLR|2024-07-04']
+    >>> evidence_for("a2-c04")["stance"].tolist()[:2]
+    ['supports', 'supports']
     >>> evidence_for("c21")
     Traceback (most recent call last):
     ...
@@ -393,7 +428,8 @@ mean ...
     check_choice("claim_id", claim_id, known, kind="claim or finding id")
     ev = evidence()
     ev = ev[ev["subject"] == claim_id]
-    return ev.drop(columns=["subject", "claim_id", "finding_id"]).reset_index(drop=True)
+    return ev.drop(columns=["subject", "claim_id", "finding_id", "article_id"]).reset_index(
+        drop=True)
 
 
 #: One evidence chart per claim whose check turns on figures: the chart function of
@@ -415,7 +451,8 @@ _EVIDENCE_CHARTS: list[tuple[str, str, dict]] = [
 ]
 
 
-def evidence_charts(theme: str | None = None, verdict: str | None = None) -> pd.DataFrame:
+def evidence_charts(theme: str | None = None, verdict: str | None = None,
+                    article: str | None = None) -> pd.DataFrame:
     """The evidence chart of each checkable figure claim (filtered like :func:`claim_checks`).
 
     Returns
@@ -429,7 +466,7 @@ def evidence_charts(theme: str | None = None, verdict: str | None = None) -> pd.
     >>> evidence_charts(theme="sanctions")[["claim_id", "chart"]].values.tolist()
     [['c06', 'trade_chart'], ['c16', 'sanctions_timeline_chart']]
     """
-    checks = claim_checks(theme=theme, verdict=verdict).set_index("claim_id")
+    checks = claim_checks(theme=theme, verdict=verdict, article=article).set_index("claim_id")
     rows = [{"claim_id": cid, "verdict": checks.loc[cid, "verdict"], "chart": chart,
              "params": dict(params), "name": f"evidence-{cid}"}
             for cid, chart, params in _EVIDENCE_CHARTS if cid in checks.index]

@@ -126,7 +126,9 @@ def evidence_markdown(claim_id: str) -> str:
 def evidence_html(claim_id: str) -> str:
     """One claim (or finding) as HTML: what it says, the verdict, the finding, linked sources.
 
-    The same content as :func:`evidence_markdown`, for pages that show HTML outputs only.
+    The same content as :func:`evidence_markdown`, for pages that show HTML outputs only, in a
+    ``div`` whose ``id`` is the claim's anchor (``claim-<claim_id>``), the ``url`` of its
+    ClaimReview.
 
     Examples
     --------
@@ -135,6 +137,8 @@ def evidence_html(claim_id: str) -> str:
     True
     """
     from html import escape as esc
+
+    from .claim_review import claim_anchor
 
     ev = evidence_for(claim_id)
     checks = load("claim_checks").set_index("claim_id")
@@ -160,8 +164,9 @@ def evidence_html(claim_id: str) -> str:
                      f"({esc(str(e.table))} "
                      f"{esc(str(e.key))}{note}). Source: <a href=\"{esc(str(e.url))}\">"
                      f"{esc(str(e.publisher))}, {esc(str(e.title))}</a>{date}</li>")
-    return (f"<div class=\"sco-claim\">{head}<p>Evidence (the finding names each row by its "
-            f"id):</p><ul>{''.join(items)}</ul></div>")
+    return (f"<div class=\"sco-claim\" id=\"{esc(claim_anchor(claim_id))}\">{head}"
+            f"<p>Evidence (the finding names each row by its id):</p><ul>{''.join(items)}</ul>"
+            "</div>")
 
 
 def verdict_legend_html() -> str:

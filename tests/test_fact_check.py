@@ -28,12 +28,21 @@ def test_every_claim_has_exactly_one_verdict():
     assert checks["verdict"].notna().all() and checks["finding"].str.len().gt(40).all()
 
 
-def test_every_verdict_is_as_of_its_checked_on_day():
+# every verdict was re-read against its evidence on 2026-12-02 (issue 18); findings keep theirs
+CHECKED_ON = {"a1": pd.Timestamp("2026-12-02"), "a2": pd.Timestamp("2026-12-02")}
+FINDINGS_ON = {"a1": pd.Timestamp("2026-11-28"), "a2": pd.Timestamp("2026-12-02")}
+
+
+@pytest.mark.parametrize("article", sorted(CHECKED_ON))
+def test_every_verdict_is_as_of_its_checked_on_day(article):
     checks = sco.load("claim_checks")
-    # every verdict was re-read against its evidence on 2026-12-02 (issue 18)
-    assert (checks["checked_on"] == pd.Timestamp("2026-12-02")).all()
-    assert (sco.load("article_findings")["checked_on"] == pd.Timestamp("2026-11-28")).all()
-    assert fact_check.checked_on() == pd.Timestamp("2026-12-02")
+    day = CHECKED_ON[article]
+    assert (checks.loc[checks["article_id"] == article, "checked_on"] == day).all()
+    findings = sco.load("article_findings")
+    assert (findings.loc[findings["article_id"] == article, "checked_on"]
+            == FINDINGS_ON[article]).all()
+    assert fact_check.checked_on(article) == day
+    assert fact_check.checked_on() == max(CHECKED_ON.values())
 
 
 def test_every_verdict_is_defined_in_the_descriptor():
@@ -211,10 +220,13 @@ def test_an_unknown_stance_breaks_the_schema(edited):
 # -- the API ---------------------------------------------------------------------------------
 
 def test_claim_checks_join_the_claims_and_filter():
-    c = sco.claim_checks()
+    c = sco.claim_checks(article="a1")
     assert len(c) == 20 and list(c["claim_id"]) == sorted(c["claim_id"])
     assert {"claim", "theme", "verdict", "finding", "checked_on", "source_id"} <= set(c.columns)
-    assert (c["source_id"] == fact_check.ARTICLE_SOURCE).all()
+    assert (c["source_id"] == sco.articles("a1")["source_id"].iloc[0]).all()
+    every = sco.claim_checks()
+    assert len(every) == len(sco.load("claims")) == len(c) + len(sco.claim_checks(article="a2"))
+    assert every["evidence"].ge(1).all()
     assert c["evidence"].ge(1).all()
     sec = sco.claim_checks(theme="security", verdict="unverifiable")
     assert sec["claim_id"].tolist() == ["c09"]
@@ -255,11 +267,22 @@ def _published(nb, kind):
     return out
 
 
+def _claim_reviews(page: str) -> list[dict]:
+    import re
+
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.S)
+    assert len(scripts) == 1
+    doc = json.loads(scripts[0])
+    assert doc["@context"] == "https://schema.org"
+    return doc["@graph"]
+
+
 def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
-    """`sco-research render claims-check`: the notebook with its defaults, and its page."""
+    """`sco-research render 'claims-check-*'`: one page per article, each with its ClaimReview."""
     doc = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))
-    entry = next(e for e in doc["reports"] if e["name"] == "claims-check")
-    assert entry["title"] == "What the article says, and what the record shows"
+    entry = next(e for e in doc["reports"] if e["name"] == "claims-check-{article}")
+    assert entry["title"] == "What the article ({article}) says, and what the record shows"
+    assert entry["grid"]["article"] == sco.articles()["article_id"].tolist()
     cfg = tmp_path / "reports.yaml"
     cfg.write_text(yaml.safe_dump({**doc, "reports": [
         {**entry, "notebook": str(paths.PROJECT_ROOT / entry["notebook"])}]}), encoding="utf-8")
@@ -267,7 +290,10 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     result = render.render(config=cfg, out=out, jobs=1, progress=False, stream=io.StringIO(),
                            workdir=paths.PROJECT_ROOT)
     assert result.ok, result.summary()
-    (report,) = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    reports = {r["name"]: r for r in
+               json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]}
+    assert sorted(reports) == ["claims-check-a1", "claims-check-a2"]
+    report = reports["claims-check-a1"]
     nb = nbformat.read(out / report["ipynb"], as_version=4)
     names = {r["name"] for r in _published(nb, "figure")}
     assert names == {"evidence-c05", "evidence-c06", "evidence-c13", "evidence-c15",
@@ -277,13 +303,54 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     csv = next(f for f in report["figures"] if f.endswith("verdicts.csv"))
     assert (out / csv).read_text(encoding="utf-8").count("\n") == 21
     page = (out / report["html"]).read_text(encoding="utf-8")
-    assert "What the article says, and what the record shows" in page
-    assert "Verdicts as of 2026-12-02" in page
+    assert "What the article (a1) says, and what the record shows" in page
+    assert "Verdicts as of 2026-12-02" in page and "Claims shown: 20 of 20" in page
     assert "https://interfax.com/newsroom/top-stories/75084/" in page
+    a2 = (out / reports["claims-check-a2"]["html"]).read_text(encoding="utf-8")
+    assert "Verdicts as of 2026-12-02" in a2 and "Claims shown: 9 of 9" in a2
+    assert "c20" not in a2
+
+    # every page carries one ClaimReview per claim of its article, every field from the rows
+    arts = sco.articles().set_index("article_id")
+    for article in arts.index:
+        html_path = out / reports[f"claims-check-{article}"]["html"]
+        page = html_path.read_text(encoding="utf-8")
+        reviews = _claim_reviews(page)
+        checks = sco.claim_checks(article=article).set_index("claim_id")
+        assert [r["url"].rsplit("#claim-", 1)[1] for r in reviews] == checks.index.tolist()
+        a = arts.loc[article]
+        for r in reviews:
+            claim_id = r["url"].rsplit("#claim-", 1)[1]
+            c = checks.loc[claim_id]
+            assert r["@type"] == "ClaimReview"
+            assert r["claimReviewed"] == c["claim"]
+            item = r["itemReviewed"]
+            assert item["@type"] == "Claim"
+            assert item["author"] == {"@type": "Organization", "name": a["outlet"]}
+            assert item["datePublished"] == f"{a['published']:%Y-%m-%d}"
+            assert item["appearance"]["url"] == a["url"]
+            assert item["appearance"]["headline"] == a["headline"]
+            rating = r["reviewRating"]
+            assert rating["@type"] == "Rating"
+            assert rating["alternateName"] == c["verdict"].replace("_", " ")
+            assert rating["ratingExplanation"] == c["finding"]
+            assert r["author"]["@type"] == "Organization"
+            assert r["author"]["alternateName"] == "sco-research"
+            assert r["datePublished"] == f"{c['checked_on']:%Y-%m-%d}"
+            # the url is the claim's section on this very page
+            target, anchor = r["url"].split("#")
+            assert (html_path.parent / target).resolve() == html_path.resolve()
+            assert f'id="{anchor}"' in page
+    # and every review of every article, as one graph beside the data package copy
+    graph = json.loads((out / "data" / "claim_reviews.json").read_text(encoding="utf-8"))
+    assert len(graph["@graph"]) == len(sco.load("claim_checks"))
+    assert graph["@graph"][-1]["url"] == \
+        "../claims-check-a2/claims-check-a2.html#claim-a2-c09"
 
 
 def test_notebook_runs_with_a_filter(tmp_path):
     nb = run_notebook("06-claims-check.ipynb", tmp_path, theme="us_view")
+    assert nb.cells[1].source.startswith('article = "a1"')
     tables = {r["name"]: r for r in _published(nb, "table")}
     assert tables["verdicts"]["rows"] == 2
     assert {r["name"] for r in _published(nb, "figure")} == {"verdicts-per-theme"}
@@ -292,6 +359,73 @@ def test_notebook_runs_with_a_filter(tmp_path):
 def test_notebook_fails_clearly_on_a_bad_verdict(tmp_path):
     with pytest.raises(pm.PapermillExecutionError, match=r"verdict: unknown verdict 'true'"):
         run_notebook("06-claims-check.ipynb", tmp_path, verdict="true")
+
+
+# -- every article -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("article", ["a1", "a2"])
+def test_findings_and_notes_are_our_own_words_checked_against_the_stored_shingles(article):
+    from sco_research import corpus
+
+    texts = [*sco.load("claim_checks").query("article_id == @article")["finding"],
+             *sco.load("article_findings").query("article_id == @article")["finding"],
+             *sco.load("claim_evidence").query("article_id == @article")["note"].dropna()]
+    assert len(texts) > 10
+    for text in texts:
+        assert corpus.repeated_runs(text, article) == [], text
+
+
+def test_ids_of_an_article_carry_its_prefix_and_its_source():
+    arts = sco.articles().set_index("article_id")
+    for table, col in (("claims", "claim_id"), ("claim_checks", "claim_id"),
+                       ("article_findings", "finding_id"), ("claim_evidence", "evidence_id"),
+                       ("quotes", "claim_id")):
+        df = sco.load(table)
+        prefix = df[col].str.extract(r"^(a[0-9]+)-", expand=False).fillna("a1")
+        assert (prefix == df["article_id"]).all(), table
+    for table in ("claims", "claim_checks", "article_findings"):
+        df = sco.load(table)
+        assert (df["source_id"] == df["article_id"].map(arts["source_id"])).all(), table
+
+
+def test_every_claim_of_the_second_article_has_a_verdict_and_supporting_rows():
+    c = sco.claim_checks(article="a2")
+    assert len(c) == len(sco.load("claims").query("article_id == 'a2'")) >= 8
+    for rec in c.itertuples():
+        ev = sco.evidence_for(rec.claim_id)
+        assert len(ev) >= 2, rec.claim_id
+        if rec.verdict == "supported":
+            assert (ev["stance"] == "supports").any(), rec.claim_id
+        # no row of the second article's evidence cites the article itself as support
+        article = sco.articles("a2")["source_id"].iloc[0]
+        assert not ((ev["stance"] == "supports") & (ev["source_id"] == article)
+                    & (ev["table"] != "quotes")).any(), rec.claim_id
+
+
+def test_the_headline_figure_of_the_second_article_is_corroborated_by_two_publishers():
+    ev = sco.evidence_for("a2-c04")
+    backing = ev.loc[ev["stance"] == "supports", "publisher"]
+    assert {"Geo News (Reuters)", "Millennium Post (PTI)"} <= set(backing)
+    assert backing.nunique() >= 3
+
+
+def test_an_evidence_row_of_another_article_is_refused(edited):
+    pkg = edited("a2-c01.1,a2-c01,,events,ev-2025-08-31-xi-sco-banquet-toast,supports,"
+                 "xinhua-2025-08-31-xi-sco-greater-responsibilities,Xinhua's account of the "
+                 "toast,a2",
+                 "a2-c01.1,a2-c01,,events,ev-2025-08-31-xi-sco-banquet-toast,supports,"
+                 "xinhua-2025-08-31-xi-sco-greater-responsibilities,Xinhua's account of the "
+                 "toast,a1")
+    with pytest.raises(DataError, match=r"field 'article_id': value 'a1' breaks rule: must be "
+                       r"the article of 'a2-c01' \('a2'\)"):
+        fact_check.evidence(pkg)
+
+
+def test_evidence_for_works_for_any_claim_or_finding():
+    for subject in [*sco.load("claims")["claim_id"], *sco.load("article_findings")["finding_id"]]:
+        assert len(sco.evidence_for(subject)) >= 1, subject
+    with pytest.raises(ParameterError, match=r"claim_id: unknown claim or finding id 'a2-c99'"):
+        sco.evidence_for("a2-c99")
 
 
 # -- verdicts follow their evidence ------------------------------------------------------------

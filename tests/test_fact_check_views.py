@@ -27,3 +27,9 @@ def test_evidence_markdown_links_every_source():
 
 
 # -- the notebook and its report -------------------------------------------------------------
+
+
+def test_each_claim_section_carries_its_anchor():
+    html = views.evidence_html("a2-c04")
+    assert html.startswith('<div class="sco-claim" id="claim-a2-c04">')
+    assert html.count("<li>") == len(sco.evidence_for("a2-c04"))

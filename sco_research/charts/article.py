@@ -1,4 +1,7 @@
-"""The seed article's charts: its claims per theme and kind, and its dated events on a timeline.
+"""An article's charts: its claims per theme and kind, and the dated events on a timeline.
+
+``article`` (an ``article_id`` of the articles table; ``None``: every article) chooses whose
+claims are counted and whose publication day the timeline marks.
 
 Each figure comes with the row function that returns exactly the rows it draws:
 :func:`claims_per_theme_rows` for :func:`claims_per_theme_chart` and
@@ -20,13 +23,13 @@ from matplotlib.figure import Figure
 
 from .._checks import check_choices, parse_date
 from .._plotting import (
-    ARTICLE_SUMMIT,
     EVENT_COLORS,
     PALETTE,
     add_source_line,
     new_figure,
     set_title,
 )
+from ..corpus import articles, check_article, describe
 from ..data import load
 from ..errors import ParameterError
 from ..facts import EVENT_KINDS, claims, count_by_theme
@@ -37,20 +40,22 @@ __all__ = ["claims_per_theme_chart", "claims_per_theme_rows", "events_timeline_c
            "events_timeline_rows"]
 
 
-def claims_per_theme_rows(theme: str | None = None, actor: str | None = None) -> pd.DataFrame:
+def claims_per_theme_rows(theme: str | None = None, actor: str | None = None,
+                          article: str | None = None) -> pd.DataFrame:
     """Exactly the rows :func:`claims_per_theme_chart` counts: the claims, filtered.
 
     Examples
     --------
     >>> rows = claims_per_theme_rows(theme="currency")
-    >>> list(rows["claim_id"]), list(rows["source_id"].unique())
-    (['c13'], ['tempo-2024-07-04-eurasian-security-club'])
+    >>> list(rows["claim_id"]), list(rows["article_id"].unique())
+    (['c13'], ['a1'])
     """
-    return claims(theme, actor)
+    return claims(theme, actor, article)
 
 
-def claims_per_theme_chart(theme: str | None = None, actor: str | None = None) -> Figure:
-    """Horizontal bars: how many claims the article makes per theme, split by kind.
+def claims_per_theme_chart(theme: str | None = None, actor: str | None = None,
+                           article: str | None = None) -> Figure:
+    """Horizontal bars: how many claims an article (or every article) makes per theme, by kind.
 
     The rows counted are :func:`claims_per_theme_rows`.
 
@@ -66,7 +71,7 @@ def claims_per_theme_chart(theme: str | None = None, actor: str | None = None) -
     >>> fig.axes[0].get_xlabel()
     'claims in the article (count)'
     """
-    rows = claims_per_theme_rows(theme, actor)
+    rows = claims_per_theme_rows(theme, actor, article)
     table = count_by_theme(rows)
     table = table[table.sum(axis=1) > 0].iloc[::-1]
     fig, ax = new_figure((8, 0.45 * max(len(table), 2) + 1.6))
@@ -87,8 +92,8 @@ def claims_per_theme_chart(theme: str | None = None, actor: str | None = None) -
                  f"{int(per_theme[top])}")
     else:
         title = "No claims match this filter"
-    set_title(ax, title, "Claims of the TEMPO.CO article of 4 July 2024, by theme and kind")
-    src = rows["source_id"].unique().tolist() or ["tempo-2024-07-04-eurasian-security-club"]
+    set_title(ax, title, f"Claims of {describe(article)}, by theme and kind")
+    src = rows["source_id"].unique().tolist() or articles(article)["source_id"].tolist()
     add_source_line(fig, src)
     return fig
 
@@ -167,8 +172,8 @@ _ONE_LABEL_KINDS = ("summit", "status_change")
 
 
 def events_timeline_chart(start: str | None = None, end: str | None = None,
-                          kinds=None) -> Figure:
-    """The dated events as a timeline, one lane per kind, the article's summit marked.
+                          kinds=None, article: str | None = None) -> Figure:
+    """The dated events as a timeline, one lane per kind, each article's date marked.
 
     Each cluster of nearby events in a lane is labelled once: the event's title when it is
     alone, else how many events and when; the rows (:func:`events_timeline_rows`) list every
@@ -180,6 +185,8 @@ def events_timeline_chart(start: str | None = None, end: str | None = None,
         ISO dates bounding the chart (default: all events).
     kinds : sequence of str, optional
         Event kinds to show (default: all).
+    article : str, optional
+        Mark this article's publication day (default: every article's).
 
     Returns
     -------
@@ -193,6 +200,7 @@ def events_timeline_chart(start: str | None = None, end: str | None = None,
     >>> fig.axes[0].get_title(loc="left").startswith("From")
     True
     """
+    check_article(article)
     ev = events_timeline_rows(start, end, kinds)
     n = int(ev["lane"].max()) + 1
     fig, ax = new_figure((11, 0.75 * n + 2.4))
@@ -206,10 +214,16 @@ def events_timeline_chart(start: str | None = None, end: str | None = None,
     span = ev["date"].max() - ev["date"].min()
     pad = max(span * 0.03, pd.Timedelta(days=30))
     ax.set_xlim(ev["date"].min() - pad, ev["date"].max() + pad)
-    ax.axvline(ARTICLE_SUMMIT, color=PALETTE["vermillion"], lw=1.5, zorder=2)
-    ax.text(ARTICLE_SUMMIT, 1.0, "Astana summit, 4 Jul 2024 (the article) ", rotation=0,
-            transform=ax.get_xaxis_transform(), fontsize=7.5, color=PALETTE["vermillion"],
-            ha="right", va="bottom")
+    lo, hi = ev["date"].min() - pad, ev["date"].max() + pad
+    for i, rec in enumerate(articles(article).itertuples(index=False)):
+        day = pd.Timestamp(rec.published)
+        if not lo <= day <= hi:
+            continue
+        ax.axvline(day, color=PALETTE["vermillion"], lw=1.5, zorder=2)
+        # inside the frame, one line down per article, so that no two labels meet
+        ax.text(day, 0.995 - 0.03 * i, f"{rec.outlet}, {day.day} {day:%b %Y} ({rec.article_id}) ",
+                rotation=0, transform=ax.get_xaxis_transform(), fontsize=7.5,
+                color=PALETTE["vermillion"], ha="right", va="top")
     for rec in ev[ev["label"].notna()].itertuples(index=False):
         lane_label(ax, rec.date, rec.lane, rec.label, rec.label_side,
                    EVENT_COLORS[str(rec.kind)], fontsize=6.8)
@@ -219,7 +233,7 @@ def events_timeline_chart(start: str | None = None, end: str | None = None,
     ax.grid(axis="x", color="#eeeeee")
     first, last = ev["date"].min(), ev["date"].max()
     set_title(ax, f"From {first:%B %Y} to {last:%B %Y}: {len(ev)} dated events",
-              "Events the article mentions or implies, by kind; nearby events of a kind are "
+              "Events the articles mention or imply, by kind; nearby events of a kind are "
               "labelled together, the table lists each")
     add_source_line(fig, ev["source_id"].tolist(), width=170)
     return fig

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .._plotting import add_source_line, new_figure, set_title
+from ..corpus import describe
 from ..errors import ParameterError
 from ..fact_check import VERDICTS, claim_checks, evidence
 from ..fact_check_views import VERDICT_COLORS
@@ -29,14 +30,18 @@ def _label(verdict: str) -> str:
     return verdict.replace("_", " ")
 
 
-def verdicts_per_theme_rows(theme: str | None = None, verdict: str | None = None) -> pd.DataFrame:
+def verdicts_per_theme_rows(theme: str | None = None, verdict: str | None = None,
+                            article: str | None = None) -> pd.DataFrame:
     """Exactly the rows :func:`verdicts_per_theme_chart` draws: one per claim, in drawing order.
+
+    ``theme``, ``verdict`` and ``article`` filter as for
+    :func:`sco_research.fact_check.claim_checks`.
 
     Returns
     -------
     pandas.DataFrame
         ``theme``, ``position`` (the claim's box along its theme's bar, from 0), ``claim_id``,
-        ``verdict``, ``checks``, ``checked_on`` and ``source_id`` (the article).
+        ``verdict``, ``checks``, ``checked_on``, ``source_id`` (the article) and ``article_id``.
 
     Examples
     --------
@@ -44,14 +49,15 @@ def verdicts_per_theme_rows(theme: str | None = None, verdict: str | None = None
     >>> r[["claim_id", "verdict", "position"]].values.tolist()
     [['c19', 'partly_supported', 0], ['c20', 'partly_supported', 1]]
     """
-    c = claim_checks(theme=theme, verdict=verdict)
+    c = claim_checks(theme=theme, verdict=verdict, article=article)
     order = {v: i for i, v in enumerate(VERDICTS)}
     themes = {t: i for i, t in enumerate(THEMES)}
     c = c.assign(_t=c["theme"].map(themes).astype(int),
                  _v=c["verdict"].astype(str).map(order).astype(int))
     c = c.sort_values(["_t", "_v", "claim_id"]).reset_index(drop=True)
     c["position"] = c.groupby("theme", observed=True).cumcount()
-    cols = ["theme", "position", "claim_id", "verdict", "checks", "checked_on", "source_id"]
+    cols = ["theme", "position", "claim_id", "verdict", "checks", "checked_on", "source_id",
+            "article_id"]
     return c[cols].astype({"theme": "string", "verdict": "string", "checks": "string"})
 
 
@@ -65,7 +71,7 @@ def _title(rows: pd.DataFrame) -> str:
 
 
 def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = None,
-                             ax=None) -> Figure:
+                             ax=None, article: str | None = None) -> Figure:
     """One bar per theme, one box per claim, coloured by verdict and labelled with its id.
 
     Parameters
@@ -74,6 +80,8 @@ def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = Non
         Filters, as for :func:`sco_research.fact_check.claim_checks`.
     ax : matplotlib Axes, optional
         Draw into this Axes.
+    article : str, optional
+        An ``article_id``: that article's claims (``None``: every article).
 
     Returns
     -------
@@ -89,15 +97,16 @@ def verdicts_per_theme_chart(theme: str | None = None, verdict: str | None = Non
     --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> fig = verdicts_per_theme_chart()
+    >>> fig = verdicts_per_theme_chart(article="a1")
     >>> fig.axes[0].get_title(loc="left")
     'Of the 20 claims checked: 11 supported, 6 partly supported, 1 overstated, 1 unverifiable \
 and 1 opinion'
     """
-    rows = verdicts_per_theme_rows(theme=theme, verdict=verdict)
+    rows = verdicts_per_theme_rows(theme=theme, verdict=verdict, article=article)
     if rows.empty:
+        where = f" in article {article!r}" if article is not None else ""
         raise ParameterError(f"theme={theme!r}, verdict={verdict!r}: no claim has this theme "
-                             "and verdict; drop a filter or choose another value")
+                             f"and verdict{where}; drop a filter or choose another value")
     themes = list(dict.fromkeys(rows["theme"]))
     fig, ax = new_figure((8.0, 0.45 * len(themes) + 1.6), ax=ax)
     for rec in rows.itertuples(index=False):
@@ -115,9 +124,9 @@ and 1 opinion'
     ax.legend(handles=[Patch(color=VERDICT_COLORS[v], label=_label(v)) for v in shown],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5)
     day = pd.Timestamp(rows["checked_on"].max()).date()
-    set_title(ax, _title(rows), f"Verdicts on the TEMPO.CO article of 4 July 2024, by theme; "
-                                f"as of {day}")
-    n_sources = evidence()["source_id"].nunique()
+    set_title(ax, _title(rows), f"Verdicts on {describe(article)}, by theme; as of {day}")
+    ev = evidence()
+    n_sources = ev.loc[ev["claim_id"].isin(rows["claim_id"]), "source_id"].nunique()
     add_source_line(fig, rows["source_id"], width=110,
                     note=f"Verdicts: our check against {n_sources} cited sources "
                          "(data/claim_evidence.csv).")

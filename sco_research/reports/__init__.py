@@ -20,7 +20,7 @@ Examples
 --------
 >>> from sco_research import reports
 >>> [r.name for r in reports.load_config()][:1]
-['article-facts']
+['article-facts-a1']
 """
 
 from __future__ import annotations

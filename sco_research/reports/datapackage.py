@@ -1,7 +1,8 @@
 """The data package beside the rendered reports: a copy of it that the index links.
 
 :func:`copy_data_package` copies the descriptor and its tables to ``reports/data/`` so that a
-reader of the rendered reports can take the data and the sources table without the repository.
+reader of the rendered reports can take the data and the sources table without the repository,
+and writes beside them ``claim_reviews.json``: every verdict as schema.org ClaimReview JSON-LD.
 (The data version a page cites is :func:`sco_research.reports.cache.data_version`.)
 """
 
@@ -48,7 +49,10 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
     dict
         ``data_package`` (the descriptor's path relative to ``out``) and ``data_tables`` (one
         ``{"name", "title", "path", "rows"}`` per table, ``path`` relative to ``out``): merge
-        it into the manifest given to :func:`index_page`.
+        it into the manifest given to :func:`index_page`; and ``claim_reviews``, the path of
+        ``claim_reviews.json`` (the verdicts as one schema.org ClaimReview JSON-LD ``@graph``,
+        rebuilt when the data change); and ``articles`` (``article_id``, ``outlet``,
+        ``headline``, ``published``, ``url`` of each article, for the index's groups).
 
     Examples
     --------
@@ -64,6 +68,7 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     dest = Path(out) / DATA
     files = _package_files(data_dir)
+    changed = False
     for src in files:
         target = dest / src.relative_to(data_dir)
         raw = src.read_bytes()
@@ -76,6 +81,10 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
         if not target.is_file() or target.read_bytes() != raw:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, raw)
+            changed = True
+    reviews = dest / CLAIM_REVIEWS
+    if changed or not reviews.is_file():
+        atomic_write(reviews, _claim_reviews_json(files[0]))
     doc = json.loads(files[0].read_text(encoding="utf-8"))
     tables = []
     for res in doc.get("resources", []):
@@ -88,4 +97,24 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
                 rows = max(0, sum(1 for _ in csv.reader(fh)) - 1)
         tables.append({"name": str(res.get("name", path)), "title": str(res.get("title", "")),
                        "path": f"data/{path}", "rows": rows})
-    return {"data_package": "data/datapackage.json", "data_tables": tables}
+    articles = []
+    if (data_dir / "articles.csv").is_file():
+        with open(data_dir / "articles.csv", newline="", encoding="utf-8") as fh:
+            articles = [{k: r.get(k, "") for k in ("article_id", "outlet", "headline",
+                                                    "published", "url")}
+                        for r in csv.DictReader(fh)]
+    return {"data_package": "data/datapackage.json", "data_tables": tables,
+            "claim_reviews": f"data/{CLAIM_REVIEWS}", "articles": articles}
+
+
+#: The verdicts of every article as one schema.org ClaimReview JSON-LD graph, beside the copy.
+CLAIM_REVIEWS = "claim_reviews.json"
+
+
+def _claim_reviews_json(descriptor: Path) -> str:
+    """The ClaimReview graph of every article in the package at ``descriptor``, as JSON text."""
+    from ..claim_review import claim_review_graph
+    from ..data import DataPackage
+
+    graph = claim_review_graph(None, base="../", package=DataPackage(descriptor))
+    return json.dumps(graph, ensure_ascii=False, indent=1) + "\n"

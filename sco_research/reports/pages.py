@@ -62,7 +62,8 @@ _SPLIT_IDS = re.compile(r"\s*[;,]\s*")
 _SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4",
               "h5", "h6", "i", "li", "ol", "p", "pre", "small", "span", "strong", "sub", "sup",
               "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"}
-_SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "td": ["colspan", "rowspan"],
+_SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "div": ["class", "title", "id"],
+               "td": ["colspan", "rowspan"],
                "th": ["colspan", "rowspan"]}
 
 
@@ -330,7 +331,13 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
         data = out.get("data") or {}
         record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
         rkind = record.get("kind")
-        if rkind == "interactive" and "text/html" in data:
+        if rkind == "jsonld" and "application/ld+json" in data:  # e.g. ClaimReview, kept whole
+            from ..claim_review import jsonld_script
+
+            doc = data["application/ld+json"]
+            doc = json.loads(doc) if isinstance(doc, str) else doc
+            blocks.append({"type": "html", "html": jsonld_script(doc), "cls": "jsonld"})
+        elif rkind == "interactive" and "text/html" in data:
             ctx["sources"].refs(record.get("source_ids") or [])
             blocks.append({"type": "html", "html": _join(data["text/html"]), "cls": "interactive"})
         elif rkind == "figure" and "image/png" in data:
@@ -507,13 +514,38 @@ def _card(entry: Mapping) -> dict:
         "parameters": [{"name": str(k), "value": repr(v)}
                        for k, v in (entry.get("parameters") or {}).items()],
         "files": [{"href": f, "label": Path(f).name} for f in figures],
+        "article": (entry.get("parameters") or {}).get("article"),
     }
+
+
+def _groups(reports: list[dict], articles: list[Mapping]) -> list[dict]:
+    """The cards grouped by the article they are about, then the rest (no heading if alone)."""
+    known = {str(a.get("article_id")): a for a in articles}
+    ids = list(dict.fromkeys([*known, *(r["article"] for r in reports if r["article"])]))
+    groups = []
+    for aid in ids:
+        cards = [r for r in reports if r["article"] == aid]
+        if not cards:
+            continue
+        a = known.get(aid) or {}
+        title = (f"{a['outlet']}, {a.get('published', '')}: {a['headline']}"
+                 if a.get("outlet") and a.get("headline") else f"Article {aid}")
+        groups.append({"id": f"article-{aid}", "title": title, "article": aid,
+                       "url": a.get("url"), "reports": cards})
+    rest = [r for r in reports if not r["article"]]
+    if rest or not groups:
+        groups.append({"id": "context", "title": "Context: the SCO's members, trade, currencies "
+                       "and sources" if groups else "", "article": None, "url": None,
+                       "reports": rest})
+    return groups
 
 
 def index_page(manifest: Mapping) -> str:
     """The index of the rendered reports (``reports/index.html``).
 
-    One card per report (thumbnail, title, status, summary, parameters, run time, links), a
+    One card per report (thumbnail, title, status, summary, parameters, run time, links),
+    grouped by the article a report is about (its ``article`` parameter; headed with the
+    outlet, date and headline from ``manifest["articles"]``), the other reports last; a
     search box that filters the cards (without JavaScript all cards are shown), a link to the
     membership explorer when ``manifest["explorer"]`` names it, and a "Data and sources"
     section that links the copied data package and its tables when ``manifest`` has the keys
@@ -540,7 +572,8 @@ def index_page(manifest: Mapping) -> str:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     package = manifest.get("data_package")
     return _env().get_template("index.html").render(
-        reports=reports, counts=counts, generated_at=manifest.get("generated_at") or "",
+        reports=reports, groups=_groups(reports, manifest.get("articles") or []),
+        counts=counts, generated_at=manifest.get("generated_at") or "",
         explorer=manifest.get("explorer"), data_package=package,
         tables=manifest.get("data_tables") or [] if package else [],
         version=_package_version(),

@@ -161,9 +161,10 @@ class NotebookParameters(BaseModel):
 
 
 class ArticleFacts(NotebookParameters):
-    """``01-article-facts.ipynb``: the article's claims, filtered by theme and actor."""
+    """``01-article-facts.ipynb``: an article's claims, filtered by theme and actor."""
 
     notebook: ClassVar[str] = "01-article-facts.ipynb"
+    article: str | None = "a1"
     theme: str | None = None
     actor: str | None = None
     output_dir: str | None = None
@@ -177,6 +178,11 @@ class ArticleFacts(NotebookParameters):
     @classmethod
     def _actor(cls, v: str | None) -> str | None:
         return _library(lambda: _facts().check_filters(actor=v), v)
+
+    @field_validator("article")
+    @classmethod
+    def _article(cls, v: str | None) -> str | None:
+        return _library(lambda: _facts().check_filters(article=v), v)
 
 
 class MembershipMap(NotebookParameters):
@@ -277,9 +283,10 @@ class Currency(_Window):
 
 
 class ClaimsCheck(NotebookParameters):
-    """``06-claims-check.ipynb``: the verdicts on the article's claims, by theme and verdict."""
+    """``06-claims-check.ipynb``: the verdicts on an article's claims, by theme and verdict."""
 
     notebook: ClassVar[str] = "06-claims-check.ipynb"
+    article: str | None = "a1"
     theme: str | None = None
     verdict: str | None = None
     output_dir: str | None = None
@@ -293,6 +300,11 @@ class ClaimsCheck(NotebookParameters):
     @classmethod
     def _verdict(cls, v: str | None) -> str | None:
         return _library(lambda: _fact_check().claim_checks(verdict=v), v)
+
+    @field_validator("article")
+    @classmethod
+    def _article(cls, v: str | None) -> str | None:
+        return _library(lambda: _fact_check().claim_checks(article=v), v)
 
 
 class Sources(NotebookParameters):

@@ -1,35 +1,61 @@
-"""The seed article's charts: claims per theme, and the dated events on a timeline."""
+"""An article's charts: claims per theme, and the dated events on a timeline."""
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pytest
 
 import sco_research as sco
-from sco_research import charts
+from sco_research import charts, corpus, facts
 from sco_research.errors import ParameterError
 
 from .helpers import overlapping_texts
 
 
-def test_claims_per_theme_chart_content():
-    fig = charts.claims_per_theme_chart()
+@pytest.mark.parametrize("article", ["a1", "a2", None])
+def test_claims_per_theme_chart_content(article):
+    fig = charts.claims_per_theme_chart(article=article)
     ax = fig.axes[0]
     title = ax.get_title(loc="left")
-    assert title.startswith("20 claims; security leads with")
+    rows = charts.claims_per_theme_rows(article=article)
+    top = rows["theme"].value_counts()
+    assert title == (f"{len(rows)} claims; {top.index[0].replace('_', ' ')} leads with "
+                     f"{top.iloc[0]}")
     labels = {t.get_text() for t in ax.get_yticklabels()}
-    assert {"security", "currency", "us view"} <= labels
+    assert labels == {t.replace("_", " ") for t in rows["theme"]}
     assert ax.get_xlabel() == "claims in the article (count)"
-    assert any(t.get_text().startswith("Source: TEMPO.CO") for t in fig.texts)
-    rows = charts.claims_per_theme_rows()
+    source_line = " ".join(t.get_text() for t in fig.texts)
+    assert all(outlet in source_line for outlet in sco.articles(article)["outlet"])
+    assert f"Claims of {corpus.describe(article)}, by theme and kind" in [
+        t.get_text() for t in ax.texts]
     widths = sum(p.get_width() for p in ax.patches)
-    assert widths == len(rows) == len(sco.load("claims"))  # every row counted once
+    assert widths == len(rows) == len(facts.claims(article=article))  # every row counted once
+    plt.close(fig)
 
 
-def test_events_timeline_marks_the_article_summit():
+def test_claims_per_theme_chart_of_the_seed_article():
+    fig = charts.claims_per_theme_chart(article="a1")
+    assert fig.axes[0].get_title(loc="left").startswith("20 claims; security leads with")
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("article", ["a1", "a2"])
+def test_events_timeline_marks_the_article(article):
+    fig = charts.events_timeline_chart(article=article)
+    a = sco.articles(article).iloc[0]
+    day = a["published"]
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert f"{a['outlet']}, {day.day} {day:%b %Y} ({article}) " in texts
+    other = "a2" if article == "a1" else "a1"
+    assert not any(f"({other})" in t for t in texts)
+    plt.close(fig)
+
+
+def test_events_timeline_marks_every_article():
     fig = charts.events_timeline_chart()
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
-    assert any("Astana summit, 4 Jul 2024" in t for t in texts)
+    assert all(any(f"({a})" in t for t in texts) for a in corpus.article_ids())
     lanes = {t.get_text() for t in ax.get_yticklabels()}
     assert {"founding", "accession", "summit", "war", "swift", "reserves"} <= lanes
     n = len(sco.load("events"))

@@ -33,3 +33,28 @@ def test_data_links_refuse_a_folder_without_descriptor(tmp_path):
     with pytest.raises(DataError, match=r"datapackage\.json' is not a JSON data package "
                                         r"descriptor: Expecting property name"):
         copy_data_package(tmp_path / "out", tmp_path)
+
+
+def test_claim_reviews_json_is_written_beside_the_copy_and_follows_the_data(package_copy,
+                                                                             tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    info = copy_data_package(out, package_copy)
+    assert info["claim_reviews"] == "data/claim_reviews.json"
+    assert [a["article_id"] for a in info["articles"]] == ["a1", "a2"]
+    graph = json.loads((out / info["claim_reviews"]).read_text(encoding="utf-8"))
+    assert graph["@context"] == "https://schema.org"
+    assert len(graph["@graph"]) == len(sco.load("claim_checks"))
+    first = graph["@graph"][0]
+    assert first["@type"] == "ClaimReview"
+    assert first["url"] == "../claims-check-a1/claims-check-a1.html#claim-c01"
+    # a changed verdict reaches the file on the next copy
+    path = package_copy / "claim_checks.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("a2-c07,attribution,partly_supported",
+                                 "a2-c07,attribution,overstated"), encoding="utf-8")
+    copy_data_package(out, package_copy)
+    graph = json.loads((out / info["claim_reviews"]).read_text(encoding="utf-8"))
+    review = next(r for r in graph["@graph"] if r["url"].endswith("#claim-a2-c07"))
+    assert review["reviewRating"]["alternateName"] == "overstated"

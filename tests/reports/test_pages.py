@@ -380,3 +380,64 @@ def test_citation_cff_is_valid_and_matches_the_package():
 ])
 def test_sanitiser_keeps_markup_and_drops_behaviour(html_in, kept):
     assert pages._sanitise(html_in) == kept
+
+
+# ---------------------------------------------------------------------------------------------
+# the articles: ClaimReview JSON-LD on a page, anchors, and the index's groups
+# ---------------------------------------------------------------------------------------------
+def test_a_jsonld_output_is_embedded_whole_and_other_scripts_still_dropped():
+    from sco_research.claim_review import CLAIM_REVIEW_KEY, claim_review_graph
+
+    graph = claim_review_graph("a2")
+    cell = new_code_cell(outputs=[
+        output("display_data", {"application/ld+json": graph, "text/plain": "9 reviews"},
+               {"kind": CLAIM_REVIEW_KEY, "name": "claim-reviews"}),
+        output("display_data", {"application/ld+json": {"x": 1}}),  # no record: not embedded
+        output("display_data", {"text/html": f'<div class="sco-claim" id="claim-a2-c01">'
+                                              f'{EVIL}</div>'})])
+    page = report_page(new_notebook(cells=[cell]), report=REPORT)
+    parse_strict(page)
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert len(scripts) == 1
+    import json
+
+    assert json.loads(scripts[0]) == graph
+    assert "alert(" not in page  # the sanitised output keeps its anchor, not its script
+    assert '<div class="sco-claim" id="claim-a2-c01">' in page
+
+
+ARTICLES_MANIFEST = {
+    "articles": [{"article_id": "a1", "outlet": "Outlet One", "headline": "First <story>",
+                  "published": "2024-07-04", "url": "https://example.org/1"},
+                 {"article_id": "a2", "outlet": "Outlet Two", "headline": "Second",
+                  "published": "2025-09-01", "url": "https://example.org/2"}],
+    "reports": [
+        {"name": "trade", "title": "Trade", "status": "ok", "parameters": {}},
+        {"name": "claims-check-a2", "title": "Check a2", "status": "ok",
+         "parameters": {"article": "a2"}},
+        {"name": "article-facts-a1", "title": "Facts a1", "status": "ok",
+         "parameters": {"article": "a1"}},
+        {"name": "claims-check-a1", "title": "Check a1", "status": "ok",
+         "parameters": {"article": "a1"}},
+    ],
+}
+
+
+def test_the_index_groups_the_pages_by_article():
+    page = index_page(ARTICLES_MANIFEST)
+    parse_strict(page)
+    heads = re.findall(r'<h2 class="group" id="([^"]+)">(.*?)</h2>', page, re.S)
+    assert [h[0] for h in heads] == ["article-a1", "article-a2", "context"]
+    assert "Outlet One, 2024-07-04: First &lt;story&gt;" in heads[0][1]
+    assert '<a href="https://example.org/2">the article</a>' in heads[1][1]
+    order = [page.index(f'id="{n}"') for n in ("article-a1", "article-facts-a1",
+                                               "claims-check-a1", "article-a2",
+                                               "claims-check-a2", "context", "trade")]
+    assert order == sorted(order)
+
+
+def test_an_index_without_articles_has_no_group_headings():
+    page = index_page({"reports": ARTICLES_MANIFEST["reports"][:1]})
+    assert 'class="group"' not in page and page.count('<article class="card') == 1
+    page = index_page({"reports": ARTICLES_MANIFEST["reports"][1:2]})
+    assert re.search(r'<h2 class="group" id="article-a2">Article a2', page)
