@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._repr import clip
 from .errors import ParameterError
 
 #: The SCO's founding day: the Declaration on the Establishment of the SCO, Shanghai.
@@ -41,7 +42,7 @@ def check_bool(name: str, value: Any) -> bool:
     sco_research.errors.ParameterError: labels: 'yes' is not a bool; give True or False
     """
     if not isinstance(value, bool):
-        raise ParameterError(f"{name}: {value!r} is not a bool; give True or False")
+        raise ParameterError(f"{name}: {clip(value)} is not a bool; give True or False")
     return value
 
 
@@ -75,7 +76,7 @@ choose from (is the data table behind it empty?)
         return value
     if not allowed_list:  # never print "Allowed: " with nothing after it
         raise ParameterError(
-            f"{name}: unknown {kind} {value!r}{_where(where)}; there is no {kind} to choose "
+            f"{name}: unknown {kind} {clip(value)}{_where(where)}; there is no {kind} to choose "
             "from (is the data table behind it empty?)"
         )
     hint = "."
@@ -88,7 +89,8 @@ choose from (is the data table behind it empty?)
     shown = ", ".join(repr(a) for a in allowed_list[:_MAX_SHOWN])
     if len(allowed_list) > _MAX_SHOWN:
         shown += f", ... ({len(allowed_list)} in all)"
-    raise ParameterError(f"{name}: unknown {kind} {value!r}{_where(where)}{hint} Allowed: {shown}")
+    raise ParameterError(
+        f"{name}: unknown {kind} {clip(value)}{_where(where)}{hint} Allowed: {shown}")
 
 
 def check_choices(
@@ -109,7 +111,7 @@ def check_choices(
         items = tuple(values)
     except TypeError:
         raise ParameterError(
-            f"{name}: expected a string or a list of strings, got {values!r}{_where(where)}"
+            f"{name}: expected a string or a list of strings, got {clip(values)}{_where(where)}"
         ) from None
     allowed_list = list(allowed)
     for item in items:
@@ -122,12 +124,14 @@ def parse_date(
     value: DateLike,
     *,
     earliest: pd.Timestamp | None = FOUNDING_DATE,
+    latest: str | None = None,
     where: str | None = None,
 ) -> pd.Timestamp:
     """Parse a date argument into a normalised :class:`pandas.Timestamp`.
 
     Accepts an ISO string ``"YYYY-MM-DD"``, the string ``"today"``, :class:`datetime.date`,
-    :class:`datetime.datetime` or :class:`pandas.Timestamp`.
+    :class:`datetime.datetime` or :class:`pandas.Timestamp`. With ``latest="today"`` a day
+    after today is refused (:func:`check_not_after_today`), as the renderer refuses it.
 
     Examples
     --------
@@ -151,7 +155,8 @@ def parse_date(
                 ts = pd.Timestamp(_dt.date.fromisoformat(text))
             except ValueError:
                 raise ParameterError(
-                    f"{name}: cannot read {value!r} as a date{_where(where)}; accepted: {accepted}"
+                    f"{name}: cannot read {clip(value)} as a date{_where(where)}; "
+                    f"accepted: {accepted}"
                 ) from None
     elif isinstance(value, (pd.Timestamp, _dt.datetime, _dt.date)):
         ts = pd.Timestamp(value)
@@ -159,7 +164,7 @@ def parse_date(
             raise ParameterError(f"{name}: got a missing date (NaT); accepted: {accepted}")
     else:
         raise ParameterError(
-            f"{name}: expected a date, got {value!r} of type {type(value).__name__}"
+            f"{name}: expected a date, got {clip(value)} of type {type(value).__name__}"
             f"{_where(where)}; accepted: {accepted}"
         )
     if ts.tzinfo is not None:
@@ -167,9 +172,13 @@ def parse_date(
     ts = ts.normalize()
     if earliest is not None and ts < earliest:
         raise ParameterError(
-            f"{name}: {value!r} is before the SCO was founded ({earliest.date()}); "
+            f"{name}: {clip(value)} is before the SCO was founded ({earliest.date()}); "
             f"give a date on or after {earliest.date()}"
         )
+    if latest is not None:
+        if latest != "today":
+            raise ValueError(f"latest: only 'today' or None is supported, got {latest!r}")
+        check_not_after_today(name, value, ts)
     return ts
 
 
@@ -177,7 +186,7 @@ def check_day(name: str, value: DateLike, *, where: str | None = None) -> pd.Tim
     """:func:`parse_date`, and refuse a day after today: the data record what happened so far.
 
     A notebook parameter naming a day uses it, so that a later day does not show today's
-    statuses under a future date.
+    statuses under a future date (the rule is :func:`check_not_after_today`).
 
     Examples
     --------
@@ -186,12 +195,28 @@ def check_day(name: str, value: DateLike, *, where: str | None = None) -> pd.Tim
     >>> check_day("end", "2999-01-01")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    sco_research.errors.ParameterError: end: '2999-01-01' is after today (...); give a date on \
-or before today, or 'today'
+    sco_research.errors.ParameterError: end: '2999-01-01' is after today (...); the data \
+record what happened up to today: give a date on or before today, or 'today'
     """
-    ts = parse_date(name, value, where=where)
+    return parse_date(name, value, latest="today", where=where)
+
+
+def check_not_after_today(name: str, value: Any, day: pd.Timestamp) -> None:
+    """Refuse a day after today: the data record what happened up to today, so a later day
+    would show today's statuses under a future date. The library and the renderer's parameter
+    checks share this one rule.
+
+    Examples
+    --------
+    >>> check_not_after_today("as_of", "2017-06-09", pd.Timestamp("2017-06-09"))
+    >>> check_not_after_today("as_of", "2100-01-01", pd.Timestamp("2100-01-01"))
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: as_of: '2100-01-01' is after today (...); the data \
+record what happened up to today: give a date on or before today, or 'today'
+    """
     today = _dt.date.today()
-    if ts.date() > today:
-        raise ParameterError(f"{name}: {value!r} is after today ({today}){_where(where)}; give a "
-                             "date on or before today, or 'today'")
-    return ts
+    if day.date() > today:
+        raise ParameterError(
+            f"{name}: {clip(value)} is after today ({today}); the data record what happened up "
+            f"to today: give a date on or before today, or 'today'")

@@ -31,6 +31,12 @@ know. It is declared by these properties:
 
 A scheduled effective date (``sanctions.effective``) carries no flag: a source may announce it.
 
+Every number must also be finite: Table Schema reads ``NaN``, ``INF`` and ``-Infinity`` as
+numbers, but no source states a figure so, and a chart cannot place one. A header with a missing
+or an extra column is reported as those columns, named (:func:`sco_research.data.header_problems`,
+which :func:`sco_research.data.load` uses too), instead of the shifted values Frictionless would
+find under them; a blank row is one problem, not also a duplicate key.
+
 Frictionless's findings are translated into the project's problem records (``table``, ``row``,
 ``field``, ``value``, ``rule``) with one wording per rule, for example
 ``type date (YYYY-MM-DD, a real calendar day)``, ``foreign key: must exist in
@@ -50,6 +56,8 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +76,8 @@ MIN_ROWS = "sco:minRows"
 ISO3_FLAG = "x-iso3166-alpha3"
 
 _ISO3_RULE = "ISO 3166-1 alpha-3 country code (pycountry)"
+_FINITE_RULE = "a finite number (not NaN or infinity)"
+_BLANK_RULE = "blank row: remove the empty line (a blank line at the end of the file too)"
 _TYPE_RULES = {
     "date": "type date (YYYY-MM-DD, a real calendar day)",
     "number": "type number",
@@ -99,6 +109,15 @@ class CountryCodeError(errors.CellError):
     template = 'Cell "{cell}" in field "{fieldName}" at row "{rowNumber}": {note}'
 
 
+class NotFiniteError(errors.CellError):
+    """A number that is not finite (NaN or infinity)."""
+
+    type = "sco-not-finite"
+    title = "Not A Finite Number"
+    description = "The value is NaN or infinite; a figure must be a finite number."
+    template = 'Cell "{cell}" in field "{fieldName}" at row "{rowNumber}": {note}'
+
+
 class MinRowsError(errors.TableError):
     """A table with fewer data rows than its ``sco:minRows``."""
 
@@ -121,6 +140,32 @@ class country_codes(Check):  # noqa: N801 - named like Frictionless's built-in c
                 value = row[field.name]
                 if value is not None and value not in iso3_codes():
                     yield CountryCodeError.from_row(row, note=_ISO3_RULE, field_name=field.name)
+
+
+@attrs.define(kw_only=True, repr=False)
+class finite_numbers(Check):  # noqa: N801 - named like Frictionless's built-in checks
+    """Every value of a number or integer field is finite (no NaN, INF or -Infinity)."""
+
+    type = "sco-finite-numbers"
+    Errors = [NotFiniteError]
+
+    def validate_row(self, row):
+        for field in self.resource.schema.fields:
+            if field.type in ("number", "integer"):
+                value = row[field.name]
+                if value is not None and not _finite(value):
+                    err = NotFiniteError.from_row(row, note=_FINITE_RULE, field_name=field.name)
+                    # The cell as written ('inf'), not as parsed ('Infinity').
+                    with contextlib.suppress(Exception):
+                        err.cell = str(row.cells[row.field_names.index(field.name)])
+                    yield err
+
+
+def _finite(value: Any) -> bool:
+    try:
+        return math.isfinite(value)
+    except (TypeError, ValueError, OverflowError):
+        return True  # not a number at all: the type check reports it
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -356,7 +401,7 @@ def _source_of(row, field) -> str | None:
     return row["source_id"] if "source_id" in row else None
 
 def _checklist() -> Checklist:
-    return Checklist(checks=[country_codes(), min_rows(), temporal()])
+    return Checklist(checks=[country_codes(), finite_numbers(), min_rows(), temporal()])
 
 
 def _package(descriptor: dict, base: Path) -> Package:
@@ -374,7 +419,8 @@ def validate_table(descriptor: dict, base: Path, name: str) -> list[dict]:
     except Exception as exc:  # a descriptor Frictionless cannot read at all
         return [_problem("datapackage.json", None, None, None, str(exc))]
     report = resource.validate(_checklist())
-    return _problems(report, {name: _resource_descriptor(descriptor, name)})
+    resources = {name: _resource_descriptor(descriptor, name)}
+    return _problems(report, resources, _headers(resources, base))
 
 
 def validate_package(path: str | Path) -> list[dict]:
@@ -391,7 +437,26 @@ def validate_package(path: str | Path) -> list[dict]:
 
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
-    return _problems(package.validate(_checklist()), resources)
+    return _problems(package.validate(_checklist()), resources, _headers(resources, path.parent))
+
+
+def _headers(resources: dict[str, dict], base: Path) -> dict[str, list[dict]]:
+    """The header problems of each CSV table that has any (see the module's docstring)."""
+    from .data import header_problems
+
+    out = {}
+    for name, res in resources.items():
+        path, fields = res.get("path"), res.get("schema", {}).get("fields")
+        if not (isinstance(path, str) and path.endswith(".csv") and isinstance(fields, list)):
+            continue
+        try:
+            found = header_problems(str(name), base / path, [
+                f.get("name") for f in fields if isinstance(f, dict)])
+        except (OSError, UnicodeDecodeError):  # Frictionless reports a missing or bad file
+            continue
+        if found:
+            out[str(name)] = found
+    return out
 
 
 def _resource_descriptor(descriptor: dict, name: str) -> dict:
@@ -402,12 +467,20 @@ def _problem(table: str, row: int | None, field: str | None, value: Any, rule: s
     return {"table": table, "row": row, "field": field, "value": value, "rule": rule}
 
 
-def _problems(report, resources: dict[str, dict]) -> list[dict]:
+def _problems(report, resources: dict[str, dict],
+              headers: dict[str, list[dict]] | None = None) -> list[dict]:
+    headers = headers or {}
     out = []
     for task in report.tasks:
         table = task.name or task.place
+        if table in headers:  # the columns are wrong: every value would read shifted
+            out.extend(headers[table])
+            continue
         resource = resources.get(table, {})
+        blank = {getattr(e, "row_number", None) for e in task.errors if e.type == "blank-row"}
         for err in task.errors:
+            if err.type != "blank-row" and getattr(err, "row_number", None) in blank:
+                continue  # a blank row's empty key is no duplicate: one problem per blank row
             out.append(_translate(table, resource, err))
     for err in report.errors:
         out.append(_problem("datapackage.json", None, None, None, f"{err.type}: {err.note}"))
@@ -441,6 +514,10 @@ def _translate(table: str, resource: dict, err) -> dict:
         return _problem(table, row, field, value, f"constraint {name} {cons.get(name)!r}")
     if err.type == "sco-country-code":
         return _problem(table, row, field, value, _ISO3_RULE)
+    if err.type == "sco-not-finite":
+        return _problem(table, row, field, value, _FINITE_RULE)
+    if err.type == "blank-row":
+        return _problem(table, row, None, None, _BLANK_RULE)
     if err.type == "primary-key":
         pk = resource.get("schema", {}).get("primaryKey") or []
         pk = [pk] if isinstance(pk, str) else list(pk)

@@ -30,7 +30,6 @@ import csv
 import json
 import os
 import threading
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +40,7 @@ import pandas as pd
 from . import paths
 from ._checks import check_choice
 from ._files import digest, file_digest
+from ._snapshot import Snapshot
 from ._timing import timed
 from .errors import DataError
 
@@ -57,9 +57,8 @@ READ_LOG_ENV = "SCO_RESEARCH_READ_LOG"
 
 _MAX_LISTED = 10
 
-#: A file modified this close to (or after) the moment it was read may have changed within one
-#: tick of the file system's clock without changing its size or timestamp: compare contents.
-_RACY_NS = 2_000_000_000
+#: How many times a table rewritten while it is read is read again before giving up.
+_READ_TRIES = 5
 
 
 # -- what this process read ---------------------------------------------------------------------
@@ -192,57 +191,38 @@ def _raise_problems(table: str, path: Path, problems: list[dict]) -> None:
     )
 
 
-# -- noticing changed files ---------------------------------------------------------------------
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+def header_problems(table: str, path: Path, fields: list[str]) -> list[dict]:
+    """The problems of a CSV file's header row against the described ``fields``: each missing
+    column and each column not described, named (row 1). A UTF-8 byte-order mark is ignored,
+    as Frictionless ignores it. :func:`load` and :func:`validate` both use this.
 
+    Raises
+    ------
+    FileNotFoundError, UnicodeDecodeError
+        The file is missing or is not UTF-8 text.
 
-def _content_digest(path: Path) -> str | None:
-    try:
-        return file_digest(path)
-    except OSError:
-        return None
-
-
-@dataclass
-class _Snapshot:
-    """Size, modification time and content digest of some files, taken before reading them."""
-
-    files: tuple[Path, ...]
-    stats: tuple[tuple[int, int, int] | None, ...]
-    digests: tuple[str | None, ...]
-    taken_ns: int
-
-    @classmethod
-    def take(cls, files: tuple[Path, ...]) -> _Snapshot:
-        taken = time.time_ns()
-        stats = tuple(_stat(f) for f in files)
-        return cls(files, stats, tuple(_content_digest(f) for f in files), taken)
-
-    def fresh(self) -> bool:
-        """True while no file changed since the snapshot (size, mtime_ns, inode; then content
-        for files modified within the file system's clock resolution of the snapshot)."""
-        stats = tuple(_stat(f) for f in self.files)
-        if stats != self.stats:
-            return False
-        if all(s is None or s[1] < self.taken_ns - _RACY_NS for s in stats):
-            return True
-        if tuple(_content_digest(f) for f in self.files) != self.digests:
-            return False
-        now = time.time_ns()
-        if all(s is None or s[1] < now - _RACY_NS for s in stats):
-            self.taken_ns = now  # settled: stat alone decides from now on
-        return True
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = p.write_bytes(b"\\xef\\xbb\\xbfa,c\\n1,2\\n")
+    >>> [(x["field"], x["rule"]) for x in header_problems("t", p, ["a", "b"])]
+    [('b', 'required column missing from header'), ('c', 'column not described in \
+datapackage.json')]
+    """
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        header = next(csv.reader(fh), [])
+    missing = [f for f in fields if f not in header]
+    extra = [h for h in header if h not in fields]
+    return ([_problem(table, 1, f, None, "required column missing from header") for f in missing]
+            + [_problem(table, 1, h, None, "column not described in datapackage.json")
+               for h in extra])
 
 
 @dataclass
 class _Entry:
     frame: pd.DataFrame
-    snapshot: _Snapshot
+    snapshot: Snapshot
 
 
 @lru_cache(maxsize=1)
@@ -279,7 +259,7 @@ class DataPackage:
         self.base = self.descriptor_path.parent
         self._cache: dict[str, _Entry] = {}
         self._descriptor: dict | None = None
-        self._descriptor_snapshot: _Snapshot | None = None
+        self._descriptor_snapshot: Snapshot | None = None
         self._lock = threading.RLock()
 
     # -- descriptor ------------------------------------------------------------------------
@@ -289,7 +269,7 @@ class DataPackage:
         with self._lock:
             snap = self._descriptor_snapshot
             if self._descriptor is None or snap is None or not snap.fresh():
-                snap = _Snapshot.take((self.descriptor_path,))
+                snap = Snapshot.take((self.descriptor_path,))
                 self._descriptor = self._read_descriptor()
                 self._descriptor_snapshot = snap
                 self._cache.clear()
@@ -375,35 +355,43 @@ class DataPackage:
             return entry.frame.copy()
 
     def _load_entry(self, name: str, resource: dict, files: tuple[Path, ...]) -> _Entry:
-        snapshot = _Snapshot.take(files)  # before reading: a change while reading shows later
-        raw = self._read_raw(name, resource)
-        stamp = _stamp_path(snapshot)
-        if not stamp.exists():
-            self._check(name, resource)
-            _touch(stamp)
-        return _Entry(convert_types(raw, resource["schema"]), snapshot)
+        """Read, validate and type a table. A file rewritten while it is read (another process
+        saving it) is read again; one that keeps changing is a :class:`DataError`: a short,
+        half-written table is never returned."""
+        for _ in range(_READ_TRIES):
+            snapshot = Snapshot.take(files)  # sizes, times and contents before reading
+            try:
+                raw = self._read_raw(name, resource)
+                stamp = _stamp_path(snapshot)
+                if not stamp.exists():
+                    self._check(name, resource)
+                    if snapshot.same():
+                        _touch(stamp)
+            except DataError:
+                if snapshot.same():
+                    raise  # the file is as it was: a real problem
+                continue  # read mid-rewrite: read again
+            if snapshot.same():  # nothing changed while reading: this is the file's content
+                return _Entry(convert_types(raw, resource["schema"]), snapshot)
+        raise DataError(
+            f"table {name!r} ({self.base / resource['path']}): the file changed while it was "
+            f"being read, {_READ_TRIES} times in a row; wait until whatever is rewriting it "
+            f"has finished, then load it again")
 
     def _read_raw(self, name: str, resource: dict) -> pd.DataFrame:
         path = self.base / resource["path"]
         fields = [f["name"] for f in resource["schema"]["fields"]]
         try:
-            with path.open(newline="", encoding="utf-8") as fh:
-                header = next(csv.reader(fh), [])
+            problems = header_problems(name, path, fields)
         except FileNotFoundError:
             raise DataError(f"table {name!r}: file not found: {path}") from None
         except UnicodeDecodeError as exc:
             raise DataError(f"table {name!r} ({path}): not UTF-8 text ({exc.reason})") from None
-        missing = [f for f in fields if f not in header]
-        extra = [h for h in header if h not in fields]
-        if missing or extra:
-            problems = [_problem(name, 1, f, None, "required column missing from header")
-                        for f in missing]
-            problems += [_problem(name, 1, h, None, "column not described in datapackage.json")
-                         for h in extra]
+        if problems:
             _raise_problems(name, path, problems)
         try:
             raw = pd.read_csv(
-                path, dtype=object, keep_default_na=False, na_values=[], encoding="utf-8",
+                path, dtype=object, keep_default_na=False, na_values=[], encoding="utf-8-sig",
                 on_bad_lines="error",
             )
         except pd.errors.ParserError as exc:
@@ -411,6 +399,9 @@ class DataPackage:
                 f"table {name!r} ({path}): broken CSV row: {str(exc).strip()}. Each row needs "
                 f"{len(fields)} fields ({', '.join(fields)}); quote values that contain commas."
             ) from None
+        except pd.errors.EmptyDataError:
+            raise DataError(f"table {name!r} ({path}): the file is empty; it needs the header "
+                            f"row {','.join(fields)} and the data rows") from None
         raw = raw.map(lambda v: v.strip() if isinstance(v, str) else v)
         return raw.replace({"": None})
 
@@ -454,7 +445,7 @@ class DataPackage:
 
         try:
             names = self.names
-            before = {n: _Snapshot.take(self._files_of(n, self.resources[n])) for n in names}
+            before = {n: Snapshot.take(self._files_of(n, self.resources[n])) for n in names}
         except DataError:  # no descriptor, or not JSON: Frictionless says what is wrong
             before = {}
         problems = [{**p, "tool": "frictionless"} for p in validate_package(self.descriptor_path)]
@@ -466,7 +457,7 @@ class DataPackage:
         return pd.DataFrame(problems, columns=[*PROBLEM_COLUMNS, "tool"])
 
 
-def _stamp_path(snapshot: _Snapshot) -> Path:
+def _stamp_path(snapshot: Snapshot) -> Path:
     """The validation stamp of a table: named by the validator's and its files' digests."""
     key = digest("\n".join([_validator_digest(), *(
         f"{f.name}:{d}" for f, d in zip(snapshot.files, snapshot.digests, strict=True))]))

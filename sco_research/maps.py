@@ -108,7 +108,7 @@ def check_parameters(
     sco_research.errors.ParameterError: highlight: unknown ISO 3166-1 alpha-3 code 'INDD'; \
 did you mean 'IND'? Allowed: ...
     """
-    day = parse_date("as_of", as_of)
+    day = parse_date("as_of", as_of, latest="today")
     check_choice("extent", extent, EXTENTS, kind="extent")
     wanted = check_choices("statuses", statuses, STATUSES, kind="status") or STATUSES
     codes = sorted(_read_geometries(str(_geo_path()))["iso3"])
@@ -446,7 +446,7 @@ def _panel_days(dates: Iterable[DateLike] | None) -> list[pd.Timestamp]:
         return enlargement_dates()
     if isinstance(dates, (str, pd.Timestamp)) or not isinstance(dates, Iterable):
         dates = [dates]
-    days = [parse_date("dates", d) for d in dates]
+    days = [parse_date("dates", d, latest="today") for d in dates]
     if not days:
         raise ParameterError("dates: got an empty list; give at least one date, or None")
     if len(days) > 9:

@@ -66,7 +66,7 @@ def membership_as_of(date: DateLike = "today", statuses=None) -> pd.DataFrame:
     sco_research.errors.ParameterError: date: '1999-01-01' is before the SCO was founded \
 (2001-06-15); give a date on or after 2001-06-15
     """
-    day = parse_date("date", date)
+    day = parse_date("date", date, latest="today")
     wanted = check_choices("statuses", statuses, STATUSES, kind="status") or STATUSES
     return held_on(day, wanted)
 

@@ -52,6 +52,7 @@ from typing import Any
 import pandas as pd
 
 from ._checks import check_choices
+from ._csv import csv_text
 from ._files import atomic_write
 from ._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME, blank_columns
 from ._timing import step
@@ -273,7 +274,7 @@ def _csv_text(rows: pd.DataFrame) -> str:
     frame = rows.copy()
     for col in frame.columns:
         frame[col] = [format_value(v) for v in frame[col]]
-    return frame.to_csv(index=False, lineterminator="\n")
+    return csv_text(frame)  # cells a spreadsheet would run as formulas are quoted
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

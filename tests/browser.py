@@ -57,14 +57,16 @@ class Visit:
         self.page.context.close()
 
 
-def open_offline(browser, where: str | Path, *, width: int = 1280, height: int = 900) -> Visit:
+def open_offline(browser, where: str | Path, *, width: int = 1280, height: int = 900,
+                 reduced_motion: str = "no-preference") -> Visit:
     """Open a local file (a path or a ``file:`` URL, with its query) with the network cut off.
 
-    The page gets its own context (service workers blocked); :meth:`Visit.close` closes it.
+    The page gets its own context (service workers blocked; ``reduced_motion="reduce"`` for a
+    reader who prefers reduced motion); :meth:`Visit.close` closes it.
     """
     url = where if isinstance(where, str) else Path(where).resolve().as_uri()
     ctx = browser.new_context(viewport={"width": width, "height": height},
-                              service_workers="block")
+                              service_workers="block", reduced_motion=reduced_motion)
     visit = Visit(page=None)
 
     def route(r):

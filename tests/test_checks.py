@@ -68,3 +68,36 @@ def test_an_empty_choice_list_says_so_instead_of_listing_nothing():
     with pytest.raises(ParameterError, match=r"^partners: unknown partner 'CHN'; there is no "
                        r"partner to choose from \(is the data table behind it empty\?\)$"):
         check_choice("partners", "CHN", [], kind="partner")
+
+
+# -- one rule for days after today, in the library and the renderer --------------------------
+_FUTURE = r"'2100-01-01' is after today \(\d{4}-\d\d-\d\d\); the data record what happened up " \
+          r"to today: give a date on or before today, or 'today'$"
+
+
+def test_a_day_after_today_is_refused_only_when_asked():
+    assert parse_date("end", "2100-01-01", earliest=None) == pd.Timestamp("2100-01-01")
+    with pytest.raises(ParameterError, match=f"^end: {_FUTURE}"):
+        parse_date("end", "2100-01-01", latest="today")
+    assert parse_date("end", "today", latest="today") == pd.Timestamp.today().normalize()
+
+
+@pytest.mark.parametrize(("call", "name"), [
+    (lambda: __import__("sco_research").membership_as_of("2100-01-01"), "date"),
+    (lambda: __import__("sco_research.maps").maps.membership_map_rows("2100-01-01"), "as_of"),
+    (lambda: __import__("sco_research.maps").maps.membership_map("2100-01-01"), "as_of"),
+    (lambda: __import__("sco_research.charts").charts.trade_rows(end="2100-01-01"), "end"),
+    (lambda: __import__("sco_research.charts").charts.trade_chart(end="2100-01-01"), "end"),
+    (lambda: __import__("sco_research.charts").charts.membership_timeline_rows("2100-01-01"),
+     "end"),
+])
+def test_the_library_refuses_the_days_after_today_the_renderer_refuses(call, name):
+    with pytest.raises(ParameterError, match=f"^{name}: {_FUTURE}"):
+        call()
+
+
+def test_the_renderer_uses_the_same_rule():
+    from sco_research.reports import params
+
+    with pytest.raises(ParameterError, match=f"^as_of: {_FUTURE}"):
+        params.MembershipMap.check(as_of="2100-01-01")

@@ -439,6 +439,135 @@ def test_a_malformed_minimum_row_count_is_a_validation_problem(package_copy, bad
         DataPackage(desc).load("events")
 
 
+# -- validate and load agree, and both name file, row, field and value ------------------------
+def _rows(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+_EDITS = {
+    "nan": lambda p: edit_csv(p, ",89.21,", ",NaN,"),
+    "inf": lambda p: edit_csv(p, ",89.21,", ",inf,"),
+    "-Infinity": lambda p: edit_csv(p, ",89.21,", ",-Infinity,"),
+    "trailing blank line": lambda p: p.write_text("\n".join(_rows(p)) + "\n\n", encoding="utf-8"),
+    "extra column": lambda p: p.write_text(
+        "\n".join(r + ("," + ("x" if i else "shade")) for i, r in enumerate(_rows(p))) + "\n",
+        encoding="utf-8"),
+    "missing column": lambda p: p.write_text(
+        "\n".join(",".join(r.split(",")[:5] + r.split(",")[6:]) for r in _rows(p)) + "\n",
+        encoding="utf-8"),
+}
+_EXPECTED = {
+    "nan": (2, "value", "NaN", "a finite number (not NaN or infinity)"),
+    "inf": (2, "value", "inf", "a finite number (not NaN or infinity)"),
+    "-Infinity": (2, "value", "-Infinity", "a finite number (not NaN or infinity)"),
+    "trailing blank line": (None, None, None, "blank row: remove the empty line"),
+    "extra column": (1, "shade", None, "column not described in datapackage.json"),
+    "missing column": (1, "value", None, "required column missing from header"),
+}
+
+
+@pytest.mark.parametrize("case", list(_EDITS))
+def test_validate_and_load_report_the_same_one_problem(package_copy, case):
+    path = package_copy / "trade.csv"
+    _EDITS[case](path)
+    (package_copy / "geo").symlink_to(paths.GEO_DIR)  # the copy leaves the geometries out
+    found = DataPackage(package_copy / "datapackage.json").validate()
+    assert len(found) == 1, found.to_string()
+    problem = found.iloc[0]
+    row, field, value, rule = _EXPECTED[case]
+    if row is None:  # the blank line's number: one past the last data row
+        row = len(_rows(path))  # lines count from the header, line 1
+    assert (problem["table"], problem["row"], problem["field"], problem["value"]) == \
+        ("trade", row, field, value)
+    assert problem["rule"].startswith(rule)
+    with pytest.raises(DataError, match=r"failed validation with 1 problem\(s\):\n  "
+                                        + re.escape(f"{path} row {row}")) as info:
+        DataPackage(package_copy / "datapackage.json").load("trade")
+    assert rule in str(info.value)
+    if field:
+        assert f"field {field!r}" in str(info.value)
+
+
+def test_a_byte_order_mark_is_ignored_by_validate_and_load_alike(package_copy):
+    path = package_copy / "sources.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    (package_copy / "geo").symlink_to(paths.GEO_DIR)
+    pkg = DataPackage(package_copy / "datapackage.json")
+    assert pkg.validate().empty
+    assert list(pkg.load("sources").columns)[0] == "source_id"
+    assert len(pkg.load("sources")) == len(sco.load("sources"))
+
+
+# -- reading a file while another process rewrites it -----------------------------------------
+def test_a_file_rewritten_during_the_read_is_read_again(package_copy, monkeypatch):
+    path = package_copy / "trade.csv"
+    full = path.read_bytes()
+    pkg = DataPackage(package_copy / "datapackage.json")
+    original = DataPackage._read_raw
+    calls = []
+
+    def half_written(self, name, resource):
+        calls.append(name)
+        if len(calls) == 1:  # the writer has written 74 rows of 84 when we read
+            path.write_bytes(b"\n".join(full.split(b"\n")[:75]) + b"\n")
+            raw = original(self, name, resource)
+            path.write_bytes(full)  # ...and then finishes
+            return raw
+        return original(self, name, resource)
+
+    monkeypatch.setattr(DataPackage, "_read_raw", half_written)
+    table = pkg.load("trade")
+    assert len(calls) == 2
+    assert len(table) == len(full.decode("utf-8").splitlines()) - 1
+
+
+def test_a_file_that_keeps_changing_is_a_data_error_not_a_short_table(package_copy,
+                                                                       monkeypatch):
+    path = package_copy / "trade.csv"
+    original = DataPackage._read_raw
+
+    def always_rewritten(self, name, resource):
+        raw = original(self, name, resource)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(path.read_text(encoding="utf-8").splitlines()[-1] + "\n")
+        return raw
+
+    monkeypatch.setattr(DataPackage, "_read_raw", always_rewritten)
+    with pytest.raises(DataError, match=r"^table 'trade' \(.*trade\.csv\): the file changed "
+                                        r"while it was being read, 5 times in a row; wait"):
+        DataPackage(package_copy / "datapackage.json").load("trade")
+
+
+def test_loads_during_real_rewrites_never_return_a_short_table(package_copy):
+    """Another process rewrites the file in place, again and again, while this one loads."""
+    path = package_copy / "trade.csv"
+    full = len(_rows(path)) - 1
+    writer = subprocess.Popen([sys.executable, "-c", (
+        "import sys, pathlib, time\n"
+        "p = pathlib.Path(sys.argv[1]); data = p.read_bytes()\n"
+        "while True:\n"
+        "    with open(p, 'wb', buffering=0) as fh:\n"
+        "        for i in range(0, len(data), 2048):\n"
+        "            fh.write(data[i:i + 2048])\n"
+        "            time.sleep(0.0005)\n"
+        "    time.sleep(0.002)\n"), str(path)])
+    try:
+        outcomes = []
+        for _ in range(25):
+            try:
+                outcomes.append(len(DataPackage(package_copy / "datapackage.json")
+                                    .load("trade")))
+            except DataError as exc:
+                outcomes.append(str(exc).splitlines()[0])
+    finally:
+        writer.kill()
+        writer.wait()
+    short = [o for o in outcomes if isinstance(o, int) and o != full]
+    assert not short, f"short tables returned: {short}"
+    errors = {o for o in outcomes if isinstance(o, str)}
+    assert all("trade" in e for e in errors), errors
+
+
 # -- the temporal check: no row records as done what its source could not know ------------------
 
 

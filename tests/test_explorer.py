@@ -411,23 +411,17 @@ def test_play_steps_through_every_change_and_stops_at_the_end(visit):
     assert page.locator(".sco-explorer").get_attribute("data-day") == paused
 
 
-def test_play_with_reduced_motion_steps_without_animation(browser, page_file):
-    context = browser.new_context(reduced_motion="reduce", viewport={"width": 1280,
-                                                                    "height": 1000})
-    watch = Watch()
-    page = context.new_page()
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
-               else (watch.external.append(r.request.url), r.abort()))
-    page.on("pageerror", lambda e: watch.errors.append(str(e)))
-    page.goto(page_file.as_uri())
+def test_play_with_reduced_motion_steps_without_animation(browser, page_file):  # noqa: F811
+    visit = open_offline(browser, page_file, height=1000, reduced_motion="reduce")
+    page = visit.page
     page.wait_for_selector(".sco-explorer[data-ready=true]", timeout=15_000)
     uid = page.locator(".sco-explorer").get_attribute("id")
     assert page.locator(".sco-explorer").get_attribute("data-motion") == "reduced"
     days = _play_to_the_end(page, uid, "2001-06-15")  # opened on today: from the founding
     assert days == _stops()
     assert "sco-x-step" not in (page.locator(f"#{uid}-map").get_attribute("class") or "")
-    context.close()
-    watch.assert_clean()
+    visit.close()
+    visit.assert_clean()
 
 
 # -- notebook 02 under plain papermill (issue: papermill stalled on the ipywidgets.Output) -------

@@ -169,8 +169,8 @@ def check_window(start: DateLike, end: DateLike) -> tuple[pd.Timestamp, pd.Times
     ...
     sco_research.errors.ParameterError: start: '2024-01-01' is after end '2022-01-01'...
     """
-    t0 = parse_date("start", start)
-    t1 = parse_date("end", end)
+    t0 = parse_date("start", start, latest="today")
+    t1 = parse_date("end", end, latest="today")
     if t0 > t1:
         raise ParameterError(
             f"start: {start!r} is after end {end!r}; give a start on or before the end"

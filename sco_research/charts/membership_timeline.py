@@ -66,7 +66,7 @@ def membership_timeline_rows(end: DateLike = "today") -> pd.DataFrame:
     >>> rows.loc[rows["table"] == "membership", "end"].max()
     Timestamp('2010-01-01 00:00:00')
     """
-    return _rows(parse_date("end", end))
+    return _rows(parse_date("end", end, latest="today"))
 
 
 def membership_timeline_chart(end: DateLike = "today") -> Figure:
@@ -91,7 +91,7 @@ def membership_timeline_chart(end: DateLike = "today") -> Figure:
     >>> fig.axes[0].get_title(loc="left")
     'Two decades of SCO enlargement'
     """
-    stop = parse_date("end", end)
+    stop = parse_date("end", end, latest="today")
     rows = _rows(stop)
     m = rows[rows["table"] == "membership"]
     summits = rows[rows["table"] == "events"]

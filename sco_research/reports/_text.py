@@ -6,6 +6,8 @@ Examples
 'boom'
 >>> is_number(2), is_number(True)
 (True, False)
+>>> clip("x" * 1000, 12)
+"'xxx...xxxx'"
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+
+from .._repr import CLIP, clip
+
+__all__ = ["CLIP", "Clipped", "clip", "display", "first_line", "is_number", "strip_ansi"]
 
 
 def display(path: Path | str) -> str:
@@ -39,3 +45,13 @@ def first_line(text: Any, limit: int = 300) -> str:
     text = strip_ansi(text).strip()
     line = text.splitlines()[0] if text else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class Clipped:
+    """A value whose ``repr`` is :func:`clip`'s, for message templates using ``{value!r}``."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return clip(self.value)

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import math
 import os
-import signal
 import sys
 import time
-from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -28,37 +27,24 @@ from typing import Any
 from .. import paths
 from .._files import atomic_write
 from ..errors import ParameterError, RenderError, SCOResearchError
-from . import cache, execute, pages
-from ._text import display, first_line, is_number
+from . import cache, pages
+from ._text import display, is_number
 from .config import Report, load_config, select_reports
 from .datapackage import copy_data_package
-from .params import RESERVED_PARAMETERS, check_all
+from .layout import EXPLORER_KEY, INDEX, LOCK, MANIFEST, MANIFEST_GOOD, check_out, mark_out
+from .params import check_all
+from .pool import LocalPool
 from .results import BatchResult, Outcome, Progress
+from .runner import Run, now, relative, signals_as_interrupts
 from .staging import lock, recover_staging
 
-__all__ = ["plan", "render"]
-
-#: The most seconds a running report may take to stop after Ctrl-C before its worker is killed.
-STOP_GRACE = 20.0
-
-
-def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-
+__all__ = ["check_arguments", "plan", "render"]
 
 def _default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
-
-
-def _relative(path: Path, config: Path) -> str:
-    """A notebook's path relative to the project (or to the config file's folder)."""
-    for root in (paths.PROJECT_ROOT, config.resolve().parent):
-        with contextlib.suppress(ValueError):
-            return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    return os.path.relpath(path, config.parent)
 
 
 class _Context:
@@ -76,6 +62,22 @@ class _Context:
         self.package_version = __version__
         self.data_version = cache.data_version(self.data_dir, self.data.hashes)
         self.stamps = cache.PreflightStamps(self.library, self.data.hashes)
+        self.out_id: tuple | None = None
+
+    def _identity(self) -> tuple | None:
+        try:
+            a, b = os.stat(self.out), os.stat(self.out / LOCK)
+        except OSError:
+            return None
+        return (a.st_dev, a.st_ino, b.st_ino)
+
+    def pin_out(self) -> None:
+        """Remember which folder (and lock file) this run holds."""
+        self.out_id = self._identity()
+
+    def out_intact(self) -> bool:
+        """False once the output folder or its lock file was removed or replaced."""
+        return self.out_id is None or self._identity() == self.out_id
 
     def decide(self, report: Report, declared: dict, force: bool) -> tuple[bool, str, dict]:
         prev = self.previous.get(report.name)
@@ -87,17 +89,58 @@ class _Context:
             return True, "forced (--force)", inputs
         if not old_inputs:
             return True, "never rendered", inputs
-        if not all((self.out / good[k]).is_file() for k in ("html", "ipynb") if good.get(k)) \
-                or not good.get("html"):
-            return True, "outputs missing", inputs
+        missing = _missing_outputs(self.out, good)
+        if missing:
+            return True, f"outputs missing: {missing}", inputs
         reason = cache.why(old_inputs, inputs)
         return reason != "unchanged", reason, inputs
+
+
+def _missing_outputs(out: Path, good: dict) -> str | None:
+    """The first file of a report's last good render that is gone (page, notebook, figures,
+    thumbnail), or None when every one the manifest lists is on disk."""
+    if not good.get("html"):
+        return "no page recorded"
+    files = [good.get("html"), good.get("ipynb"), *(good.get("figures") or []),
+             good.get("thumbnail")]
+    for rel in files:
+        if isinstance(rel, str) and rel and not (out / rel).is_file():
+            return rel
+    return None
 
 
 def _check(reports: list[Report], config: Path, ctx: _Context) -> dict[Path, dict]:
     declared = check_all(reports, config, passed=ctx.stamps.passed)
     ctx.stamps.record(reports)
     return declared
+
+
+def _check_out(out: Path, config: Path, data_dir: Path, reports: list[Report]) -> None:
+    """Refuse an output folder among the project or the reports' inputs (:func:`check_out`)."""
+    roots = [paths.PROJECT_ROOT.resolve(), config.resolve().parent]
+    folders = {r.notebook.resolve().parent for r in reports} - set(roots)
+    check_out(out, project=roots, inputs={"data": [data_dir],
+                                          "notebooks": [paths.NOTEBOOKS_DIR, *sorted(folders)]})
+
+
+def check_arguments(jobs: Any = None, timeout: Any = None) -> None:
+    """Refuse a ``jobs`` that is not a positive whole number, or a ``timeout`` that is not a
+    positive finite number of seconds (``nan``, ``inf`` and ``1e309`` included).
+
+    Examples
+    --------
+    >>> check_arguments(2, 30.0)
+    >>> check_arguments(None, float("nan"))
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: timeout: expected a positive, finite number of ...
+    """
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise ParameterError(f"jobs: expected a positive whole number of workers, got {jobs!r}")
+    if timeout is not None and (not is_number(timeout) or not math.isfinite(timeout)
+                                or timeout <= 0):
+        raise ParameterError(f"timeout: expected a positive, finite number of seconds, got "
+                             f"{timeout!r}")
 
 
 def plan(names: Iterable[str] = (), *, config: str | Path | None = None,
@@ -118,8 +161,10 @@ def plan(names: Iterable[str] = (), *, config: str | Path | None = None,
     """
     config = Path(config) if config is not None else paths.REPORTS_CONFIG
     out = Path(out) if out is not None else paths.REPORTS_DIR
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     reports = load_config(config)
-    ctx = _Context(out, Path(data_dir) if data_dir is not None else paths.DATA_DIR)
+    _check_out(out, config, data_dir, reports)  # what render would refuse, --list refuses
+    ctx = _Context(out, data_dir)
     declared = _check(reports, config, ctx)
     rows = []
     for r in select_reports(reports, names):
@@ -134,7 +179,7 @@ def _entry(report: Report, config: Path, prev: dict | None) -> dict:
     prev = prev or {}
     return {
         "name": report.name, "title": report.title, "group": report.group,
-        "notebook": _relative(report.notebook, config), "parameters": report.parameters,
+        "notebook": relative(report.notebook, config), "parameters": report.parameters,
         "status": prev.get("status", "never-rendered"), "action": "not-selected", "reason": "",
         "error": prev.get("error"), "duration_s": prev.get("duration_s"),
         "failed_ipynb": prev.get("failed_ipynb"), "good": prev.get("good"),
@@ -162,7 +207,7 @@ def _public_entry(e: dict) -> dict:
 
 def _write_outputs(ctx: _Context, entries: list[dict], config: Path, started: str) -> None:
     doc = {
-        "version": cache.MANIFEST_VERSION, "generated_at": _now(), "run_started_at": started,
+        "version": cache.MANIFEST_VERSION, "generated_at": now(), "run_started_at": started,
         "config": display(config), "package_version": ctx.package_version,
         "data_version": ctx.data_version, "reports": [_public_entry(e) for e in entries],
         **copy_data_package(ctx.out, ctx.data_dir),  # the index links the data and sources
@@ -170,19 +215,20 @@ def _write_outputs(ctx: _Context, entries: list[dict], config: Path, started: st
     }
     import json
 
-    atomic_write(ctx.out / "manifest.json", json.dumps(doc, indent=1, default=repr) + "\n")
-    atomic_write(ctx.out / "index.html", pages.index_page(doc))
+    text = json.dumps(doc, indent=1, default=repr) + "\n"
+    atomic_write(ctx.out / MANIFEST, text)
+    atomic_write(ctx.out / MANIFEST_GOOD, text)  # the copy a damaged manifest falls back on
+    atomic_write(ctx.out / INDEX, pages.index_page(doc))
 
 
 def _explorer(ctx: _Context) -> dict:
     """The membership explorer page beside the index; rebuilt when the computing library, the
     data or the day change (it offers every day up to today), otherwise left as it is."""
-    import datetime as _dt
 
     from .._published import EXPLORER_FILE
 
     page = ctx.out / EXPLORER_FILE
-    stamp = ctx.out / ".explorer.key"
+    stamp = ctx.out / EXPLORER_KEY
     key = f"{ctx.library}:{ctx.data_version}:{_dt.date.today().isoformat()}\n"
     try:
         current = stamp.read_text(encoding="utf-8")
@@ -277,10 +323,7 @@ def render(
         or a worker has another version of the package.
     """
     t0 = time.perf_counter()
-    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
-        raise ParameterError(f"jobs: expected a positive whole number of workers, got {jobs!r}")
-    if timeout is not None and (not is_number(timeout) or timeout <= 0):
-        raise ParameterError(f"timeout: expected a positive number of seconds, got {timeout!r}")
+    check_arguments(jobs, timeout)
     config = Path(config) if config is not None else paths.REPORTS_CONFIG
     out = Path(out) if out is not None else paths.REPORTS_DIR
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
@@ -292,6 +335,7 @@ def render(
         progress = bool(getattr(stream, "isatty", lambda: False)())
 
     reports = load_config(config)
+    _check_out(out, config, data_dir, reports)
     ctx = _Context(out, data_dir)
     declared = _check(reports, config, ctx)
     selected = select_reports(reports, names)
@@ -306,9 +350,14 @@ def render(
 
         cluster = ClusterPool(scheduler, ctx.data_dir, jobs)
     with contextlib.closing(cluster) if cluster else contextlib.nullcontext(), lock(out):
+        mark_out(out)
+        ctx.pin_out()
         restored = recover_staging(out)
-        ctx.previous = cache.read_manifest(out)
-        started = _now()
+        ctx.previous, notes = cache.load_manifest(out)
+        moved = cache.move_aside(out)  # a folder where manifest.json goes: renamed, not deleted
+        if moved:
+            notes.append(f"renamed the folder found at {MANIFEST} to {moved}")
+        started = now()
         entries = {r.name: _entry(r, config, ctx.previous.get(r.name)) for r in reports}
         chosen = {r.name for r in selected}
         for r in reports:  # say whether the reports left out are still current
@@ -331,200 +380,25 @@ def render(
         prog = Progress(len(todo), stream, progress)
         for name in restored:
             prog.note(f"restored the folder of {name!r} left by an interrupted run")
+        for note in notes:
+            prog.note(f"warning: {note}")
         if selected and not todo:
             prog.note(f"all {len(selected)} selected report(s) unchanged; nothing to run "
                       f"(--force re-runs)")
         elif len(todo) < len(selected):
             prog.note(f"{len(selected) - len(todo)} unchanged report(s) skipped; running "
                       f"{len(todo)}")
-        run = _Run(ctx, declared, entries, outcomes, prog, config, started, timeout, workdir)
+        run = Run(ctx, declared, entries, outcomes, prog, config, started, timeout, workdir,
+                  write=lambda: _write_outputs(ctx, list(entries.values()), config, started))
         try:
-            if todo:
-                run.pool(todo, cluster or _LocalPool(min(jobs or _default_jobs(), len(todo)),
-                                                   ctx.data_dir))
+            with signals_as_interrupts():
+                if todo:
+                    run.pool(todo, cluster or LocalPool(min(jobs or _default_jobs(), len(todo)),
+                                                       ctx.data_dir))
         finally:
             prog.close()
-            _write_outputs(ctx, [entries[r.name] for r in reports], config, started)
+            if ctx.out_intact():  # never re-create a folder removed during the run
+                _write_outputs(ctx, [entries[r.name] for r in reports], config, started)
+                recover_staging(out)  # what a killed worker left half-built
     return BatchResult([outcomes[r.name] for r in selected if r.name in outcomes], out,
                        time.perf_counter() - t0, run.interrupted)
-
-
-class _LocalPool:
-    """The local executor: worker processes on this machine that share the output folder, so
-    each publishes its own report (:func:`execute.render_one`).
-
-    Each worker sends its pid, so that Ctrl-C can be passed on to it, and watches a stop event
-    so that a report not yet started returns at once.
-    """
-
-    kind = "worker process"
-
-    def __init__(self, workers: int, data_dir: Path) -> None:
-        import concurrent.futures as cf
-        import multiprocessing
-
-        mp = multiprocessing.get_context("spawn")
-        self.slots = workers
-        self.pids, self.stop = mp.SimpleQueue(), mp.Event()
-        self.worker_pids: set[int] = set()
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers, initializer=execute.worker_init,
-                                           initargs=(self.pids, self.stop, os.getpid(),
-                                                     str(data_dir)),
-                                           mp_context=mp)
-
-    def submit(self, task: dict) -> Any:
-        return self.pool.submit(execute.render_one, task)
-
-    def poll(self) -> None:
-        while not self.pids.empty():
-            self.worker_pids.add(self.pids.get())
-
-    def interrupt(self) -> None:
-        self.stop.set()
-        self.poll()
-        for pid in self.worker_pids:  # a terminal's Ctrl-C reached them already; a kill not
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGINT)
-
-    def kill(self) -> None:
-        for pid in self.worker_pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGTERM)
-
-    def finish(self, result: dict, task: dict) -> dict:
-        return result  # the worker published it already
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-class _Run:
-    """One batch's pool: submits at most one report per worker, records what comes back."""
-
-    def __init__(self, ctx, declared, entries, outcomes, prog, config, started, timeout,
-                 workdir) -> None:
-        self.ctx, self.declared, self.entries, self.outcomes = ctx, declared, entries, outcomes
-        self.prog, self.config, self.started = prog, config, started
-        self.timeout, self.workdir = timeout, workdir
-        self.interrupted = False
-
-    def task(self, report: Report) -> dict:
-        declared = self.declared[report.notebook]
-        return {
-            "name": report.name, "title": report.title, "notebook": str(report.notebook),
-            "notebook_rel": _relative(report.notebook, self.config),
-            "parameters": report.parameters,
-            "declared": [(n, s.get("default", "")) for n, s in declared.items()
-                         if n not in RESERVED_PARAMETERS],
-            "inject_output_dir": "output_dir" in declared,
-            "timeout": float(self.timeout if self.timeout is not None else report.timeout),
-            "out": str(self.ctx.out.resolve()), "data_dir": str(self.ctx.data_dir),
-            "cwd": str(self.workdir.resolve()), "rendered_at": _now(),
-            "package_version": self.ctx.package_version,
-            "data_version": self.ctx.data_version,
-        }
-
-    def pool(self, todo: list, executor: Any) -> None:
-        """Run ``todo`` on ``executor`` (:class:`_LocalPool` or a cluster's
-        :class:`~sco_research.reports.cluster.ClusterPool`), recording each result as it comes."""
-        import concurrent.futures as cf
-
-        # Longest first (by last duration; never-rendered first), so the workers finish together.
-        queue = deque(sorted(todo, key=lambda t: -(self.entries[t[0].name].get("duration_s")
-                                                     or 1e9)))
-        self.executor = executor
-        running: dict = {}
-        try:
-            try:
-                while queue or running:
-                    # Only as many reports are handed out as there are workers: the others stay
-                    # here, so Ctrl-C cancels them at once.
-                    while queue and len(running) < executor.slots:
-                        item = queue.popleft()
-                        task = self.task(item[0])
-                        running[executor.submit(task)] = (*item, task)
-                    executor.poll()
-                    self.prog.running([running[f][0].name for f in running])
-                    done, _ = cf.wait(running, timeout=0.5, return_when=cf.FIRST_COMPLETED)
-                    for fut in done:
-                        self.record(fut, running.pop(fut))
-                    if done:
-                        _write_outputs(self.ctx, list(self.entries.values()), self.config,
-                                       self.started)
-            except KeyboardInterrupt:
-                self.interrupted = True
-                for item in queue:  # never started
-                    self.stopped(item, "interrupted before it started")
-                queue.clear()
-                self.prog.note("interrupted: stopping the running reports…")
-                executor.interrupt()
-                done, late = cf.wait(running, timeout=STOP_GRACE)
-                for fut in done:
-                    self.record(fut, running.pop(fut))
-                for fut in late:
-                    self.stopped(running.pop(fut), "interrupted; its worker did not stop in time")
-                if late:
-                    executor.kill()
-        except KeyboardInterrupt:  # a second Ctrl-C: stop the workers now
-            self.interrupted = True
-            executor.kill()
-            for fut, item in list(running.items()):
-                self.stopped(item, "interrupted")
-                running.pop(fut)
-        finally:
-            executor.close()
-
-    def stopped(self, item: tuple, reason: str) -> None:
-        report = item[0]
-        self.entries[report.name].update(status="interrupted", action="interrupted",
-                                         reason=reason, error="interrupted")
-        outcome = Outcome(report.name, "interrupted", reason, "interrupted", None)
-        self.outcomes[report.name] = outcome
-        self.prog.finished(outcome)
-
-    def record(self, fut: Any, item: tuple) -> None:
-        report, reason, inputs, task = item
-        e = self.entries[report.name]
-        try:
-            res = self.executor.finish(fut.result(), task)
-        except OSError as exc:  # a cluster's report came back, but could not be written here
-            res = {"ok": False, "error": f"writing the report's files failed: "
-                                         f"{type(exc).__name__}: {first_line(exc)}"}
-        except BaseException as exc:  # the worker itself broke (killed, out of memory...)
-            if isinstance(exc, KeyboardInterrupt) or self.interrupted:
-                res = {"ok": False, "interrupted": True, "error": "interrupted"}
-            else:
-                res = {"ok": False, "error": f"the {self.executor.kind} failed: "
-                                             f"{type(exc).__name__}: {first_line(exc)}"}
-        e["worker"] = res.get("worker")
-        if res.get("interrupted"):
-            self.stopped(item, "interrupted")
-            e["failed_ipynb"] = res.get("failed_ipynb") or e.get("failed_ipynb")
-            e["duration_s"] = res.get("duration_s")
-            return
-        e["duration_s"] = res.get("duration_s")
-        if res["ok"]:
-            # Hashes taken before the run: a file edited during it makes the next run differ.
-            good_inputs = {**inputs, "data": self.ctx.data.dependencies(res.get("reads"))}
-            e.update(status="ok", action="rendered", reason=reason, error=None,
-                     failed_ipynb=None)
-            e["good"] = {
-                "inputs": good_inputs, "key": cache.key(good_inputs), "reads": res.get("reads"),
-                "parameters": report.parameters, "rendered_at": task["rendered_at"],
-                "html": f"{report.name}/{report.name}.html",
-                "ipynb": f"{report.name}/{report.name}.ipynb",
-                "figures": [f"{report.name}/{f}" for f in res.get("figures", [])],
-                "thumbnail": f"{report.name}/{res['thumbnail']}" if res.get("thumbnail")
-                else None,
-                "summary": res.get("summary", ""), "truncated": res.get("truncated", 0),
-                "kernel": res.get("kernel"), "profile": res.get("profile"),
-                "versions": {"sco-research": self.ctx.package_version,
-                             "data": self.ctx.data_version, **self.ctx.env},
-            }
-            outcome = Outcome(report.name, "rendered", reason, None, res.get("duration_s"))
-        else:
-            e.update(status="failed", action="failed", reason=reason, error=res["error"],
-                     failed_ipynb=res.get("failed_ipynb"))
-            outcome = Outcome(report.name, "failed", reason, res["error"], res.get("duration_s"))
-        self.outcomes[report.name] = outcome
-        self.prog.finished(outcome)

@@ -27,9 +27,11 @@ from typing import Any
 from .. import paths
 from .._files import atomic_write, digest, file_digest, tree_digest
 from .config import Report
+from .layout import MANIFEST, MANIFEST_GOOD, REPORT_MARK
 
 __all__ = ["MANIFEST_VERSION", "DataFiles", "PreflightStamps", "cache_dir", "canonical",
-           "data_version", "environment", "inputs", "key", "library_digest", "read_manifest",
+           "data_version", "environment", "inputs", "key", "library_digest", "load_manifest",
+           "move_aside", "read_manifest", "rebuild_entries",
            "reads", "why"]
 
 #: Version of the manifest layout; a manifest of another version is ignored (everything re-runs).
@@ -223,14 +225,122 @@ def why(old: dict | None, new: dict) -> str:
 
 
 def read_manifest(out: Path) -> dict[str, dict]:
-    """The previous run's manifest entries by name (empty if missing or of another layout)."""
+    """The previous run's manifest entries by name (see :func:`load_manifest`, without its
+    warnings)."""
+    return load_manifest(out)[0]
+
+
+def _entries(doc: Any) -> tuple[dict[str, dict], int] | None:
+    """A manifest's entries by name and how many were dropped as malformed; None when the whole
+    document is not a manifest this version reads."""
+    if not isinstance(doc, dict) or doc.get("version") not in (1, MANIFEST_VERSION) \
+            or not isinstance(doc.get("reports"), list):
+        return None
+    good, dropped = {}, 0
+    for e in doc["reports"]:
+        if _entry_ok(e):
+            good[e["name"]] = e
+        else:
+            dropped += 1
+    return good, dropped
+
+
+def _entry_ok(e: Any) -> bool:
+    """True for an entry whose fields have the types the renderer reads."""
+    if not isinstance(e, dict) or not isinstance(e.get("name"), str) or not e["name"]:
+        return False
+    g = e.get("good")
+    if g is None:
+        return True
+    if not isinstance(g, dict):
+        return False
+    kinds = {"inputs": dict, "html": str, "ipynb": str, "figures": list, "thumbnail": str,
+             "parameters": dict, "reads": list, "profile": dict, "versions": dict}
+    return all(g.get(k) is None or isinstance(g[k], t) for k, t in kinds.items()) \
+        and all(isinstance(f, str) for f in g.get("figures") or [])
+
+
+def _read_doc(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_manifest(out: Path) -> tuple[dict[str, dict], list[str]]:
+    """The previous run's manifest entries by name, and one-line warnings about damage.
+
+    A manifest cut short, of another layout or holding a folder in its place is replaced by the
+    last good copy (:data:`~sco_research.reports.layout.MANIFEST_GOOD`, written with every
+    manifest); failing that, the entries are rebuilt from the report folders on disk
+    (:func:`rebuild_entries`), so that the index keeps linking their pages. A malformed entry
+    is dropped and taken from the good copy. Missing: no entries, no warning.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (out / "manifest.json").write_text('{"version": 2, "rep')
+    >>> load_manifest(out)[1]
+    ['manifest.json is damaged (cut short or not JSON); no good copy: rebuilt 0 entries from \
+the report folders on disk']
+    """
+    out = Path(out)
+    path = out / MANIFEST
+    if not path.exists() and not path.is_symlink():
+        return {}, []
+    problem, parsed = None, None
     try:
-        doc = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+        parsed = _entries(_read_doc(path))
+        if parsed is None:
+            problem = "is not a manifest of this renderer"
+    except IsADirectoryError:
+        problem = "is a folder"
     except (OSError, ValueError):
-        return {}
-    if not isinstance(doc, dict) or doc.get("version") not in (1, MANIFEST_VERSION):
-        return {}
-    return {e["name"]: e for e in doc.get("reports", []) if isinstance(e, dict) and "name" in e}
+        problem = "is damaged (cut short or not JSON)"
+    if parsed is not None and not parsed[1]:
+        return parsed[0], []
+    try:
+        backup = _entries(_read_doc(out / MANIFEST_GOOD))
+    except (OSError, ValueError):
+        backup = None
+    if parsed is not None:  # readable, with some malformed entries
+        entries = {**(backup[0] if backup else {}), **parsed[0]}
+        return entries, [f"{MANIFEST} has {parsed[1]} malformed entr(y/ies); dropped them"
+                         + (", using the last good copy's" if backup else "")]
+    if backup is not None:
+        return backup[0], [f"{MANIFEST} {problem}; using the last good copy ({MANIFEST_GOOD})"]
+    entries = rebuild_entries(out)
+    return entries, [f"{MANIFEST} {problem}; no good copy: rebuilt {len(entries)} entries "
+                     f"from the report folders on disk"]
+
+
+def rebuild_entries(out: Path) -> dict[str, dict]:
+    """Manifest entries for the report folders in ``out`` that hold a page: the page, notebook,
+    figures and thumbnail, without inputs (so each report runs again at its next render)."""
+    entries = {}
+    for folder in sorted(p for p in Path(out).iterdir() if p.is_dir()):
+        name = folder.name
+        if not (folder / f"{name}.html").is_file() or not any(
+                (folder / f).is_file() for f in (REPORT_MARK, f"{name}.ipynb")):
+            continue
+        figdir = folder / "figures"
+        figures = sorted(f"{name}/figures/{f.name}" for f in figdir.iterdir()
+                         if f.is_file()) if figdir.is_dir() else []
+        thumb = f"{name}/thumb.png" if (folder / "thumb.png").is_file() else None
+        entries[name] = {"name": name, "status": "ok", "action": "rebuilt", "good": {
+            "html": f"{name}/{name}.html",
+            "ipynb": f"{name}/{name}.ipynb" if (folder / f"{name}.ipynb").is_file() else None,
+            "figures": figures, "thumbnail": thumb, "summary": "",
+            "rendered_at": None}}
+    return entries
+
+
+def move_aside(out: Path) -> str | None:
+    """A folder where the manifest goes is renamed aside (never deleted); its new name."""
+    path = Path(out) / MANIFEST
+    if path.is_dir() and not path.is_symlink():
+        aside = path.with_name(f"{MANIFEST}.folder-{_dt.datetime.now():%Y%m%d-%H%M%S}")
+        os.replace(path, aside)
+        return aside.name
+    return None
 
 
 class PreflightStamps:

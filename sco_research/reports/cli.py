@@ -94,8 +94,9 @@ def add_render_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _cli_render(args: argparse.Namespace) -> int:
-    from .batch import plan, render
+    from .batch import check_arguments, plan, render
 
+    check_arguments(args.jobs, args.timeout)  # --list refuses what a render would
     if args.list_only:
         rows = plan(args.names, config=args.config, out=args.out, force=args.force)
         width = max((len(r["name"]) for r in rows), default=4)

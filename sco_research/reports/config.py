@@ -21,8 +21,8 @@ Examples
 >>> load_config(d / "bad.yaml")
 Traceback (most recent call last):
 ...
-sco_research.errors.ConfigError: ...bad.yaml line 4, report 'a': timeout: expected a positive \
-number of seconds, got -1; nothing was rendered
+sco_research.errors.ConfigError: ...bad.yaml line 4, report 'a': timeout: expected a positive, \
+finite number of seconds, got -1; nothing was rendered
 """
 
 from __future__ import annotations
@@ -50,15 +50,21 @@ from pydantic import (
 
 from .. import paths
 from ..errors import ConfigError, ParameterError
-from ._text import display
+from ._text import Clipped, clip, display
+from .layout import name_problem
 
-__all__ = ["DEFAULT_TIMEOUT", "MAX_GRID", "Report", "ReportEntry", "ReportsFile", "load_config",
-           "refuse", "select_reports"]
+__all__ = ["DEFAULT_TIMEOUT", "MAX_CHARS", "MAX_GRID", "MAX_VALUES", "Report", "ReportEntry",
+           "ReportsFile", "load_config", "refuse", "select_reports"]
 
 #: Seconds a report may run (kernel start excluded) unless ``reports.yaml`` or ``--timeout`` says.
 DEFAULT_TIMEOUT = 600.0
 #: The largest number of reports one ``grid`` may expand into.
 MAX_GRID = 50
+#: The most values (scalars, list items, mapping entries) one entry may hold, every YAML alias
+#: counted again where it is used: a nest of aliases (a "billion laughs") is refused at once.
+MAX_VALUES = 10_000
+#: The most characters of text one entry may hold, aliases counted again where they are used.
+MAX_CHARS = 100_000
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _REPORT_KEYS = ("name", "title", "notebook", "parameters", "grid", "timeout")
@@ -133,6 +139,30 @@ def _notebook_problem(path: Path) -> str | None:
     return None
 
 
+def _size_problem(value: Any) -> str | None:
+    """Why ``value`` is too big to be an entry of ``reports.yaml`` (counted as if every alias
+    were written out), or None. Stops counting at the limit, so a huge nest costs nothing."""
+    values = chars = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        values += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, str):
+            chars += len(item)
+        if values > MAX_VALUES:
+            return (f"holds more than {MAX_VALUES} values once its YAML aliases are written "
+                    f"out; a report's parameters are a few small values")
+        if chars > MAX_CHARS:
+            return (f"holds more than {MAX_CHARS} characters of text once its YAML aliases are "
+                    f"written out; a report's parameters are a few small values")
+    return None
+
+
 def _roots(config: Path) -> list[Path]:
     """Folders a report's notebook may live in: the config's folder and the project root."""
     return [config.resolve().parent, paths.PROJECT_ROOT.resolve()]
@@ -152,7 +182,7 @@ class ReportEntry(BaseModel):
     notebook: str = Field(min_length=1)
     parameters: dict[str, Any] | None = None
     grid: dict[str, list[Any]] | None = None
-    timeout: float | None = Field(default=None, gt=0)
+    timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False)
 
     @field_validator("name")
     @classmethod
@@ -161,6 +191,9 @@ class ReportEntry(BaseModel):
             raise ValueError(
                 f"name {name!r} may use only letters, digits, '.', '_' and '-' (it becomes a "
                 f"folder name), starting with a letter or digit")
+        problem = name_problem(name) if not _placeholders(name) else None
+        if problem:
+            raise ValueError(f"name {problem}")
         return name
 
     @field_validator("notebook")
@@ -172,9 +205,15 @@ class ReportEntry(BaseModel):
             raise ValueError(
                 f"notebook {nb!r} is outside the project ({path}); reports run notebooks of "
                 f"the project only: move it under {display(config.resolve().parent)}")
+        if path.is_dir():
+            inside = sorted(p.name for p in path.glob("*.ipynb") if p.is_file())
+            raise ValueError(
+                f"notebook {nb!r} is a folder ({path}), not a notebook; give the path of an "
+                f".ipynb file. Notebooks in it: " + (", ".join(inside) or "none"))
         if not path.is_file():
             folder = path.parent
-            present = sorted(p.name for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+            present = sorted(p.name for p in folder.glob("*.ipynb") if p.is_file()) \
+                if folder.is_dir() else []
             raise ValueError(
                 f"notebook {nb!r} not found ({path}); fix the path or add the notebook. "
                 f"Notebooks in {display(folder)}: " + (", ".join(present) or "none"))
@@ -226,7 +265,7 @@ class ReportsFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0)
+    timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, allow_inf_nan=False)
     reports: list[Any] = Field(min_length=1)
 
 
@@ -289,6 +328,9 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(f"config: cannot read {shown!r}: {exc}") from None
     try:
         return yaml.load(text, Loader=_yaml_loader(path))  # noqa: S506 - a SafeLoader subclass
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of a million digits
+        raise ConfigError(f"{shown}: a value cannot be read: {clip(str(exc), 120)[1:-1]}; "
+                          f"write long values as quoted text") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -309,7 +351,7 @@ _FIELD_MESSAGES = {
     "parameters": "'parameters' must be a mapping of parameter names to values, got {value!r:.60}",
     "grid": "'grid' must be a mapping of parameter names to lists of values, e.g. "
             "'as_of: [2017-06-09, today]'; got {value!r:.60}",
-    "timeout": "timeout: expected a positive number of seconds, got {value!r}",
+    "timeout": "timeout: expected a positive, finite number of seconds, got {value!r}",
     "reports": "'reports' must be a non-empty list of reports (each '- name: ...'), got "
                "{value!r:.60}",
 }
@@ -319,7 +361,7 @@ def _message(error: dict, data: dict, config: Path, keys: Sequence[str]) -> tupl
     """The key an error is about and its message, in the words of the old hand-written checks."""
     loc = error["loc"]
     field = loc[0] if loc else None
-    value = data.get(field) if field is not None else None
+    value = Clipped(data.get(field) if field is not None else None)
     if error["type"] == "value_error":
         return field, str(error["ctx"]["error"])
     if error["type"] == "extra_forbidden":
@@ -332,7 +374,7 @@ def _message(error: dict, data: dict, config: Path, keys: Sequence[str]) -> tupl
         return field, f"parameter names must be strings, got {loc[1]!r}"
     if field == "grid" and len(loc) > 1:
         return loc[1], (f"grid parameter {loc[1]!r} needs a non-empty list of values, got "
-                        f"{error.get('input')!r:.60}")
+                        f"{clip(error.get('input'), 60)}")
     template = _FIELD_MESSAGES.get(str(field), "{field}: {msg}")
     return field, template.format(value=value, config=display(config), field=field,
                                   msg=error["msg"])
@@ -391,9 +433,10 @@ def _expand(entry: ReportEntry, raw: Any, config: Path, default_timeout: float,
             rtitle = f"{title} ({', '.join(texts[k] for k in keys)})"
         else:
             rtitle = title
-        if not _NAME_RE.match(name):
+        if not _NAME_RE.match(name) or name_problem(name):
             problems.append(f"{display(config)} line {line}, report {entry.name!r}: expanded "
-                            f"name {name!r} is not a valid report name")
+                            f"name {name!r} is not a valid report name"
+                            + (f": {name_problem(name)}" if _NAME_RE.match(name) else ""))
             continue
         out.append(Report(name=name, title=rtitle, notebook=notebook,
                           parameters={**params, **values}, timeout=timeout, group=entry.name,
@@ -436,9 +479,17 @@ def load_config(config: str | Path | None = None) -> list[Report]:
     doc = _read_yaml(path)
     if not isinstance(doc, dict):
         raise ConfigError(f"{shown}: expected a mapping with a 'reports:' list at the top, got "
-                          f"{type(doc).__name__} {doc!r:.60}")
+                          f"{type(doc).__name__} {clip(doc, 60)}")
     lines = getattr(doc, "key_lines", {})
     problems: list[str] = []
+    too_big = _size_problem(doc)
+    if too_big:  # before anything prints or validates a value: name the entry if one is
+        entries = doc.get("reports") if isinstance(doc.get("reports"), list) else []
+        culprit = next((e for e in entries if _size_problem(e)), None)
+        where = (f"{shown} line {getattr(culprit, 'line', 1)}, report "
+                 f"{clip(culprit.get('name'))}" if isinstance(culprit, dict) else shown)
+        raise refuse([f"{where}: the {'entry' if culprit is not None else 'file'} "
+                      f"{_size_problem(culprit) if culprit is not None else too_big}"], path)
     try:
         top = ReportsFile.model_validate(dict(doc))
         default_timeout, entries = top.timeout, top.reports
@@ -454,7 +505,7 @@ def load_config(config: str | Path | None = None) -> list[Report]:
     for index, raw in enumerate(entries):
         if not isinstance(raw, dict):
             problems.append(f"{shown}: reports[{index}] must be a mapping with 'name' and "
-                            f"'notebook', got {raw!r:.60}")
+                            f"'notebook', got {clip(raw, 60)}")
             continue
         line = getattr(raw, "line", 0)
         klines = getattr(raw, "key_lines", {})
@@ -462,9 +513,13 @@ def load_config(config: str | Path | None = None) -> list[Report]:
 
         def label(ln: int | None, name: Any = name, line: int = line, index: int = index) -> str:
             where = f"{shown} line {ln or line}"
-            return f"{where}, report {name!r}" if isinstance(name, str) else \
+            return f"{where}, report {clip(name)}" if isinstance(name, str) else \
                 f"{where} (reports[{index}])"
 
+        too_big = _size_problem(raw)
+        if too_big:
+            problems.append(f"{label(None)}: the entry {too_big}")
+            continue
         try:
             entry = ReportEntry.model_validate(dict(raw), context={"config": path})
         except ValidationError as exc:

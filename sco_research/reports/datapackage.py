@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .._csv import field_limit, safe_csv_bytes
 from .._files import atomic_write
-from ..errors import DataError
+from ..errors import DataError, SCOResearchError
+from .layout import DATA
 
 __all__ = ["copy_data_package"]
 
@@ -64,19 +66,28 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
     from .. import paths
 
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
-    dest = Path(out) / "data"
+    dest = Path(out) / DATA
     files = _package_files(data_dir)
     changed = False
     for src in files:
         target = dest / src.relative_to(data_dir)
         raw = src.read_bytes()
+        if src.suffix == ".csv":  # cells a spreadsheet would run as formulas are quoted
+            try:
+                raw = safe_csv_bytes(raw)
+            except UnicodeDecodeError as exc:
+                raise DataError(f"{str(src)!r} is not UTF-8 text ({exc.reason} at byte "
+                                f"{exc.start}); save it as UTF-8") from None
         if not target.is_file() or target.read_bytes() != raw:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(target, raw)
             changed = True
-    reviews = dest / CLAIM_REVIEWS
+    reviews, review_path = dest / CLAIM_REVIEWS, f"data/{CLAIM_REVIEWS}"
     if changed or not reviews.is_file():
-        atomic_write(reviews, _claim_reviews_json(files[0]))
+        try:
+            atomic_write(reviews, _claim_reviews_json(files[0]))
+        except SCOResearchError:  # a package without the verdict tables, or one that fails
+            review_path = None    # validation: the copy and the index go on without reviews
     doc = json.loads(files[0].read_text(encoding="utf-8"))
     tables = []
     for res in doc.get("resources", []):
@@ -85,18 +96,19 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
             continue
         rows = None
         if path.endswith(".csv"):
-            with open(data_dir / path, newline="", encoding="utf-8") as fh:
+            with open(data_dir / path, newline="", encoding="utf-8-sig") as fh, field_limit():
                 rows = max(0, sum(1 for _ in csv.reader(fh)) - 1)
         tables.append({"name": str(res.get("name", path)), "title": str(res.get("title", "")),
                        "path": f"data/{path}", "rows": rows})
     articles = []
     if (data_dir / "articles.csv").is_file():
-        with open(data_dir / "articles.csv", newline="", encoding="utf-8") as fh:
+        with open(data_dir / "articles.csv", newline="", encoding="utf-8-sig") as fh, \
+                field_limit():
             articles = [{k: r.get(k, "") for k in ("article_id", "outlet", "headline",
                                                     "published", "url")}
                         for r in csv.DictReader(fh)]
     return {"data_package": "data/datapackage.json", "data_tables": tables,
-            "claim_reviews": f"data/{CLAIM_REVIEWS}", "articles": articles}
+            "claim_reviews": review_path, "articles": articles}
 
 
 #: The verdicts of every article as one schema.org ClaimReview JSON-LD graph, beside the copy.

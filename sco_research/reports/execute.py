@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from .._files import atomic_write
+from ..errors import RenderError
 from . import kernels, outputs, timings
 from ._text import first_line, strip_ansi
 from .cache import reads
+from .layout import mark_report, owned_report_folder
 from .staging import staging, swap_in
 
 __all__ = ["ENGINE_NAME", "KERNEL_START_TIMEOUT", "describe_failure", "land", "register_engine",
@@ -187,6 +189,7 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None,
     if parent is not None:
         _on_parent_death(parent)
     _WORKER["stop"] = stop
+    _WORKER["pids"] = pids
     if pids is not None:
         pids.put(os.getpid())
     if data_dir is not None:
@@ -322,9 +325,15 @@ def render_one(task: dict) -> dict:
     if _stopped():  # Ctrl-C came before this report started: do not start it
         return {"name": task["name"], "ok": False, "error": "interrupted", "interrupted": True,
                 "failed_ipynb": None, "duration_s": 0.0}
+    pids = _WORKER.get("pids")
+    if pids is not None:  # the parent learns which worker holds which report
+        pids.put((os.getpid(), task["name"]))
     out = Path(task["out"])
     stage_root = staging(out)
-    stage_root.mkdir(parents=True, exist_ok=True)
+    if not out.is_dir():  # removed during the run: never re-create it here
+        return {"name": task["name"], "ok": False, "interrupted": False, "failed_ipynb": None,
+                "duration_s": 0.0, "error": f"the output folder {str(out)!r} is gone"}
+    stage_root.mkdir(exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f"{task['name']}~new~", dir=stage_root))
     try:
         result = run_report(task, stage)
@@ -351,11 +360,17 @@ def land(stage: Path, out: Path, result: dict) -> None:
     """
     name = result["name"]
     final = Path(out) / name
+    try:
+        owned_report_folder(final)  # never replace, or write into, a folder it did not make
+    except RenderError as exc:
+        result.update(ok=False, error=f"not published: {exc}")
+        return
     if result["ok"]:
         for tmp in (".reads", ".kernel.log", ".timings"):
             with contextlib.suppress(OSError):
                 (stage / tmp).unlink()
         os.chmod(stage, 0o777 & ~os.umask(os.umask(0o022)))  # mkdtemp makes 0700
+        mark_report(stage)
         swap_in(stage, final, staging(out))
     else:
         _keep_failure(final, stage / f"{name}.ipynb", stage / ".kernel.log", result)
@@ -441,8 +456,19 @@ def run_report(task: dict, stage: Path) -> dict:
     finally:
         if in_main_thread:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _publishable(nb_path, stage, task)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
+
+
+def _publishable(nb_path: Path, stage: Path, task: dict) -> None:
+    """The executed (or partial) notebook with paths relative to its report folder, not this
+    machine's: papermill's ``input_path`` and ``output_path``, the injected ``output_dir``."""
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if nb_path.is_file():
+            outputs.relative_paths(nb_path, {
+                str(stage / "figures"): "figures", str(nb_path): nb_path.name,
+                str(stage): ".", task["notebook"]: task["notebook_rel"], task["cwd"]: "."})
 
 
 def _steps(log: Path) -> dict[str, float]:
@@ -460,7 +486,9 @@ def _steps(log: Path) -> dict[str, float]:
 def _keep_failure(final: Path, nb_path: Path, kernel_log: Path, result: dict) -> None:
     """Keep a failed run's partial notebook and kernel log beside the last good page."""
     name = final.name
-    final.mkdir(parents=True, exist_ok=True)
+    if not final.exists():
+        final.mkdir()  # the output folder must still be there: never re-created here
+        mark_report(final)
     for stale in (f"{name}.failed.log", f"{name}.failed.ipynb"):  # an older failure's
         with contextlib.suppress(OSError):
             (final / stale).unlink()

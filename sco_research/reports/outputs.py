@@ -16,7 +16,8 @@ import base64
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OUTPUT_CAP", "cap_outputs", "collect_figures", "published_figures"]
+__all__ = ["OUTPUT_CAP", "cap_outputs", "collect_figures", "published_figures",
+           "relative_paths"]
 
 #: Characters of text one output may keep (per MIME type); the rest is cut with a visible note.
 OUTPUT_CAP = 2_000_000
@@ -148,3 +149,36 @@ def collect_figures(stage: Path, nb: Any) -> tuple[list[str], str | None]:
         if thumb:
             return rel, thumb
     return rel, pick.relative_to(stage).as_posix()
+
+
+def relative_paths(path: Path, replacements: dict[str, str]) -> bool:
+    """Rewrite the machine's absolute paths in the notebook file ``path`` (papermill's
+    ``input_path`` and ``output_path``, the injected ``output_dir``...) as the paths of
+    ``replacements``, longest first; return True when the file changed.
+
+    A published notebook then names no folder of the machine that rendered it.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "r.ipynb"
+    >>> _ = p.write_text(json.dumps({"metadata": {"papermill": {"input_path": "/home/me/n.ipynb",
+    ...     "parameters": {"output_dir": "/home/me/out/.staging/r~new~1/figures"}}}}))
+    >>> relative_paths(p, {"/home/me/n.ipynb": "n.ipynb",
+    ...                    "/home/me/out/.staging/r~new~1/figures": "figures"})
+    True
+    >>> json.loads(p.read_text())["metadata"]["papermill"]["parameters"]["output_dir"]
+    'figures'
+    """
+    import json
+
+    from .._files import atomic_write
+
+    text = path.read_text(encoding="utf-8")
+    new = text
+    for old in sorted((k for k in replacements if k), key=len, reverse=True):
+        new = new.replace(json.dumps(old)[1:-1], json.dumps(replacements[old])[1:-1])
+    if new == text:
+        return False
+    atomic_write(path, new)
+    return True

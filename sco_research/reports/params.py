@@ -35,7 +35,7 @@ from typing import Any, Literal, Optional, Union  # noqa: UP035 - annotations by
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from ..errors import ParameterError
-from ._text import display
+from ._text import clip, display
 from .config import Report, refuse
 from .declared import notebook_parameters
 
@@ -158,7 +158,7 @@ def _type_message(report: Report, config: str | Path, pname: str, value: Any, de
                   nb: str) -> str:
     hint = "; quote it in reports.yaml" if described.replace(" ", "").startswith("str") and \
         isinstance(value, (int, float)) else ""
-    return (f"{report.where(config, pname)}: parameter {pname!r} = {value!r} "
+    return (f"{report.where(config, pname)}: parameter {pname!r} = {clip(value)} "
             f"({_type_label(value)}) does not match the declared type {described} of {nb}{hint}")
 
 
@@ -178,8 +178,8 @@ def _value_problems(report: Report, check: Callable[..., Any], declared: dict[st
     except ParameterError as exc:
         text = str(exc)
         pname = next((p for p in values if text.startswith(f"{p}:")), None)
-        shown = f"parameter {pname!r} = {values[pname]!r}" if pname else \
-            "parameters " + ", ".join(f"{k}={v!r}" for k, v in report.parameters.items())
+        shown = f"parameter {pname!r} = {clip(values[pname])}" if pname else \
+            "parameters " + ", ".join(f"{k}={clip(v)}" for k, v in report.parameters.items())
         return [f"{report.where(config, pname)}: {shown} is refused: {text}"]
     return []
 
@@ -222,14 +222,14 @@ declared type bool of m.ipynb"
         where = report.where(config, pname)
         if pname in RESERVED_PARAMETERS:
             problems.append(
-                f"{where}: parameter {pname!r} = {value!r} is set by the renderer (each report's "
-                f"figures folder); remove it from reports.yaml")
+                f"{where}: parameter {pname!r} = {clip(value)} is set by the renderer (each "
+                f"report's figures folder); remove it from reports.yaml")
             continue
         if pname not in declared:
             names = [n for n in declared if n not in RESERVED_PARAMETERS]
             hint = difflib.get_close_matches(pname, names, n=1)
             problems.append(
-                f"{where}: parameter {pname!r} = {value!r} is not declared by {nb}"
+                f"{where}: parameter {pname!r} = {clip(value)} is not declared by {nb}"
                 + (f"; did you mean {hint[0]!r}?" if hint else "")
                 + " Declared: " + (", ".join(names) if names else "none (no cell tagged "
                                    "'parameters')"))

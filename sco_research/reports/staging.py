@@ -24,13 +24,14 @@ from pathlib import Path
 
 from ..errors import RenderError
 from ._text import display
+from .layout import LOCK, STAGING, owned_report_folder
 
 __all__ = ["lock", "recover_staging", "staging", "swap_in"]
 
 
 def staging(out: Path) -> Path:
     """The folder where reports are built before they are swapped in."""
-    return Path(out) / ".staging"
+    return Path(out) / STAGING
 
 
 def recover_staging(out: Path) -> list[str]:
@@ -61,7 +62,11 @@ def recover_staging(out: Path) -> list[str]:
 
 
 def swap_in(new: Path, final: Path, stage: Path) -> None:
-    """Replace the folder ``final`` by ``new`` with two renames (see :func:`recover_staging`)."""
+    """Replace the folder ``final`` by ``new`` with two renames (see :func:`recover_staging`).
+
+    A ``final`` the renderer did not make is never replaced: :class:`RenderError`.
+    """
+    owned_report_folder(final)
     old = None
     if final.exists():
         old = stage / f"{final.name}~old~{uuid.uuid4().hex[:8]}"
@@ -79,7 +84,13 @@ def lock(out: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - not POSIX
         yield
         return
-    with open(Path(out) / ".lock", "a+b") as fh:
+    try:
+        fh = open(Path(out) / LOCK, "a+b")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise RenderError(f"out: cannot write to the output folder {display(out)!r} "
+                          f"({exc.strerror or type(exc).__name__}); make it writable or pass "
+                          f"another --out") from None
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

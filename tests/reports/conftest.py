@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from pathlib import Path
 
 import nbformat
@@ -112,7 +113,7 @@ reports:
 def run(project: Path, *names: str, config: Path | None = None, **kw) -> batch.BatchResult:
     stream = io.StringIO()
     result = batch.render(
-        names, config=config or project / "reports.yaml", out=project / "out",
+        names, config=config or project / "reports.yaml", out=kw.pop("out", project / "out"),
         data_dir=project / "data", jobs=kw.pop("jobs", 2), progress=False, stream=stream, **kw
     )
     result.log = stream.getvalue()  # type: ignore[attr-defined]
@@ -125,3 +126,40 @@ def manifest(project: Path) -> dict:
 
 def actions(result: batch.BatchResult) -> dict[str, str]:
     return {o.name: o.action for o in result.outcomes}
+
+
+# -- doing something beside a render, on events and generous budgets ---------------------------
+#: Generous: a report of these tests takes seconds; a loaded machine may take many times more.
+BUDGET = 300.0
+
+
+class Beside(threading.Thread):
+    """Run ``job`` beside the render; :meth:`result` re-raises its failure in the test."""
+
+    def __init__(self, job) -> None:
+        super().__init__(daemon=True)
+        self.job, self.error = job, None
+
+    def run(self) -> None:
+        try:
+            self.job()
+        except BaseException as exc:  # handed to the test by result()
+            self.error = exc
+
+    def result(self) -> None:
+        self.join(BUDGET)
+        assert not self.is_alive(), "the helper thread did not finish"
+        if self.error is not None:
+            raise self.error
+
+
+def until(check, what: str):
+    """Wait (on a condition polled with a generous budget) until ``check()`` is true; return
+    what it returned."""
+    done = threading.Event()
+    for _ in range(int(BUDGET * 10)):
+        found = check()
+        if found:
+            return found
+        done.wait(0.1)
+    raise AssertionError(f"never happened within {BUDGET:g} s: {what}")

@@ -24,9 +24,9 @@ import yaml
 
 from sco_research import cli, paths
 from sco_research.errors import ParameterError
-from sco_research.reports import batch
+from sco_research.reports import batch, runner
 
-from .conftest import BASIC, CODE_MARKER, actions, make_notebook, manifest, run, write_config
+from .conftest import BASIC, CODE_MARKER, actions, make_notebook, manifest, run, until, write_config
 
 
 def test_render_writes_reports_index_and_manifest_then_skips_and_tracks_data(project,
@@ -210,7 +210,7 @@ def test_big_outputs_are_capped_in_the_page_and_the_notebook(project, monkeypatc
     make_notebook(project / "notebooks" / "loud.ipynb", "n: int = 300_000",
                   "print('z' * n)")
     write_config(project, "reports:\n  - name: loud\n    notebook: notebooks/loud.ipynb\n")
-    monkeypatch.setattr(batch._Run, "task", _with_cap(batch._Run.task, 1000))
+    monkeypatch.setattr(runner.Run, "task", _with_cap(runner.Run.task, 1000))
     assert run(project, jobs=1).ok
     page = (project / "out" / "loud" / "loud.html").read_text(encoding="utf-8")
     assert "output truncated by sco-research render: 300,001 characters" in page
@@ -241,12 +241,10 @@ def _start(project: Path, *args: str) -> subprocess.Popen:
     )
 
 
-def _wait_for(check, what: str, tries: int = 600) -> None:
-    for _ in range(tries):  # polling, no timing assertion
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"never happened: {what}")
+def _wait_for(check, what: str, tries: int = 0) -> None:
+    """Wait on ``check`` with the generous budget of :func:`until` (``tries`` is ignored: a
+    count of polls would depend on the machine's speed)."""
+    until(check, what)
 
 
 def test_ctrl_c_stops_running_reports_cancels_queued_ones_and_exits_130(project):
@@ -340,7 +338,7 @@ def test_project_reports_yaml_lists_every_notebook():
     doc = yaml.safe_load(paths.REPORTS_CONFIG.read_text(encoding="utf-8"))
     notebooks = {e["notebook"] for e in doc["reports"]}
     assert notebooks == {f"notebooks/{p.name}" for p in paths.NOTEBOOKS_DIR.glob("*.ipynb")}
-    grid = next(e for e in doc["reports"] if "grid" in e)
+    grid = next(e for e in doc["reports"] if "as_of" in e.get("grid", {}))
     assert [str(d) for d in grid["grid"]["as_of"]] == [
         "2001-06-15", "2017-06-09", "2023-07-04", "2024-07-04"]
 

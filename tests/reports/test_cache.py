@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from sco_research import paths
@@ -88,3 +89,32 @@ def test_preflight_stamps_remember_parameters_that_passed(tmp_path):
     assert stamps.passed(report)
     assert not cache.PreflightStamps("lib2", {"a.csv": "h"}).passed(report)  # library changed
     assert not stamps.passed(Report("m", "M", tmp_path / "m.ipynb", {"as_of": "2017-06-10"}))
+
+
+def test_a_damaged_manifest_without_a_good_copy_is_rebuilt_from_the_report_folders(tmp_path):
+    from sco_research.reports import layout
+
+    page = tmp_path / "plain"
+    (page / "figures").mkdir(parents=True)
+    layout.mark_report(page)
+    for f in ("plain.html", "plain.ipynb", "thumb.png", "figures/f.png"):
+        (page / f).write_text("x", encoding="utf-8")
+    (tmp_path / "docs").mkdir()  # not a report folder: no mark, no page
+    (tmp_path / "manifest.json").write_text('{"version": 2, "reports": [{"na', encoding="utf-8")
+    entries, warnings = cache.load_manifest(tmp_path)
+    assert warnings == ["manifest.json is damaged (cut short or not JSON); no good copy: rebuilt "
+                        "1 entries from the report folders on disk"]
+    good = entries["plain"]["good"]
+    assert (good["html"], good["ipynb"], good["figures"], good["thumbnail"]) == (
+        "plain/plain.html", "plain/plain.ipynb", ["plain/figures/f.png"], "plain/thumb.png")
+    assert "inputs" not in good  # so it runs again at the next render
+
+
+def test_a_malformed_entry_is_dropped_with_one_warning(tmp_path):
+    doc = {"version": 2, "reports": [{"name": "a", "good": None},
+                                     {"name": "b", "good": "oops"}, ["c"]]}
+    (tmp_path / "manifest.json").write_text(json.dumps(doc), encoding="utf-8")
+    entries, warnings = cache.load_manifest(tmp_path)
+    assert list(entries) == ["a"]
+    assert warnings == ["manifest.json has 2 malformed entr(y/ies); dropped them"]
+    assert cache.read_manifest(tmp_path) == entries

@@ -27,19 +27,16 @@ from sco_research import cli
 from sco_research.errors import ParameterError, RenderError
 from sco_research.reports import cluster
 
-from .conftest import BASIC, manifest, run, write_config
+from .conftest import BASIC, Beside, manifest, run, until, write_config
 
 DASK = [sys.executable, "-m", "distributed.cli.dask_scheduler"]
 WORKER = [sys.executable, "-m", "distributed.cli.dask_worker"]
 
 
-def _wait_for(check, what: str, tries: int = 150, pause: float = 0.1):
-    for _ in range(tries):
-        found = check()
-        if found:
-            return found
-        time.sleep(pause)
-    raise AssertionError(f"timed out waiting for {what}")
+def _wait_for(check, what: str, tries: int = 0, pause: float = 0.1):
+    """Wait on ``check`` with the generous budget of :func:`until` (``tries`` is ignored: a
+    count of polls would depend on the machine's speed)."""
+    return until(check, what)
 
 
 class Cluster:
@@ -186,12 +183,16 @@ def test_ctrl_c_stops_the_running_report_on_its_worker(project, dask_cluster):
         def busy():
             found = [k for pid in dask_cluster.pids.values() for k in _kernels(pid)]
             return found if len(found) >= 2 else None
-        kernels.extend(_wait_for(busy, "both workers running a kernel", tries=400))
-        time.sleep(1.0)
-        _thread.interrupt_main()
+        try:  # a generous budget; and if it runs out, the test fails with this reason
+            kernels.extend(until(busy, "both workers running a kernel"))
+            threading.Event().wait(1.0)
+        finally:  # stop the naps either way: no minute-long wait for a helper that gave up
+            _thread.interrupt_main()
 
-    threading.Thread(target=interrupt_once_kernels_run, daemon=True).start()
+    helper = Beside(interrupt_once_kernels_run)
+    helper.start()
     result = run(project, scheduler=dask_cluster.address, jobs=2)
+    helper.result()
     assert result.interrupted
     actions = {o.name: (o.action, o.reason) for o in result.outcomes}
     assert {a for a, _ in actions.values()} == {"interrupted"}
@@ -232,16 +233,16 @@ def test_a_killed_worker_s_report_is_retried_on_the_other_and_lands_whole(projec
                         if keys and kids:
                             return address, kids
                     return None
-                address, _ = _wait_for(busy, "a worker running a report", tries=400)
+                address, _ = until(busy, "a worker running a report")
                 time.sleep(0.5)  # mid-run: the kernel is executing the notebook
                 victim.update(address=address, family=psutil.Process(pids[address]).children(
                     recursive=True))
                 os.kill(pids[address], signal.SIGKILL)
 
-            killer = threading.Thread(target=kill_a_busy_worker, daemon=True)
+            killer = Beside(kill_a_busy_worker)
             killer.start()
             result = run(project, scheduler=c.address)
-            killer.join(timeout=5)
+            killer.result()  # re-raises why the helper failed, if it did
         assert victim, "no worker was killed"
         assert result.ok, result.summary()
         survivor = (set(pids) - {victim["address"]}).pop()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+
 import pytest
 
 from sco_research import cli
@@ -53,7 +57,11 @@ reports:
         ("reports:\n  - name: a\n    notebook: notebooks/plain.ipynb\n    parms: {n: 1}\n",
          r"line 4, report 'a': unknown key 'parms'; did you mean 'parameters'\?"),
         ("reports:\n  - name: a\n    notebook: notebooks/plain.ipynb\n    timeout: -1\n",
-         r"line 4, report 'a': timeout: expected a positive number of seconds, got -1"),
+         r"line 4, report 'a': timeout: expected a positive, finite number of seconds, got -1"),
+        ("reports:\n  - name: a\n    notebook: notebooks/plain.ipynb\n    timeout: .inf\n",
+         r"line 4, report 'a': timeout: expected a positive, finite number of seconds, got inf"),
+        ("timeout: .nan\nreports:\n  - name: a\n    notebook: notebooks/plain.ipynb\n",
+         r"line 1: timeout: expected a positive, finite number of seconds, got nan"),
         ("reports:\n  - name: a b\n    notebook: notebooks/plain.ipynb\n",
          r"line 2, report 'a b': name 'a b' may use only letters"),
         ("reports:\n  - name: 7\n    notebook: notebooks/plain.ipynb\n",
@@ -156,3 +164,76 @@ def test_the_models_are_the_schema():
     assert set(schema["required"]) == {"name", "notebook"}
     assert config.ReportsFile.model_json_schema()["properties"]["timeout"]["default"] == \
         config.DEFAULT_TIMEOUT
+
+
+# -- hostile input: refused before anything runs or prints much ----------------------------
+def _bomb(levels: int = 9) -> str:
+    lines = ["reports:", "  - name: bomb", "    notebook: notebooks/plain.ipynb",
+             "    parameters:", "      a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"      a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]"
+              for i in range(1, levels + 1)]
+    return "\n".join([*lines, f"      n: *a{levels}"]) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_is_written_out(project):
+    cfg = write_config(project, _bomb())
+    # In a child process with a generous budget: on a renderer that writes the value out, the
+    # child would run for minutes and take gigabytes; here it must end with exit status 2.
+    proc = subprocess.run([sys.executable, "-m", "sco_research.cli", "render", "--list",
+                           "--config", str(cfg), "--out", str(project / "out")],
+                          capture_output=True, text=True, timeout=120, cwd=project)
+    assert proc.returncode == 2, proc.stderr[-500:]
+    assert re.fullmatch(r"sco-research render: error: reports.yaml line 2, report 'bomb': the "
+                        r"entry holds more than 10000 values once its YAML aliases are written "
+                        r"out; .*nothing was rendered\n", proc.stderr)
+
+
+def test_a_huge_value_is_refused_and_never_printed_whole(project):
+    cfg = write_config(project, "reports:\n  - name: big\n    notebook: notebooks/plain.ipynb\n"
+                                f"    parameters:\n      m: '{'z' * 1_000_000}'\n")
+    with pytest.raises(ConfigError, match="more than 100000 characters of text") as info:
+        config.load_config(cfg)
+    assert len(str(info.value)) < 400
+    write_config(project, "reports:\n  - name: big\n    notebook: notebooks/plain.ipynb\n"
+                          f"    parameters:\n      n: {'9' * 1_000_000}\n")
+    with pytest.raises(ConfigError, match=r"reports.yaml: a value cannot be read: .*digits") \
+            as info:
+        config.load_config(cfg)
+    assert len(str(info.value)) < 400
+
+
+def test_a_long_value_in_an_error_is_cut_to_200_characters(project):
+    cfg = write_config(project, "reports:\n  - name: big\n    notebook: notebooks/plain.ipynb\n"
+                                f"    parameters: [{', '.join(['abc'] * 5000)}]\n")
+    with pytest.raises(ConfigError, match="'parameters' must be a mapping") as info:
+        config.load_config(cfg)
+    assert len(str(info.value)) < 400
+
+
+def test_a_notebook_path_that_is_a_folder_is_called_a_folder(project):
+    (project / "notebooks" / "sub.ipynb").mkdir()
+    cfg = write_config(project, "reports:\n  - name: a\n    notebook: notebooks/sub.ipynb\n")
+    with pytest.raises(ConfigError, match=r"line 3, report 'a': notebook 'notebooks/sub.ipynb' "
+                                          r"is a folder \(.*\), not a notebook; give the path of "
+                                          r"an \.ipynb file\. Notebooks in it: none"):
+        config.load_config(cfg)
+    cfg = write_config(project, "reports:\n  - name: a\n    notebook: notebooks\n")
+    with pytest.raises(ConfigError, match=r"is a folder .* Notebooks in it: boom.ipynb, "
+                                          r"plain.ipynb, reader.ipynb, sleepy.ipynb; "):
+        config.load_config(cfg)
+    cfg = write_config(project, "reports:\n  - name: a\n    notebook: notebooks/gone.ipynb\n")
+    with pytest.raises(ConfigError, match=r"not found .* Notebooks in .*notebooks: boom.ipynb, "
+                                          r"plain.ipynb, reader.ipynb, sleepy.ipynb; "):
+        config.load_config(cfg)  # the folder named sub.ipynb is not listed as a notebook
+
+
+def test_a_long_parameter_value_is_shown_cut_when_the_notebook_refuses_it(project):
+    from sco_research.reports import params
+
+    value = "z" * 50_000
+    cfg = write_config(project, "reports:\n  - name: a\n    notebook: notebooks/plain.ipynb\n"
+                                f"    parameters:\n      m: '{value}'\n")
+    reports = config.load_config(cfg)
+    with pytest.raises(ConfigError, match="parameter 'm' = 'zzz.*zzz' is not declared") as info:
+        params.check_all(reports, cfg)
+    assert len(str(info.value)) < 600

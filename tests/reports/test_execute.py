@@ -46,3 +46,19 @@ def test_widget_output_is_kept_as_cell_output(project):
     assert outputs[0].text == "inside the widget\n"
     assert "inside the widget" in (project / "out" / "widget" / "widget.html").read_text(
         encoding="utf-8")
+
+
+def test_published_notebooks_name_no_folder_of_the_machine(project):
+    write_config(project, "reports:\n  - name: good\n    notebook: notebooks/reader.ipynb\n"
+                          "  - name: bad\n    notebook: notebooks/reader.ipynb\n"
+                          "    parameters: {fail: true}\n")
+    result = run(project)
+    assert {o.name: o.action for o in result.outcomes} == {"good": "rendered", "bad": "failed"}
+    out = project / "out"
+    for path in (out / "good" / "good.ipynb", out / "bad" / "bad.failed.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert str(project) not in text and ".staging" not in text, path
+        meta = nbformat.read(str(path), as_version=4).metadata["papermill"]
+        assert meta["input_path"] == "notebooks/reader.ipynb"
+        assert meta["output_path"] == path.name.replace(".failed", "")
+        assert meta["parameters"]["output_dir"] == "figures"

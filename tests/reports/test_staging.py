@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from sco_research.errors import RenderError
-from sco_research.reports import staging
+from sco_research.reports import layout, staging
 
 
 def test_interrupted_swap_is_repaired_and_leftovers_removed(tmp_path):
@@ -28,12 +30,38 @@ def test_swap_in_replaces_a_folder_whole(tmp_path):
     stage.mkdir()
     final, new = tmp_path / "r", stage / "r~new~1"
     final.mkdir()
+    layout.mark_report(final)
     (final / "old.html").write_text("old", encoding="utf-8")
     new.mkdir()
     (new / "r.html").write_text("new", encoding="utf-8")
     staging.swap_in(new, final, stage)
     assert [p.name for p in final.iterdir()] == ["r.html"]
     assert list(stage.iterdir()) == []
+
+
+def test_swap_in_never_replaces_a_folder_it_did_not_make(tmp_path):
+    stage = tmp_path / ".staging"
+    stage.mkdir()
+    final, new = tmp_path / "docs", stage / "docs~new~1"
+    final.mkdir()
+    (final / "architecture.md").write_text("theirs", encoding="utf-8")
+    new.mkdir()
+    with pytest.raises(RenderError, match=r"'.*docs' exists and was not made by the renderer"):
+        staging.swap_in(new, final, stage)
+    assert (final / "architecture.md").read_text(encoding="utf-8") == "theirs"
+
+
+def test_a_read_only_output_folder_is_one_line(tmp_path):
+    tmp_path.chmod(0o555)
+    try:
+        if os.access(tmp_path, os.W_OK):  # root ignores permissions
+            pytest.skip("this user can write to a read-only folder")
+        with pytest.raises(RenderError, match=r"^out: cannot write to the output folder .*"
+                                              r"\(Permission denied\); make it writable"):
+            with staging.lock(tmp_path):
+                pass
+    finally:
+        tmp_path.chmod(0o755)
 
 
 def test_one_writer_at_a_time(tmp_path):
@@ -43,3 +71,11 @@ def test_one_writer_at_a_time(tmp_path):
                 pass
     with staging.lock(tmp_path):  # released again
         assert (tmp_path / ".lock").exists()
+
+
+def test_an_output_folder_that_cannot_take_the_lock_file_is_one_line(tmp_path):
+    (tmp_path / ".lock").mkdir()  # what a read-only folder gives root, who ignores permissions
+    with pytest.raises(RenderError, match=r"^out: cannot write to the output folder '.*' "
+                                          r"\(Is a directory\); make it writable or pass"):
+        with staging.lock(tmp_path):
+            pass

@@ -1,0 +1,191 @@
+"""Faults while a batch runs: a worker killed or stopped, SIGTERM and SIGHUP, the output folder
+removed, outputs deleted, a damaged manifest. Real workers and kernels (see conftest.py).
+
+Whatever a test does beside the render runs in a ``Beside`` thread (conftest.py), whose failure
+is re-raised in the test: a helper that gives up must fail the test with its own reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sco_research import paths
+from sco_research.errors import RenderError
+from sco_research.reports import batch, execute, layout, pool
+
+from .conftest import BUDGET, Beside, manifest, run, until, write_config
+
+
+def _running(out: Path, name: str) -> bool:
+    return bool(list((out / ".staging").glob(f"{name}~new~*/.kernel.log")))
+
+
+def _worker_pid() -> int:
+    """The one spawned worker process of this test's render (jobs=1)."""
+    import psutil
+
+    workers = [p for p in psutil.Process().children()
+               if "spawn_main" in " ".join(p.cmdline()) and p.status() != "zombie"]
+    assert len(workers) == 1, workers
+    return workers[0].pid
+
+
+SLEEPY_AND_PLAIN = """\
+reports:
+  - name: sleepy
+    notebook: notebooks/sleepy.ipynb
+    timeout: {timeout}
+    parameters:
+      seconds: {seconds}
+  - name: plain
+    notebook: notebooks/plain.ipynb
+  - name: plain2
+    notebook: notebooks/plain.ipynb
+    parameters:
+      n: 4
+"""
+
+
+def test_a_killed_worker_is_replaced_and_its_report_runs_once_more(project, steady_library):
+    write_config(project, SLEEPY_AND_PLAIN.format(seconds=8, timeout=600))
+    out = project / "out"
+
+    def kill_the_worker() -> None:
+        until(lambda: _running(out, "sleepy"), "sleepy running")
+        os.kill(_worker_pid(), signal.SIGKILL)  # as the out-of-memory killer would
+
+    helper = Beside(kill_the_worker)
+    helper.start()
+    result = run(project, jobs=1)
+    helper.result()
+    assert {o.name: o.action for o in result.outcomes} == {
+        "sleepy": "rendered", "plain": "rendered", "plain2": "rendered"}, result.summary()
+    assert "sleepy: its worker process died (killed from outside, or out of memory?); " \
+           "running it once more in a new worker" in result.log
+    assert all(e["status"] == "ok" for e in manifest(project)["reports"])
+    assert list((out / ".staging").iterdir()) == []  # the killed attempt's folder is gone
+
+
+def test_a_stopped_worker_is_killed_by_the_parent_and_the_rest_run(project, steady_library,
+                                                                   monkeypatch):
+    monkeypatch.setattr(execute, "KERNEL_START_TIMEOUT", 0)  # the parent's count only
+    monkeypatch.setattr(pool, "STALL_GRACE", 10.0**9)  # no kill before the worker is stopped
+    write_config(project, SLEEPY_AND_PLAIN.format(seconds=120, timeout=2))
+    out = project / "out"
+    stopped: list[int] = []
+
+    def stop_the_worker() -> None:
+        until(lambda: _running(out, "sleepy"), "sleepy running")
+        stopped.append(_worker_pid())
+        os.kill(stopped[0], signal.SIGSTOP)  # it can no longer enforce its own timeout
+        monkeypatch.setattr(pool, "STALL_GRACE", 1.0)  # now the parent must step in
+
+    helper = Beside(stop_the_worker)
+    helper.start()
+    try:
+        result = run(project, jobs=1)
+        helper.result()
+    finally:
+        for pid in stopped:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    outcomes = {o.name: o for o in result.outcomes}
+    assert outcomes["sleepy"].action == "failed"
+    assert outcomes["sleepy"].error.startswith(
+        "timed out: its worker stopped answering long past its 2 s budget and was killed")
+    assert outcomes["plain"].action == outcomes["plain2"].action == "rendered"
+    with pytest.raises(ProcessLookupError):
+        os.kill(stopped[0], 0)  # the stopped worker is gone
+
+
+def _start(project: Path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "SCO_RESEARCH_DATA": str(project / "data"),
+           "PYTHONPATH": str(paths.PROJECT_ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "sco_research.cli", "render", "--config",
+         str(project / "reports.yaml"), "--out", str(project / "out"), *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_stop_the_render_as_ctrl_c_does(project, sig):
+    write_config(project, SLEEPY_AND_PLAIN.format(seconds=120, timeout=600))
+    out = project / "out"
+    proc = _start(project, "--jobs", "1")
+    try:
+        until(lambda: _running(out, "sleepy") or proc.poll() is not None, "sleepy running")
+        proc.send_signal(sig)
+        stdout, stderr = proc.communicate(timeout=BUDGET)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 130, stderr[-2000:]
+    assert stdout.count("INTERRUPTED") == 3  # the summary lists every report
+    doc = {e["name"]: e for e in manifest(project)["reports"]}
+    assert {n: doc[n]["status"] for n in doc} == {
+        "sleepy": "interrupted", "plain": "interrupted", "plain2": "interrupted"}
+
+
+def test_an_output_folder_removed_during_the_run_stops_it_and_is_not_recreated(project):
+    write_config(project, SLEEPY_AND_PLAIN.format(seconds=120, timeout=600))
+    out = project / "out"
+
+    def remove_the_folder() -> None:
+        until(lambda: _running(out, "sleepy"), "sleepy running")
+        shutil.rmtree(out)
+
+    helper = Beside(remove_the_folder)
+    helper.start()
+    with pytest.raises(RenderError, match=r"^out: the output folder '.*out' was removed or "
+                                          r"replaced during the run; the render stopped"):
+        run(project, jobs=1)
+    helper.result()
+    assert not out.exists()
+
+
+# -- outputs deleted, manifest damaged ---------------------------------------------------------
+def test_deleted_figures_and_thumbnail_are_noticed(project, steady_library):
+    write_config(project, "reports:\n  - name: read-a\n    notebook: notebooks/reader.ipynb\n")
+    assert run(project).ok
+    out = project / "out"
+    assert batch.plan(config=project / "reports.yaml", out=out,
+                      data_dir=project / "data")[0]["reason"] == "unchanged"
+    shutil.rmtree(out / "read-a" / "figures")
+    (out / "read-a" / "thumb.png").unlink(missing_ok=True)
+    row = batch.plan(config=project / "reports.yaml", out=out, data_dir=project / "data")[0]
+    assert row["run"] and row["reason"] == "outputs missing: read-a/figures/figure.png"
+    result = run(project)
+    assert [o.action for o in result.outcomes] == ["rendered"]
+    assert (out / "read-a" / "figures" / "figure.png").is_file()
+
+
+@pytest.mark.parametrize("damage", ["cut short", "wrong type", "folder"])
+def test_a_damaged_manifest_falls_back_on_its_last_good_copy(project, steady_library, damage):
+    write_config(project, "reports:\n  - name: plain\n    notebook: notebooks/plain.ipynb\n")
+    assert run(project).ok
+    out = project / "out"
+    path = out / layout.MANIFEST
+    if damage == "cut short":
+        path.write_text(path.read_text(encoding="utf-8")[:200], encoding="utf-8")
+    elif damage == "wrong type":
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            '"html": "plain/plain.html"', '"html": ["plain/plain.html"]'), encoding="utf-8")
+    else:
+        path.unlink()
+        path.mkdir()
+    result = run(project)  # nothing changed: the good copy says so, no kernel runs
+    assert [o.action for o in result.outcomes] == ["skipped"], result.log
+    warnings = [ln for ln in result.log.splitlines() if "warning:" in ln]
+    assert warnings and all(len(ln) < 200 for ln in warnings)
+    assert {e["name"]: e["html"] for e in manifest(project)["reports"]} == {
+        "plain": "plain/plain.html"}
+    if damage == "folder":
+        assert [p.name for p in out.glob("manifest.json.folder-*")]  # renamed, never deleted
