@@ -33,9 +33,10 @@ A scheduled effective date (``sanctions.effective``) carries no flag: a source m
 
 Every number must also be finite: Table Schema reads ``NaN``, ``INF`` and ``-Infinity`` as
 numbers, but no source states a figure so, and a chart cannot place one. A header with a missing
-or an extra column is reported as those columns, named (:func:`sco_research.data.header_problems`,
-which :func:`sco_research.data.load` uses too), instead of the shifted values Frictionless would
-find under them; a blank row is one problem, not also a duplicate key.
+or an extra column is reported as those columns, named
+(:func:`sco_research._header.header_problems`, which :func:`sco_research.data.load` uses
+too), instead of the shifted values Frictionless would find under them; a blank row is one
+problem, not also a duplicate key.
 
 Frictionless's findings are translated into the project's problem records (``table``, ``row``,
 ``field``, ``value``, ``rule``) with one wording per rule, for example
@@ -442,7 +443,7 @@ def validate_package(path: str | Path) -> list[dict]:
 
 def _headers(resources: dict[str, dict], base: Path) -> dict[str, list[dict]]:
     """The header problems of each CSV table that has any (see the module's docstring)."""
-    from .data import header_problems
+    from ._header import header_problems
 
     out = {}
     for name, res in resources.items():

@@ -26,20 +26,19 @@ True
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from . import paths
 from ._checks import check_choice
 from ._files import digest, file_digest
+from ._header import header_problems
 from ._snapshot import Snapshot
 from ._timing import timed
 from .errors import DataError
@@ -151,10 +150,6 @@ def tables_read() -> list[str]:
 
 
 # -- problems -----------------------------------------------------------------------------------
-def _problem(table: str, row: int | None, field: str | None, value: Any, rule: str) -> dict:
-    return {"table": table, "row": row, "field": field, "value": value, "rule": rule}
-
-
 def format_problem(p: dict, path: str | None = None) -> str:
     """One line for a problem: file (or table), row, field, value and rule.
 
@@ -189,34 +184,6 @@ def _raise_problems(table: str, path: Path, problems: list[dict]) -> None:
         + "\n  ".join(lines),
         problems,
     )
-
-
-def header_problems(table: str, path: Path, fields: list[str]) -> list[dict]:
-    """The problems of a CSV file's header row against the described ``fields``: each missing
-    column and each column not described, named (row 1). A UTF-8 byte-order mark is ignored,
-    as Frictionless ignores it. :func:`load` and :func:`validate` both use this.
-
-    Raises
-    ------
-    FileNotFoundError, UnicodeDecodeError
-        The file is missing or is not UTF-8 text.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = p.write_bytes(b"\\xef\\xbb\\xbfa,c\\n1,2\\n")
-    >>> [(x["field"], x["rule"]) for x in header_problems("t", p, ["a", "b"])]
-    [('b', 'required column missing from header'), ('c', 'column not described in \
-datapackage.json')]
-    """
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        header = next(csv.reader(fh), [])
-    missing = [f for f in fields if f not in header]
-    extra = [h for h in header if h not in fields]
-    return ([_problem(table, 1, f, None, "required column missing from header") for f in missing]
-            + [_problem(table, 1, h, None, "column not described in datapackage.json")
-               for h in extra])
 
 
 @dataclass
