@@ -415,18 +415,36 @@ def run_report(task: dict, stage: Path) -> dict:
         return max(0.5, started[0] + timeout - time.monotonic())
 
     nb = None
+    warm_died = None  # why a warm kernel was replaced by a cold one, if it was
+    kernel_mode = None  # how the kernel started, when a failed start was asked already
     try:
         try:
             # MPLBACKEND (e.g. Agg from `make test` or a headless shell) would stop ipykernel
             # from using its inline backend, and the pages would lose their figures.
-            with _environ(SCO_RESEARCH_DATA=task["data_dir"], MPLBACKEND=None,
-                          SCO_RESEARCH_READ_LOG=str(reads_log),
-                          SCO_RESEARCH_TIMINGS=str(steps_log)), _fds_to(kernel_log):
-                nb = pm.execute_notebook(
-                    task["notebook"], str(nb_path), parameters=params,
-                    engine_name=ENGINE_NAME, cwd=task["cwd"], progress_bar=False,
-                    log_output=False, start_timeout=KERNEL_START_TIMEOUT, timeout_func=budget,
-                )
+            for attempt in (1, 2):
+                # A kernel forked warm that dies before it answers is started again the
+                # ordinary way, once: the report never fails for the warm start's sake.
+                warm = {kernels.WARM_ENV: "0"} if warm_died else {}
+                try:
+                    with _environ(SCO_RESEARCH_DATA=task["data_dir"], MPLBACKEND=None,
+                                  SCO_RESEARCH_READ_LOG=str(reads_log),
+                                  SCO_RESEARCH_TIMINGS=str(steps_log), **warm), \
+                            _fds_to(kernel_log):
+                        nb = pm.execute_notebook(
+                            task["notebook"], str(nb_path), parameters=params,
+                            engine_name=ENGINE_NAME, cwd=task["cwd"], progress_bar=False,
+                            log_output=False, start_timeout=KERNEL_START_TIMEOUT,
+                            timeout_func=budget,
+                        )
+                    break
+                except RuntimeError as exc:
+                    kernel_mode = kernels.launch_mode(str(reads_log))
+                    if attempt == 2 or kernel_mode != "warm" or not started_dead(exc):
+                        raise
+                    kernel_mode = None
+                    warm_died = first_line(exc)
+                    started.clear()
+                    reads_log.write_text("#trace\n", encoding="utf-8")
         except BaseException as exc:  # the report fails; the batch goes on
             result["error"] = describe_failure(exc, timeout)
             # After Ctrl-C a kernel still starting fails with other errors: still an interrupt.
@@ -434,7 +452,9 @@ def run_report(task: dict, stage: Path) -> dict:
             if result["interrupted"]:
                 result["error"] = "interrupted"
         result["timings"]["execute"] = round(time.perf_counter() - t0, 3)
-        result["kernel"] = kernels.launch_mode(str(reads_log))
+        result["kernel"] = kernel_mode or kernels.launch_mode(str(reads_log))
+        if warm_died:
+            result["kernel"] = f"cold: the warm kernel died at start ({warm_died})"
         if result["error"] is None:
             try:
                 t1 = time.perf_counter()
@@ -459,6 +479,19 @@ def run_report(task: dict, stage: Path) -> dict:
         _publishable(nb_path, stage, task)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
+
+
+def started_dead(exc: BaseException) -> bool:
+    """Whether papermill's error says the kernel died before it answered its first request.
+
+    Examples
+    --------
+    >>> started_dead(RuntimeError("Kernel died before replying to kernel_info"))
+    True
+    >>> started_dead(RuntimeError("Kernel didn't respond in 60 seconds"))
+    False
+    """
+    return "died before replying to kernel_info" in str(exc)
 
 
 def _publishable(nb_path: Path, stage: Path, task: dict) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 
 from sco_research import reports
 from sco_research.reports import execute
@@ -62,3 +63,46 @@ def test_published_notebooks_name_no_folder_of_the_machine(project):
         assert meta["input_path"] == "notebooks/reader.ipynb"
         assert meta["output_path"] == path.name.replace(".failed", "")
         assert meta["parameters"]["output_dir"] == "figures"
+
+
+class _DyingKernels:
+    """papermill as the report sees it, whose kernels die before they answer: the first one
+    forked warm (or cold, with ``first="cold"``), the next one started the ordinary way."""
+
+    def __init__(self, first: str = "warm") -> None:
+        self.first, self.calls = first, []
+
+    def execute_notebook(self, *args, **kwargs):
+        import os
+
+        from sco_research.reports import kernels
+
+        log = os.environ["SCO_RESEARCH_READ_LOG"]
+        self.calls.append(os.environ.get(kernels.WARM_ENV))
+        kernels._LAUNCHES[log] = self.first if len(self.calls) == 1 else "cold: turned off"
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+
+def _task(tmp_path):
+    return {"name": "r", "parameters": {}, "inject_output_dir": False, "timeout": 30,
+            "notebook": str(tmp_path / "r.ipynb"), "data_dir": str(tmp_path), "cwd": str(tmp_path)}
+
+
+@pytest.mark.parametrize("first, calls", [("warm", [None, "0"]), ("cold: turned off", [None])])
+def test_a_warm_kernel_that_dies_at_start_is_replaced_by_a_cold_one_once(
+        tmp_path, monkeypatch, first, calls):
+    fake = _DyingKernels(first)
+    monkeypatch.setitem(execute._WORKER, "papermill", fake)
+    monkeypatch.setitem(execute._WORKER, "pages", object())
+    monkeypatch.delenv("SCO_RESEARCH_WARM_KERNELS", raising=False)
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    result = execute.run_report(_task(tmp_path), stage)
+    assert fake.calls == calls  # retried once, and only a warm kernel, with warm kernels off
+    assert result["ok"] is False
+    assert "Kernel died before replying to kernel_info" in result["error"]
+    if first == "warm":
+        assert result["kernel"] == ("cold: the warm kernel died at start (Kernel died before "
+                                    "replying to kernel_info)")
+    else:
+        assert result["kernel"] == "cold: turned off"
