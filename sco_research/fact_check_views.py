@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._checks import check_choice
 from .data import load
-from .fact_check import VERDICTS, as_text, evidence_for
+from .fact_check import VERDICTS, as_text, day_text, evidence_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,13 +104,13 @@ def evidence_markdown(claim_id: str) -> str:
                  f"*{_md(c['claim'])}*",
                  "",
                  f"{verdict_label(str(r['verdict']))} (checks: {r['checks']}; "
-                 f"as of {as_text(r['checked_on'])}). {_md(_finding(r['finding'], ev))}"]
+                 f"as of {day_text(r['checked_on'])}). {_md(_finding(r['finding'], ev))}"]
     else:
         f = load("article_findings").set_index("finding_id").loc[claim_id]
         lines = [f"**{claim_id}** (paragraph {f['paragraph']}, "
                  f"{str(f['kind']).replace('_', ' ')})",
                  "",
-                 f"{_md(f['finding'])} (as of {as_text(f['checked_on'])})"]
+                 f"{_md(f['finding'])} (as of {day_text(f['checked_on'])})"]
     lines += ["", "Evidence (the finding names each row by its id):", ""]
     flags = _figure_flags(ev)
     for e in ev.itertuples(index=False):
@@ -151,12 +151,12 @@ def evidence_html(claim_id: str) -> str:
         head = (f"<p><strong>{esc(claim_id)}</strong> (paragraph {c['paragraph']}, "
                 f"{esc(str(c['theme']))}): <em>{esc(str(c['claim']))}</em></p>"
                 f"<p>{verdict_label(str(r['verdict']))} (checks: {esc(str(r['checks']))}; as of "
-                f"{as_text(r['checked_on'])}). {esc(_finding(r['finding'], ev))}</p>")
+                f"{day_text(r['checked_on'])}). {esc(_finding(r['finding'], ev))}</p>")
     else:
         f = load("article_findings").set_index("finding_id").loc[claim_id]
         head = (f"<p><strong>{esc(claim_id)}</strong> (paragraph {f['paragraph']}, "
                 f"{esc(str(f['kind']).replace('_', ' '))})</p>"
-                f"<p>{esc(str(f['finding']))} (as of {as_text(f['checked_on'])})</p>")
+                f"<p>{esc(str(f['finding']))} (as of {day_text(f['checked_on'])})</p>")
     items = []
     flags = _figure_flags(ev)
     for e in ev.itertuples(index=False):
@@ -186,6 +186,6 @@ def verdict_legend_html() -> str:
 
     from .fact_check import verdict_meanings
 
-    items = "".join(f"<li>{verdict_label(r.verdict)} {esc(r.meaning)}</li>"
+    items = "".join(f"<li>{verdict_label(r.verdict)}: {esc(r.meaning)}</li>"
                     for r in verdict_meanings().itertuples())
     return f"<ul>{items}</ul>"

@@ -33,3 +33,20 @@ def test_each_claim_section_carries_its_anchor():
     html = views.evidence_html("a2-c04")
     assert html.startswith('<section class="sco-claim" id="claim-a2-c04">')
     assert html.count("<li>") == len(sco.evidence_for("a2-c04"))
+
+
+def test_the_pages_colour_each_verdict_label_as_the_notebooks_do():
+    # The page sanitiser drops inline styles; the pages' style sheet gives each label's class
+    # the colour verdict_label gives it inline in JupyterLab.
+    from sco_research import paths
+
+    css = (paths.PACKAGE_DIR / "reports" / "templates" / "pages.css").read_text(encoding="utf-8")
+    for verdict, colour in views.VERDICT_COLORS.items():
+        assert f".sco-verdict-{verdict} {{ background: {colour}; }}" in css
+        assert f"sco-verdict-{verdict}" in views.verdict_label(verdict)
+
+
+def test_the_legend_and_the_sections_write_days_in_words():
+    assert views.verdict_legend_html().count("</span>: ") == len(views.VERDICT_COLORS)
+    html = views.evidence_html("c15")
+    assert "as of 2 December 2026" in html and "as of 2026-" not in html

@@ -20,7 +20,7 @@ def test_verdicts_per_theme_chart_draws_one_box_per_row():
     counts = rows["verdict"].value_counts()
     assert ax.get_title(loc="left").startswith(f"Of the 20 claims checked: "
                                                f"{counts['supported']} supported")
-    assert any(t.get_text().endswith("as of 2026-12-02") for t in ax.texts)
+    assert any(t.get_text().endswith("as of 2 December 2026") for t in ax.texts)
     seed = sco.articles("a1").iloc[0]
     assert seed["outlet"] in fig.texts[-1].get_text()  # the source line
     assert rows["source_id"].eq(seed["source_id"]).all()
@@ -42,7 +42,7 @@ def test_verdicts_per_theme_chart_of_the_second_article():
     assert labels == sorted(rows["claim_id"])
     a = sco.articles("a2").iloc[0]
     assert any(t.get_text() == "Verdicts on TRT World's article of 1 September 2025, by theme; "
-               "as of 2026-12-02" for t in ax.texts)
+               "as of 2 December 2026" for t in ax.texts)
     assert a["outlet"] in fig.texts[-1].get_text()
     plt.close(fig)
 
