@@ -52,7 +52,7 @@ def test_claim_reviews_json_is_written_beside_the_copy_and_follows_the_data(pack
     # a changed verdict reaches the file on the next copy
     path = package_copy / "claim_checks.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("a2-c07,attribution,partly_supported",
+    path.write_text(text.replace("a2-c07,attribution,supported",
                                  "a2-c07,attribution,overstated"), encoding="utf-8")
     copy_data_package(out, package_copy)
     graph = json.loads((out / info["claim_reviews"]).read_text(encoding="utf-8"))
