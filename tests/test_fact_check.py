@@ -304,10 +304,10 @@ def test_notebook_runs_with_defaults_and_its_report_renders(tmp_path):
     assert (out / csv).read_text(encoding="utf-8").count("\n") == 21
     page = (out / report["html"]).read_text(encoding="utf-8")
     assert "What the article (a1) says, and what the record shows" in page
-    assert "Verdicts as of 2026-12-02" in page and "Claims shown: 20 of 20" in page
+    assert "Verdicts as of 2 December 2026" in page and "Claims shown: 20 of 20" in page
     assert "https://interfax.com/newsroom/top-stories/75084/" in page
     a2 = (out / manifest["claims-check-a2"]["html"]).read_text(encoding="utf-8")
-    assert "Verdicts as of 2026-12-02" in a2 and "Claims shown: 9 of 9" in a2
+    assert "Verdicts as of 2 December 2026" in a2 and "Claims shown: 9 of 9" in a2
     assert "c20" not in a2
 
     # every page carries one ClaimReview per claim of its article, every field from the rows
