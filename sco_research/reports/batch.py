@@ -109,18 +109,22 @@ def _missing_outputs(out: Path, good: dict) -> str | None:
     return None
 
 
-def _check(reports: list[Report], config: Path, ctx: _Context) -> dict[Path, dict]:
-    declared = check_all(reports, config, passed=ctx.stamps.passed)
-    ctx.stamps.record(reports)
-    return declared
-
-
-def _check_out(out: Path, config: Path, data_dir: Path, reports: list[Report]) -> None:
-    """Refuse an output folder among the project or the reports' inputs (:func:`check_out`)."""
+def _prepare(config: Any, out: Any, data_dir: Any) -> tuple:
+    """The paths (defaults filled in), the reports, the batch's context and each notebook's
+    declared parameters; every report checked (:func:`.params.check_all`), and an output folder
+    among the project or the reports' inputs refused (:func:`.layout.check_out`)."""
+    config = Path(config) if config is not None else paths.REPORTS_CONFIG
+    out = Path(out) if out is not None else paths.REPORTS_DIR
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    reports = load_config(config)
     roots = [paths.PROJECT_ROOT.resolve(), config.resolve().parent]
     folders = {r.notebook.resolve().parent for r in reports} - set(roots)
     check_out(out, project=roots, inputs={"data": [data_dir],
                                           "notebooks": [paths.NOTEBOOKS_DIR, *sorted(folders)]})
+    ctx = _Context(out, data_dir)
+    declared = check_all(reports, config, passed=ctx.stamps.passed)
+    ctx.stamps.record(reports)
+    return config, out, reports, ctx, declared
 
 
 def check_arguments(jobs: Any = None, timeout: Any = None) -> None:
@@ -159,13 +163,7 @@ def plan(names: Iterable[str] = (), *, config: str | Path | None = None,
     ConfigError
         As :func:`render`: a malformed file or a parameter its notebook refuses.
     """
-    config = Path(config) if config is not None else paths.REPORTS_CONFIG
-    out = Path(out) if out is not None else paths.REPORTS_DIR
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
-    reports = load_config(config)
-    _check_out(out, config, data_dir, reports)  # what render would refuse, --list refuses
-    ctx = _Context(out, data_dir)
-    declared = _check(reports, config, ctx)
+    config, out, reports, ctx, declared = _prepare(config, out, data_dir)
     rows = []
     for r in select_reports(reports, names):
         run, reason, _ = ctx.decide(r, declared[r.notebook], force)
@@ -325,19 +323,13 @@ def render(
     t0 = time.perf_counter()
     check_arguments(jobs, timeout)
     config = Path(config) if config is not None else paths.REPORTS_CONFIG
-    out = Path(out) if out is not None else paths.REPORTS_DIR
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     workdir = Path(workdir) if workdir is not None else config.resolve().parent
     if not workdir.is_dir():
         raise ParameterError(f"workdir: {str(workdir)!r} is not a folder; give an existing folder")
     stream = stream if stream is not None else sys.stderr
     if progress is None:
         progress = bool(getattr(stream, "isatty", lambda: False)())
-
-    reports = load_config(config)
-    _check_out(out, config, data_dir, reports)
-    ctx = _Context(out, data_dir)
-    declared = _check(reports, config, ctx)
+    config, out, reports, ctx, declared = _prepare(config, out, data_dir)
     selected = select_reports(reports, names)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -388,7 +380,7 @@ def render(
         elif len(todo) < len(selected):
             prog.note(f"{len(selected) - len(todo)} unchanged report(s) skipped; running "
                       f"{len(todo)}")
-        run = Run(ctx, declared, entries, outcomes, prog, config, started, timeout, workdir,
+        run = Run(ctx, declared, entries, outcomes, prog, config, timeout, workdir,
                   write=lambda: _write_outputs(ctx, list(entries.values()), config, started))
         try:
             with signals_as_interrupts():

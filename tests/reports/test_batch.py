@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -222,7 +223,7 @@ def test_big_outputs_are_capped_in_the_page_and_the_notebook(project, monkeypatc
 
 def _with_cap(task, cap):
     def patched(self, report):
-        return {**task(self, report), "output_cap": cap}
+        return dataclasses.replace(task(self, report), output_cap=cap)
 
     return patched
 
