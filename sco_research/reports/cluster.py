@@ -1,18 +1,13 @@
-"""Rendering on a Dask distributed cluster: reports as tasks, outputs sent back as bytes.
+"""Rendering on a Dask cluster (``render --scheduler``): reports as tasks, files back as bytes.
 
-``sco-research render --scheduler ADDRESS`` hands each report to a Dask cluster instead of the
-local pool (:class:`ClusterPool`, a :class:`~sco_research.reports.pool.Pool`). No shared
-filesystem is assumed: with the first report, the client packs the data folder
-(:func:`pack_data`) into a worker plugin, which Dask sends to every worker (and to one that
-joins later); each worker unpacks it once into its own local directory and imports papermill.
-Each task carries the :class:`~sco_research.reports.results.Task` and the notebook's bytes;
-:func:`run_remote` runs :func:`sco_research.reports.execute.run_report` in a temporary folder
-and returns a :class:`~sco_research.reports.results.Result` with every file the report wrote.
-Only the client writes into the output folder (:func:`land_remote`), under the batch's lock.
-Dask itself runs a task again on another worker when its worker dies.
-
-Before anything is submitted, :func:`connect` refuses an unreachable scheduler or one without
-workers, and :func:`check_workers` a worker without the package or with another version of it.
+:class:`ClusterPool` is the batch's :class:`~sco_research.reports.pool.Pool` there. No shared
+filesystem is assumed: with the first report the data folder (:func:`pack_data`) goes into a
+worker plugin, which Dask sends to every worker (also one joining later) to unpack once and
+import papermill. :func:`run_remote` runs :func:`sco_research.reports.execute.run_report` in a
+temporary folder and returns the :class:`~sco_research.reports.results.Result` with every file
+written; only the client publishes them (:func:`land_remote`), under the batch's lock. Dask runs
+a dead worker's task again elsewhere. :func:`connect` and :func:`check_workers` refuse an
+unreachable scheduler, one without workers, and a worker with another package version.
 
 Examples
 --------
@@ -49,7 +44,7 @@ from ..errors import ParameterError, RenderError
 from ._text import first_line
 from .results import Result, Task
 
-__all__ = ["CONNECT_TIMEOUT", "PACKAGE", "ClusterPool", "check_workers", "connect", "identity",
+__all__ = ["CONNECT_TIMEOUT", "PACKAGE", "ClusterPool", "check_workers", "connect",
            "land_remote", "pack_data", "parse_address", "run_remote", "sources_digest",
            "unpack_data"]
 
@@ -74,12 +69,8 @@ _ONE_AT_A_TIME = threading.Lock()
 # -- the scheduler and its workers --------------------------------------------------------------
 def parse_address(address: str) -> str:
     """A scheduler address as Dask takes it: ``tcp://HOST:PORT``, ``HOST:PORT`` (tcp assumed),
-    or the ``address`` in the JSON file ``dask scheduler --scheduler-file`` writes.
-
-    Raises
-    ------
-    ParameterError
-        The address is malformed, or the scheduler file cannot be read.
+    or the ``address`` in the JSON file ``dask scheduler --scheduler-file`` writes; a malformed
+    one, or an unreadable file, raises ParameterError.
 
     Examples
     --------
@@ -108,13 +99,8 @@ def parse_address(address: str) -> str:
 
 def connect(address: str, timeout: float | None = None) -> Any:
     """A ``distributed.Client`` on the scheduler at ``address`` (within ``timeout`` seconds,
-    default :data:`CONNECT_TIMEOUT`) with at least one worker (within :data:`WORKER_TIMEOUT`).
-
-    Raises
-    ------
-    RenderError
-        The scheduler cannot be reached, or has no worker.
-    """
+    default :data:`CONNECT_TIMEOUT`) with at least one worker (within :data:`WORKER_TIMEOUT`),
+    or RenderError."""
     import logging
 
     import distributed
@@ -157,14 +143,6 @@ def sources_digest() -> str:
                               and "__pycache__" not in p.parts and p.suffix != ".pyc"])
 
 
-def identity() -> dict:
-    """This process's package ``version`` and sources digest (``library``): what a worker must
-    match."""
-    from importlib import metadata
-
-    return {"version": metadata.version(PACKAGE), "library": sources_digest()}
-
-
 def _describe(found: Any) -> str:
     if type(found).__name__ == "PackageNotFoundError":
         return "not installed"
@@ -175,7 +153,7 @@ def _describe(found: Any) -> str:
 
 def check_workers(mine: dict, versions: dict, libraries: dict | None = None) -> None:
     """Refuse the first worker whose version (``versions``: address -> version, or the exception
-    asking raised) or sources digest (``libraries``) differs from the client's :func:`identity`.
+    asking raised) or sources digest (``libraries``) differs from the client's (``mine``).
 
     Examples
     --------
@@ -301,12 +279,6 @@ def _stop_watch(event: Any) -> Iterator[list]:
         done.set()
 
 
-def stage_files(stage: Path) -> dict[str, bytes]:
-    """Every file below ``stage``: relative path -> bytes."""
-    return {p.relative_to(stage).as_posix(): p.read_bytes()
-            for p in sorted(stage.rglob("*")) if p.is_file()}
-
-
 def run_remote(task: Task, notebook: bytes, stop: str | None = None) -> Result:
     """On a Dask worker: run one report from the notebook's bytes, in a temporary folder, with
     the data the plugin unpacked; return its result with ``worker`` (this worker's address) and
@@ -335,8 +307,9 @@ def run_remote(task: Task, notebook: bytes, stop: str | None = None) -> Result:
                 result = execute.run_report(local.as_dict(), stage)
             if fired and not result["ok"]:
                 result.update(interrupted=True, error="interrupted")
-            return Result.from_dict({**result, "worker": worker.address,
-                                     "files": stage_files(stage)})
+            files = {p.relative_to(stage).as_posix(): p.read_bytes()
+                     for p in sorted(stage.rglob("*")) if p.is_file()}
+    return Result.from_dict({**result, "worker": worker.address, "files": files})
 
 
 # -- back on the client -------------------------------------------------------------------------
@@ -385,7 +358,7 @@ class ClusterPool:
 
         self.client = connect(address)
         try:  # the version first (a stdlib call: works without the package), then the sources
-            mine = identity()
+            mine = {"version": metadata.version(PACKAGE), "library": sources_digest()}
             versions = self.client.run(metadata.version, PACKAGE, on_error="return")
             check_workers(mine, versions)
             check_workers(mine, versions, self.client.run(sources_digest, on_error="return"))
@@ -409,8 +382,8 @@ class ClusterPool:
         self.futures.append(fut)
         return fut
 
-    def poll(self) -> list[str]:
-        return []  # Dask looks after its workers
+    def poll(self) -> list[str]:  # Dask looks after its workers
+        return []
 
     def interrupt(self) -> None:
         with contextlib.suppress(Exception):

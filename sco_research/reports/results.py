@@ -166,52 +166,40 @@ class BatchResult:
 
 
 class Progress:
-    """A tqdm bar on a terminal; one plain line per finished report otherwise."""
+    """A tqdm bar on a terminal (``bar``); one plain line per finished report otherwise."""
 
     def __init__(self, total: int, stream: Any, bar: bool) -> None:
-        self.total, self.stream, self.done, self.failed, self.count = total, stream, 0, 0, 0
-        self.bar = None
-        if bar and total:
-            from tqdm import tqdm
+        from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc="render", unit="report", file=stream,
-                            dynamic_ncols=True, leave=True)
+        self.total, self.stream, self.done, self.failed = total, stream, 0, 0
+        self.bar = tqdm(total=total, desc="render", unit="report", file=stream,
+                        dynamic_ncols=True, disable=not (bar and total))
 
     def running(self, names: Sequence[str]) -> None:
         """Show which reports are running now (on the bar only)."""
-        if self.bar is not None:
-            shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
-            self.bar.set_postfix_str(
-                f"done {self.done} failed {self.failed}" + (f" | {shown}" if names else ""),
-                refresh=True)
+        shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+        self.bar.set_postfix_str(
+            f"done {self.done} failed {self.failed}" + (f" | {shown}" if names else ""))
 
     def finished(self, outcome: Outcome) -> None:
         """One report finished (or failed, or was stopped)."""
-        self.count += 1
         ok = outcome.action == "rendered"
         self.done += ok
         self.failed += not ok
         label = {"rendered": "ok", "interrupted": "STOPPED"}.get(outcome.action, "FAILED")
         error = (outcome.error or "").splitlines()
-        line = (f"[{self.count}/{self.total}] {label:<6} {outcome.name} "
-                f"({outcome.duration_s or 0:.1f} s)"
-                + (f": {error[0]}" if error else f" - {outcome.reason}"))
-        if self.bar is None:
-            print(f"render: {line}", file=self.stream, flush=True)
-            return
-        if not ok:
-            self.bar.write(f"render: {line}", file=self.stream)
+        if self.bar.disable or not ok:
+            self.note(f"[{self.done + self.failed}/{self.total}] {label:<6} {outcome.name} "
+                      f"({outcome.duration_s or 0:.1f} s)"
+                      + (f": {error[0]}" if error else f" - {outcome.reason}"))
         self.bar.update(1)
         self.running([])
 
     def note(self, text: str) -> None:
         """A line of its own (above the bar)."""
-        if self.bar is not None:
-            self.bar.write(f"render: {text}", file=self.stream)
-        else:
-            print(f"render: {text}", file=self.stream, flush=True)
+        self.bar.write(f"render: {text}", file=self.stream)
+        self.stream.flush()
 
     def close(self) -> None:
         """Remove the bar."""
-        if self.bar is not None:
-            self.bar.close()
+        self.bar.close()
