@@ -180,9 +180,10 @@ def check_workers(mine: dict, versions: dict, libraries: dict | None = None) -> 
 
 
 # -- the data folder and the worker plugin ------------------------------------------------------
-def pack_data(data_dir: str | os.PathLike) -> bytes:
-    """The data folder (with its subfolders) as a gzipped tar."""
-    root, buf = Path(data_dir), io.BytesIO()
+def pack_data(folder: str | os.PathLike) -> bytes:
+    """A folder (with its subfolders) as a gzipped tar: the data folder sent to the workers, and
+    a report's folder sent back."""
+    root, buf = Path(folder), io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz", compresslevel=1) as tar:
         for f in sorted(p for p in root.rglob("*") if p.is_file()
                         and "__pycache__" not in p.parts):
@@ -191,10 +192,10 @@ def pack_data(data_dir: str | os.PathLike) -> bytes:
 
 
 def unpack_data(blob: bytes, dest: str | os.PathLike) -> Path:
-    """Unpack :func:`pack_data`'s archive into the new folder ``dest``: regular files only, never
+    """Unpack :func:`pack_data`'s archive into the folder ``dest``: regular files only, never
     outside it (the "data" filter; the same check by hand before Python 3.10.12/3.11.4)."""
     dest = Path(dest)
-    dest.mkdir(parents=True)
+    dest.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
         if hasattr(tarfile, "data_filter"):
             tar.extractall(dest, filter="data")
@@ -222,8 +223,8 @@ def _plugin(blob: bytes) -> Any:
         def setup(self, worker: Any) -> None:
             from . import execute
 
-            self.data_dir = unpack_data(blob, tempfile.mkdtemp(
-                prefix="sco-research-data-", dir=worker.local_directory) + "/data")
+            self.data_dir = unpack_data(blob, tempfile.mkdtemp(prefix="sco-research-data-",
+                                                               dir=worker.local_directory))
             if threading.current_thread() is threading.main_thread():
                 saved = signal.getsignal(signal.SIGINT)
                 try:
@@ -232,7 +233,7 @@ def _plugin(blob: bytes) -> Any:
                     signal.signal(signal.SIGINT, saved)
 
         def teardown(self, worker: Any) -> None:
-            shutil.rmtree(self.data_dir.parent, ignore_errors=True)
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
     return Prepare()
 
@@ -282,9 +283,8 @@ def _stop_watch(event: Any) -> Iterator[list]:
 def run_remote(task: Task, notebook: bytes, stop: str | None = None) -> Result:
     """On a Dask worker: run one report from the notebook's bytes, in a temporary folder, with
     the data the plugin unpacked; return its result with ``worker`` (this worker's address) and
-    ``files`` (relative path -> bytes). Once the run's ``distributed.Event`` named ``stop`` is
-    set, a report not yet started returns at once and a running one has its kernel interrupted.
-    """
+    ``files`` (:func:`pack_data` of the report's folder). Once the ``distributed.Event`` named
+    ``stop`` is set, a report not yet started returns at once; a running one is interrupted."""
     import distributed
 
     from . import execute
@@ -307,14 +307,13 @@ def run_remote(task: Task, notebook: bytes, stop: str | None = None) -> Result:
                 result = execute.run_report(local.as_dict(), stage)
             if fired and not result["ok"]:
                 result.update(interrupted=True, error="interrupted")
-            files = {p.relative_to(stage).as_posix(): p.read_bytes()
-                     for p in sorted(stage.rglob("*")) if p.is_file()}
+            files = pack_data(stage)
     return Result.from_dict({**result, "worker": worker.address, "files": files})
 
 
 # -- back on the client -------------------------------------------------------------------------
 def land_remote(out: str | os.PathLike, result: Result) -> dict:
-    """Write a remote report's files into ``out/.staging/<name>~new~<id>`` and publish them with
+    """Unpack a remote report's files into ``out/.staging/<name>~new~<id>``, publish them with
     :func:`sco_research.reports.execute.land`; return the result (a dict, without its files).
     Only the process holding ``out``'s lock calls this."""
     from . import execute
@@ -327,12 +326,7 @@ def land_remote(out: str | os.PathLike, result: Result) -> dict:
     root.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f"{result.name}~new~", dir=root))
     try:
-        for rel, content in result.files.items():
-            target = (stage / rel).resolve()
-            if stage.resolve() not in target.parents:
-                raise RenderError(f"worker result: file {rel!r} lies outside the report folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        unpack_data(result.files, stage)  # regular files only, never outside the stage
         (stage / "figures").mkdir(exist_ok=True)
         execute.land(stage, Path(out), landed)
     finally:

@@ -60,7 +60,8 @@ class Task:
 @dataclasses.dataclass(frozen=True)
 class Result:
     """What a worker sends back for one report (:func:`~sco_research.reports.execute.run_report`'s
-    keys, plus the Dask ``worker``'s address and, from a cluster, its ``files`` as bytes)."""
+    keys, plus the Dask ``worker``'s address and, from a cluster, its folder's ``files`` as a
+    gzipped tar: :func:`~sco_research.reports.cluster.pack_data`)."""
 
     name: str
     ok: bool = False
@@ -77,7 +78,7 @@ class Result:
     kernel: str | None = None
     profile: dict | None = None
     worker: str | None = None
-    files: dict = dataclasses.field(default_factory=dict)
+    files: bytes = b""
 
     @classmethod
     def from_dict(cls, result: dict) -> Result:

@@ -63,7 +63,7 @@ def _task(**changes) -> Task:
 
 def test_task_and_result_pickle_and_are_frozen():
     task = _task()
-    result = Result("alpha", ok=True, figures=["figures/f.png"], files={"a.html": b"<p>"})
+    result = Result("alpha", ok=True, figures=["figures/f.png"], files=b"tar")
     for record in (task, result):
         assert pickle.loads(pickle.dumps(record)) == record
         with pytest.raises(dataclasses.FrozenInstanceError):
