@@ -3,7 +3,7 @@
 :func:`render` reads ``reports.yaml`` (:mod:`.config`), checks every parameter set before any
 kernel starts (:mod:`.params`), skips the reports whose inputs are unchanged (:mod:`.cache`),
 and hands the others to a :class:`~.pool.Pool` (the local one, or a Dask cluster's), at most one
-per worker (:class:`Run`), recording each result in ``manifest.json`` and ``index.html``
+per worker (:class:`Batch`), recording each result in ``manifest.json`` and ``index.html``
 (:mod:`.pages`) under the output folder's lock (:mod:`.staging`). Ctrl-C, SIGTERM and SIGHUP
 stop it alike (:func:`signals_as_interrupts`): queued reports never start, running ones are
 interrupted; it stops, writing nothing more, when its output folder is removed under it.
