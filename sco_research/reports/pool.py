@@ -1,14 +1,14 @@
 """Where reports run: the :class:`Pool` protocol, and :class:`LocalPool`, worker processes on
 this machine that heal themselves.
 
-The runner (:mod:`sco_research.reports.runner`) talks to a pool only through :class:`Pool`;
+The batch (:class:`sco_research.reports.batch.Batch`) talks to a pool only through :class:`Pool`;
 :class:`LocalPool` and :class:`~sco_research.reports.cluster.ClusterPool` satisfy it. A pool's
 futures end with a :class:`~sco_research.reports.results.Result`. A worker that dies (``kill -9``,
 the out-of-memory killer) breaks a ``ProcessPoolExecutor`` (``BrokenProcessPool``): the local pool
 starts a new one and runs the reports it held once more, as a Dask cluster does by itself. The
-workers send their pid when they start and ``(pid, report)`` when they take one, so the pool can
-pass Ctrl-C on, and kill the worker of a report far past its budget (a stopped or wedged worker
-never enforces its own timeout).
+workers send their pid when they start, so that the pool can pass Ctrl-C on, and kill them
+when a report is far past its budget (a stopped or wedged worker never enforces its own
+timeout; killing one breaks the executor, which stops the others, so all are killed).
 
 Examples
 --------
@@ -44,7 +44,7 @@ STOP_GRACE = 20.0
 
 @runtime_checkable
 class Pool(Protocol):
-    """What the runner needs of a pool: ``slots`` reports at once, each a future of a Result."""
+    """What the batch needs of a pool: ``slots`` reports at once, each a future of a Result."""
 
     kind: str  #: what a worker is called in messages ("worker process", "Dask worker")
     slots: int  #: how many reports to hand out at once
@@ -95,8 +95,7 @@ class _Held:
     task: Task
     outer: cf.Future
     inner: cf.Future | None = None
-    pid: int | None = None  # the worker that took it
-    since: float | None = None  # when it took it
+    since: float = 0.0  # when this try was handed to a free worker
     tries: int = 0
     killed: bool = False  # its worker was killed for overrunning the budget
 
@@ -114,13 +113,12 @@ class LocalPool:
         self.slots, self.data_dir = workers, data_dir
         self.stop = self.mp.Event()
         self.held: dict[str, _Held] = {}
-        self.worker_pids: set[int] = set()
         self.broken = False
         self._start()
 
     def _start(self) -> None:
-        self.pids = self.mp.SimpleQueue()
-        self.pool = cf.ProcessPoolExecutor(
+        self.pids, self.worker_pids = self.mp.SimpleQueue(), set()  # a new queue: a killed
+        self.pool = cf.ProcessPoolExecutor(  # worker may have left the old one unusable
             max_workers=self.slots, initializer=execute.worker_init, mp_context=self.mp,
             initargs=(self.pids, self.stop, os.getpid(),
                       str(self.data_dir) if self.data_dir is not None else None))
@@ -131,7 +129,7 @@ class LocalPool:
         return held.outer
 
     def _send(self, held: _Held) -> None:
-        held.tries, held.pid, held.since = held.tries + 1, None, None
+        held.tries, held.since = held.tries + 1, time.monotonic()
         held.inner = self.pool.submit(run_local, held.task)
         held.inner.add_done_callback(lambda fut: self._came_back(held, fut))
 
@@ -151,34 +149,36 @@ class LocalPool:
         else:
             held.outer.set_result(fut.result())
 
-    def _read_pids(self) -> None:
+    def _workers(self) -> set[int]:
+        """The worker processes' ids: each sends its own as it starts (and then ``(pid,
+        report)`` for each report it takes, which the pool does not need)."""
         while not self.pids.empty():
             msg = self.pids.get()
-            if isinstance(msg, tuple) and msg[1] in self.held:
-                self.held[msg[1]].pid, self.held[msg[1]].since = msg[0], time.monotonic()
-            elif not isinstance(msg, tuple):
+            if isinstance(msg, int):
                 self.worker_pids.add(msg)
+        return self.worker_pids
 
     def poll(self) -> list[str]:
-        """Kill the worker of a report past its budget plus the kernel's start-up limit plus
-        :data:`STALL_GRACE`; replace a broken executor and run its reports once more (except
-        one killed for overrunning, or lost a second time)."""
-        self._read_pids()
+        """Kill the workers when a report is past its budget plus the kernel's start-up limit
+        plus :data:`STALL_GRACE` (the executor breaks, as it would for one); replace a broken
+        executor and run its reports once more (except one killed for overrunning, or lost a
+        second time)."""
         notes = []
         for held in list(self.held.values()):
             late = held.task.timeout + execute.KERNEL_START_TIMEOUT + STALL_GRACE
-            if held.since is not None and not held.killed and time.monotonic() - held.since > late:
+            if not held.killed and time.monotonic() - held.since > late:
                 held.killed = True
                 notes.append(f"{held.task.name}: its worker has not answered long past the "
                              f"report's {held.task.timeout:g} s budget; killing it")
-                _kill_tree(held.pid)
+        if notes:
+            for pid in self._workers():
+                _kill_tree(pid)
         return notes + (self._restart() if self.broken else [])
 
     def _restart(self) -> list[str]:
-        for pid in self.worker_pids:
+        for pid in self._workers():
             _kill_tree(pid)
         self.pool.shutdown(wait=True, cancel_futures=True)  # every callback has run
-        self.worker_pids.clear()
         self.broken = False
         self._start()
         notes = []
@@ -201,8 +201,7 @@ class LocalPool:
         return notes
 
     def _signal(self, *signals: int) -> None:
-        self._read_pids()
-        for pid in self.worker_pids:
+        for pid in self._workers():
             for sig in signals:
                 with contextlib.suppress(OSError):
                     os.kill(pid, sig)
