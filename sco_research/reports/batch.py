@@ -442,20 +442,11 @@ def plan(names: Iterable[str] = (), *, config: str | Path | None = None,
     return rows
 
 
-def render(
-    names: Iterable[str] = (),
-    *,
-    config: str | Path | None = None,
-    out: str | Path | None = None,
-    jobs: int | None = None,
-    force: bool = False,
-    timeout: float | None = None,
-    data_dir: str | Path | None = None,
-    progress: bool | None = None,
-    stream: Any = None,
-    workdir: str | Path | None = None,
-    scheduler: str | None = None,
-) -> BatchResult:
+def render(names: Iterable[str] = (), *, config: str | Path | None = None,
+           out: str | Path | None = None, jobs: int | None = None, force: bool = False,
+           timeout: float | None = None, data_dir: str | Path | None = None,
+           progress: bool | None = None, stream: Any = None, workdir: str | Path | None = None,
+           scheduler: str | None = None) -> BatchResult:
     """Render the reports of ``reports.yaml`` into ``out``.
 
     Parameters

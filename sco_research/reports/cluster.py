@@ -293,8 +293,8 @@ def run_remote(task: Task, notebook: bytes, stop: str | None = None) -> Result:
     event = distributed.Event(stop) if stop else None
     with _ONE_AT_A_TIME:
         if event is not None and event.is_set():
-            return dataclasses.replace(Result.failed(task.name, "interrupted", True),
-                                       worker=worker.address, duration_s=0.0)
+            stopped = Result.failed(task.name, "interrupted", True)
+            return dataclasses.replace(stopped, worker=worker.address)
         with tempfile.TemporaryDirectory(prefix="sco-research-report-") as tmp:
             stage, cwd = Path(tmp, "stage"), Path(tmp, "cwd")
             stage.mkdir()
