@@ -144,10 +144,9 @@ def sources_digest() -> str:
 
 
 def _describe(found: Any) -> str:
-    if type(found).__name__ == "PackageNotFoundError":
-        return "not installed"
     if isinstance(found, BaseException):
-        return f"unknown ({type(found).__name__}: {first_line(found)})"
+        return "not installed" if type(found).__name__ == "PackageNotFoundError" else (
+            f"unknown ({type(found).__name__}: {first_line(found)})")
     return str(found)
 
 

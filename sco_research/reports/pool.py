@@ -74,18 +74,15 @@ def run_local(task: Task) -> Result:
     return Result.from_dict(execute.render_one(task.as_dict()))
 
 
-def _kill_tree(pid: int | None) -> None:
+def _kill_tree(pid: int) -> None:
     """SIGKILL a process and every process below it (its kernels and their server)."""
-    if pid is None:
-        return
-    with contextlib.suppress(Exception):
-        import psutil
+    import psutil
 
-        for proc in psutil.Process(pid).children(recursive=True):
-            with contextlib.suppress(Exception):
+    with contextlib.suppress(psutil.Error):
+        worker = psutil.Process(pid)
+        for proc in [*worker.children(recursive=True), worker]:
+            with contextlib.suppress(psutil.Error):
                 proc.kill()
-    with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGKILL)
 
 
 @dataclasses.dataclass(eq=False)
