@@ -5,10 +5,13 @@ The batch (:class:`sco_research.reports.batch.Batch`) talks to a pool only throu
 :class:`LocalPool` and :class:`~sco_research.reports.cluster.ClusterPool` satisfy it. A pool's
 futures end with a :class:`~sco_research.reports.results.Result`. A worker that dies (``kill -9``,
 the out-of-memory killer) breaks a ``ProcessPoolExecutor`` (``BrokenProcessPool``): the local pool
-starts a new one and runs the reports it held once more, as a Dask cluster does by itself. The
-workers send their pid when they start, so that the pool can pass Ctrl-C on, and kill them
-when a report is far past its budget (a stopped or wedged worker never enforces its own
-timeout; killing one breaks the executor, which stops the others, so all are killed).
+starts a new one and runs the reports it held once more, as a Dask cluster does by itself. A
+broken executor stops every worker: only the report whose own worker died has used its one
+retry; the others are run again without counting it (at most :data:`MAX_TRIES` starts in all).
+The workers send their pid when they start, and ``(pid, report)`` for each report they take, so
+that the pool can pass Ctrl-C on, tell whose worker died, and kill them when a report is far
+past its budget (a stopped or wedged worker never enforces its own timeout; killing one breaks
+the executor, which stops the others, so all are killed).
 
 Examples
 --------
@@ -25,6 +28,7 @@ import contextlib
 import dataclasses
 import os
 import signal
+import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -33,13 +37,16 @@ from typing import Protocol, runtime_checkable
 from . import execute
 from .results import Result, Task
 
-__all__ = ["STALL_GRACE", "STOP_GRACE", "LocalPool", "Pool", "run_local"]
+__all__ = ["MAX_TRIES", "STALL_GRACE", "STOP_GRACE", "LocalPool", "Pool", "run_local"]
 
 #: Seconds a report may run past its budget and the kernel's start-up limit before the pool
 #: kills its worker: the worker's own timeout should have stopped it long before.
 STALL_GRACE = 60.0
 #: The most seconds a running report may take to stop after Ctrl-C before its worker is killed.
 STOP_GRACE = 20.0
+#: The most times one report is started, whichever worker died: its own worker may die once; it
+#: may also be stopped with the others when another report's worker dies or is killed.
+MAX_TRIES = 3
 
 
 @runtime_checkable
@@ -74,6 +81,18 @@ def run_local(task: Task) -> Result:
     return Result.from_dict(execute.render_one(task.as_dict()))
 
 
+def _dead(pid: int) -> bool:
+    """Whether the process ``pid`` has exited (a zombie not yet reaped counts as exited)."""
+    import psutil
+
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.Error:  # pragma: no cover - not ours to look at: alive
+        return False
+
+
 def _kill_tree(pid: int) -> None:
     """SIGKILL a process and every process below it (its kernels and their server)."""
     import psutil
@@ -93,7 +112,8 @@ class _Held:
     outer: cf.Future
     inner: cf.Future | None = None
     since: float = 0.0  # when this try was handed to a free worker
-    tries: int = 0
+    tries: int = 0  # how many times it was handed out
+    deaths: int = 0  # how many times its own worker died under it
     killed: bool = False  # its worker was killed for overrunning the budget
 
 
@@ -111,9 +131,12 @@ class LocalPool:
         self.stop = self.mp.Event()
         self.held: dict[str, _Held] = {}
         self.broken = False
+        self.lock = threading.Lock()  # the pid queue is read from two threads
         self._start()
 
     def _start(self) -> None:
+        self.dead: set[int] = set()  # the workers found dead when the executor broke
+        self.holders: dict[int, str] = {}  # worker pid -> the report it took last
         self.pids, self.worker_pids = self.mp.SimpleQueue(), set()  # a new queue: a killed
         self.pool = cf.ProcessPoolExecutor(  # worker may have left the old one unusable
             max_workers=self.slots, initializer=execute.worker_init, mp_context=self.mp,
@@ -136,6 +159,8 @@ class LocalPool:
             return
         exc = fut.exception()
         if isinstance(exc, BrokenProcessPool) and not self.stop.is_set():
+            if not self.broken:  # the executor stops the other workers after these callbacks
+                self.dead = {pid for pid in self._workers() if _dead(pid)}
             self.broken = True  # poll() restarts the executor and decides
             return
         self.held.pop(held.task.name, None)
@@ -147,13 +172,16 @@ class LocalPool:
             held.outer.set_result(fut.result())
 
     def _workers(self) -> set[int]:
-        """The worker processes' ids: each sends its own as it starts (and then ``(pid,
-        report)`` for each report it takes, which the pool does not need)."""
-        while not self.pids.empty():
-            msg = self.pids.get()
-            if isinstance(msg, int):
-                self.worker_pids.add(msg)
-        return self.worker_pids
+        """The worker processes' ids: each sends its own as it starts, and then ``(pid,
+        report)`` for each report it takes (kept in ``holders``)."""
+        with self.lock:
+            while not self.pids.empty():
+                msg = self.pids.get()
+                if isinstance(msg, int):
+                    self.worker_pids.add(msg)
+                else:
+                    self.holders[msg[0]] = msg[1]
+            return set(self.worker_pids)
 
     def poll(self) -> list[str]:
         """Kill the workers when a report is past its budget plus the kernel's start-up limit
@@ -176,25 +204,45 @@ class LocalPool:
         for pid in self._workers():
             _kill_tree(pid)
         self.pool.shutdown(wait=True, cancel_futures=True)  # every callback has run
+        held_now = list(self.held.values())
+        overdue = [h.task.name for h in held_now if h.killed]
+        # Whose worker died: the reports held by the workers found dead; when that cannot be
+        # told, every report counts it (as if its own worker had died).
+        lost = ({self.holders.get(pid) for pid in self.dead} & {h.task.name for h in held_now}
+                if self.dead and not overdue else set())
+        own = (lambda h: h.task.name in lost) if lost or overdue else (lambda h: True)
+        why = (f"the worker running {', '.join(map(repr, overdue))} was killed for overrunning "
+               f"its budget" if overdue else
+               f"the worker running {', '.join(map(repr, sorted(lost)))} died" if lost else
+               "an idle worker died")
         self.broken = False
         self._start()
         notes = []
-        for held in list(self.held.values()):
+        for held in held_now:
             name, error = held.task.name, None
+            mine = own(held) and not held.killed
+            held.deaths += mine
             if held.killed:
                 error = (f"timed out: its worker stopped answering long past its "
                          f"{held.task.timeout:g} s budget and was killed; raise `timeout:` for "
                          f"this report in reports.yaml or pass --timeout")
-            elif held.tries > 1:
+            elif held.deaths > 1:
                 error = ("its worker process died again (killed from outside, or out of "
                          "memory?); not retried a second time")
+            elif held.tries >= MAX_TRIES:
+                error = (f"its worker process was stopped {held.tries} times ({why} the last "
+                         f"time); not started again")
             if error:
                 del self.held[name]
                 held.outer.set_result(Result.failed(name, error))
-            else:
+                continue
+            if mine:
                 notes.append(f"{name}: its worker process died (killed from outside, or out of "
                              f"memory?); running it once more in a new worker")
-                self._send(held)
+            else:
+                notes.append(f"{name}: stopped with the other workers when {why}; running it "
+                             f"again (not counted as a retry)")
+            self._send(held)
         return notes
 
     def _signal(self, *signals: int) -> None:

@@ -21,7 +21,7 @@ from sco_research import paths
 from sco_research.errors import RenderError
 from sco_research.reports import batch, execute, layout, pool
 
-from .conftest import BUDGET, Beside, manifest, run, until, write_config
+from .conftest import BUDGET, Beside, make_notebook, manifest, run, until, write_config
 
 
 def _running(out: Path, name: str) -> bool:
@@ -72,6 +72,71 @@ def test_a_killed_worker_is_replaced_and_its_report_runs_once_more(project, stea
            "running it once more in a new worker" in result.log
     assert all(e["status"] == "ok" for e in manifest(project)["reports"])
     assert list((out / ".staging").iterdir()) == []  # the killed attempt's folder is gone
+
+
+def _worker_of(out: Path, name: str) -> int | None:
+    """The spawned worker now running ``name`` (it writes that report's kernel log), if any."""
+    import psutil
+
+    for proc in psutil.Process().children():
+        with contextlib.suppress(psutil.Error):
+            if "spawn_main" in " ".join(proc.cmdline()) and proc.status() != "zombie" and any(
+                    f"{name}~new~" in f.path for f in proc.open_files()):
+                return proc.pid
+    return None
+
+
+def _waiter(project: Path) -> Path:
+    """A notebook that runs until the test creates its flag file: it is surely running while
+    the test kills the other report's worker, however slow the machine."""
+    flag = project / "go-on"
+    make_notebook(project / "notebooks" / "waiter.ipynb", "flag: str = ''",
+                  "import os, time\nwhile not os.path.exists(flag):\n    time.sleep(0.05)")
+    return flag
+
+
+def test_a_report_whose_own_worker_never_died_is_not_failed_for_another_s(project,
+                                                                         steady_library):
+    """A dying worker breaks the executor, which stops every worker: the report beside it is
+    run again without counting that against it, and it is never failed as "died again"."""
+    flag = _waiter(project)
+    write_config(project, f"""\
+reports:
+  - name: victim
+    notebook: notebooks/sleepy.ipynb
+    parameters:
+      seconds: 600
+  - name: bystander
+    notebook: notebooks/waiter.ipynb
+    parameters:
+      flag: {str(flag)!r}
+""")
+    out = project / "out"
+
+    def kill_the_victim_twice() -> None:
+        killed: list[int] = []
+        for _ in range(2):
+            pid = until(lambda: (_worker_of(out, "victim") not in (None, *killed)
+                                 and _worker_of(out, "bystander")
+                                 and _worker_of(out, "victim")), "victim and bystander running")
+            killed.append(pid)
+            os.kill(pid, signal.SIGKILL)
+        flag.write_text("go on", encoding="utf-8")  # the bystander may finish now
+
+    helper = Beside(kill_the_victim_twice)
+    helper.start()
+    result = run(project, jobs=2)
+    helper.result()
+    outcomes = {o.name: o for o in result.outcomes}
+    assert outcomes["victim"].action == "failed"
+    assert outcomes["victim"].error.startswith("its worker process died again")
+    assert outcomes["bystander"].action == "rendered", result.summary()
+    log = result.log
+    assert "victim: its worker process died (killed from outside, or out of memory?); " \
+           "running it once more in a new worker" in log
+    assert log.count("bystander: stopped with the other workers when the worker running "
+                     "'victim' died; running it again (not counted as a retry)") == 2, log
+    assert list((out / ".staging").iterdir()) == []
 
 
 def test_a_stopped_worker_is_killed_by_the_parent_and_the_rest_run(project, steady_library,
