@@ -319,6 +319,14 @@ class Batch:
             for item in running.values():
                 self.end(item, "interrupted", "interrupted", "interrupted")
             running.clear()
+        except Exception as exc:  # the run itself failed (say, the manifest cannot be written):
+            pool.kill()  # stop the workers now rather than wait for their reports
+            for item in running.values():
+                with contextlib.suppress(Exception):
+                    self.end(item, "interrupted", f"stopped: the render failed "
+                                                  f"({type(exc).__name__})", "interrupted")
+            running.clear()
+            raise
         finally:
             pool.close()
 
@@ -511,6 +519,7 @@ def render(names: Iterable[str] = (), *, config: str | Path | None = None,
         from .cluster import ClusterPool
 
         cluster = ClusterPool(scheduler, batch.data_dir, jobs)
+    unwritable: OSError | None = None
     with contextlib.closing(cluster) if cluster else contextlib.nullcontext(), lock(out):
         todo = batch.start(selected, force, stream, progress)
         try:
@@ -518,10 +527,25 @@ def render(names: Iterable[str] = (), *, config: str | Path | None = None,
                 if todo:
                     workers = min(jobs or _default_jobs(), len(todo))
                     batch.run(todo, cluster or LocalPool(workers, batch.data_dir))
+        except OSError as exc:  # writing the manifest or the index failed
+            unwritable = exc
         finally:
             batch.prog.close()
             if batch.out_intact():  # never re-create a folder removed during the run
-                batch.write()
-                recover_staging(out)  # what a killed worker left half-built
+                try:
+                    batch.write()
+                except OSError as exc:  # never hides an error already on its way
+                    unwritable = unwritable or exc
+                try:
+                    recover_staging(out)  # what a killed worker left half-built
+                except OSError as exc:
+                    unwritable = unwritable or exc
+    if unwritable is not None:
+        where = Path(unwritable.filename) if unwritable.filename else out
+        raise RenderError(
+            f"out: cannot write {display(where)!r} ({type(unwritable).__name__}: "
+            f"{unwritable.strerror or first_line(unwritable)}); the render stopped; the reports "
+            f"published before it stay, but manifest.json and index.html may not list them; "
+            f"make {display(out)!r} writable (or free space) and run again") from None
     return BatchResult([batch.outcomes[r.name] for r in selected if r.name in batch.outcomes],
                        out, time.perf_counter() - t0, batch.interrupted)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sco_research import paths
+from sco_research import cli, paths
 from sco_research.errors import RenderError
 from sco_research.reports import batch, execute, layout, pool
 
@@ -214,6 +214,53 @@ def test_an_output_folder_removed_during_the_run_stops_it_and_is_not_recreated(p
         run(project, jobs=1)
     helper.result()
     assert not out.exists()
+
+
+def test_an_output_folder_that_turns_unwritable_stops_the_run_in_one_line(project, monkeypatch,
+                                                                           capsys):
+    """The manifest cannot be written any more (a read-only folder, a full disk): the render
+    stops its workers at once (it does not wait for the running report) and says so in one
+    line, exit status 2; the pages already published stay. Faked, since root writes anyway."""
+    flag = _waiter(project)
+    write_config(project, f"""\
+reports:
+  - name: plain
+    notebook: notebooks/plain.ipynb
+  - name: waiter
+    notebook: notebooks/waiter.ipynb
+    parameters:
+      flag: {str(flag)!r}
+""")
+    out = project / "out"
+
+    def unwritable(path, data):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    def failsafe() -> None:  # the render must not need this: the waiter would run forever
+        if not ended.wait(BUDGET):
+            flag.write_text("go on", encoding="utf-8")
+            raise AssertionError("the render waited for the running report")
+
+    import threading
+
+    ended = threading.Event()
+    monkeypatch.setattr(batch, "atomic_write", unwritable)  # the parent's writes only
+    helper = Beside(failsafe)
+    helper.start()
+    try:
+        code = cli.main(["render", "--config", str(project / "reports.yaml"), "--out", str(out),
+                         "--jobs", "2"])
+    finally:
+        ended.set()
+    helper.result()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err[-1].startswith("sco-research render: error: out: cannot write ")
+    assert "manifest.json" in err[-1] and "PermissionError: Permission denied" in err[-1]
+    assert "Traceback" not in "\n".join(err)
+    assert (out / "plain" / "plain.html").is_file()  # published before the failure
+    assert not (out / "waiter").exists()
+    assert list((out / ".staging").iterdir()) == []  # the stopped report's stage is gone
 
 
 # -- outputs deleted, manifest damaged ---------------------------------------------------------
