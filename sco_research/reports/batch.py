@@ -361,6 +361,8 @@ class Batch:
         except OSError as exc:  # a cluster's report came back, but could not be written here
             res = Result.failed(report.name, f"writing the report's files failed: "
                                              f"{type(exc).__name__}: {first_line(exc)}")
+        except RenderError as exc:  # a cluster's report came back with files refused here
+            res = Result.failed(report.name, f"its files were refused: {first_line(exc)}")
         except BaseException as exc:  # the worker itself broke (killed, out of memory...)
             if isinstance(exc, KeyboardInterrupt) or self.interrupted:
                 res = Result.failed(report.name, "interrupted", interrupted=True)

@@ -181,28 +181,66 @@ def check_workers(mine: dict, versions: dict, libraries: dict | None = None) -> 
 # -- the data folder and the worker plugin ------------------------------------------------------
 def pack_data(folder: str | os.PathLike) -> bytes:
     """A folder (with its subfolders) as a gzipped tar: the data folder sent to the workers, and
-    a report's folder sent back."""
+    a report's folder sent back. A symbolic link to a file (git-annex and DVC keep data files
+    so) travels as the file's content: the other side accepts regular files only."""
     root, buf = Path(folder), io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz", compresslevel=1) as tar:
+    with tarfile.open(fileobj=buf, mode="w:gz", compresslevel=1, dereference=True) as tar:
         for f in sorted(p for p in root.rglob("*") if p.is_file()
                         and "__pycache__" not in p.parts):
             tar.add(f, arcname=f.relative_to(root).as_posix())
     return buf.getvalue()
 
 
+def _refused(member: tarfile.TarInfo, why: str) -> RenderError:
+    return RenderError(f"archive: member {member.name!r} is {why}; only regular files and "
+                       f"folders inside the destination are accepted")
+
+
+def _files_only(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo:
+    """The extraction filter: regular files and folders, inside ``dest`` (tarfile's "data"
+    filter then drops modes a report has no use for, such as set-user-ID)."""
+    kind = ("a symbolic link" if member.issym() else "a hard link" if member.islnk() else
+            None if member.isfile() or member.isdir() else "a special file")
+    inside = Path(os.path.realpath(dest))
+    target = Path(os.path.realpath(os.path.join(dest, member.name)))
+    if kind is None and inside != target and inside not in target.parents:
+        kind = "outside the folder"
+    if kind is not None:
+        raise _refused(member, kind)
+    return tarfile.data_filter(member, dest) if hasattr(tarfile, "data_filter") else member
+
+
 def unpack_data(blob: bytes, dest: str | os.PathLike) -> Path:
-    """Unpack :func:`pack_data`'s archive into the folder ``dest``: regular files only, never
-    outside it (the "data" filter; the same check by hand before Python 3.10.12/3.11.4)."""
+    """Unpack :func:`pack_data`'s archive into the folder ``dest``: regular files and folders
+    only, never outside it; anything else (a link, a device, ``..``) raises RenderError naming
+    the member, before it is written.
+
+    Examples
+    --------
+    >>> import io, tarfile, tempfile
+    >>> buf = io.BytesIO()
+    >>> with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+    ...     link = tarfile.TarInfo("page.html")
+    ...     link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    ...     tar.addfile(link)
+    >>> unpack_data(buf.getvalue(), tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.RenderError: archive: member 'page.html' is a symbolic link; only ...
+    """
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
-        if hasattr(tarfile, "data_filter"):
-            tar.extractall(dest, filter="data")
-            return dest
-        for member in tar.getmembers():  # pragma: no cover - older Pythons
-            if not member.isfile() or dest.resolve() not in (dest / member.name).resolve().parents:
-                raise RenderError(f"data package: {member.name!r} is not a file inside the folder")
-            tar.extract(member, dest)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+            for member in tar.getmembers():  # every member checked before any is written
+                _files_only(member, str(dest))
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(dest, filter=_files_only)
+            else:  # pragma: no cover - before Python 3.10.12/3.11.4: every member checked above
+                tar.extractall(dest)
+    except (tarfile.TarError, EOFError) as exc:  # cut short, or not a gzipped tar at all
+        raise RenderError(f"archive: cannot unpack it ({type(exc).__name__}: "
+                          f"{first_line(exc)}); expected a gzipped tar from pack_data") from None
     return dest
 
 

@@ -350,3 +350,71 @@ def test_a_scheduler_without_workers_is_refused(project, tmp_path_factory, monke
             run(project, scheduler=str(lonely.root / "scheduler.json"))
     finally:
         lonely.stop()
+
+
+# -- the archives that travel: the data out, a report's folder back (no Dask needed) -----------
+def _archive(*members) -> bytes:
+    """A gzipped tar of ``(TarInfo, bytes or None)`` members, as a hostile worker might send."""
+    import io
+    import tarfile
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for info, data in members:
+            if data is not None:
+                info.size = len(data)
+            tar.addfile(info, io.BytesIO(data) if data is not None else None)
+    return buf.getvalue()
+
+
+def _member(name: str, kind: bytes | None = None, link: str = ""):
+    import tarfile
+
+    info = tarfile.TarInfo(name)
+    if kind is not None:
+        info.type, info.linkname = kind, link
+    return info
+
+
+def test_a_symlinked_data_file_travels_as_its_content(tmp_path):
+    elsewhere = tmp_path / "annex" / "real.csv"  # git-annex and DVC keep data files this way
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("k,v\na,1\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.csv").symlink_to(elsewhere)
+    copy = cluster.unpack_data(cluster.pack_data(data), tmp_path / "copy")
+    assert not (copy / "a.csv").is_symlink()
+    assert (copy / "a.csv").read_text(encoding="utf-8") == "k,v\na,1\n"
+
+
+@pytest.mark.parametrize(("members", "bad", "kind"), [
+    ([(_member("../evil.txt"), b"x")], "../evil.txt", "outside the folder"),
+    ([(_member("a.html"), b"x"), (_member("b.html", b"2", "a.html"), None)], "b.html",
+     "a symbolic link"),
+    ([(_member("x.html", b"2", "/etc/passwd"), None)], "x.html", "a symbolic link"),
+    ([(_member("figures", b"2", "../.."), None), (_member("figures/f.png"), b"x")], "figures",
+     "a symbolic link"),
+    ([(_member("h.html", b"1", "/etc/passwd"), None)], "h.html", "a hard link"),
+    ([(_member("fifo", b"6"), None)], "fifo", "a special file"),
+])
+def test_an_archive_with_anything_but_files_inside_it_is_refused_in_one_line(tmp_path, members,
+                                                                            bad, kind):
+    with pytest.raises(RenderError, match=(
+            rf"^archive: member {bad!r} is {kind}; only regular files and folders inside "
+            rf"the destination are accepted$")):
+        cluster.unpack_data(_archive(*members), tmp_path / "stage")
+    assert not (tmp_path / "evil.txt").exists()
+
+
+def test_a_report_s_files_with_a_link_are_refused_and_nothing_is_published(tmp_path):
+    from sco_research.reports.results import Result
+
+    out = tmp_path / "out"
+    out.mkdir()
+    files = _archive((_member("r.html"), b"<p>page</p>"), (_member("r.ipynb", b"2", "r.html"),
+                                                            None))
+    with pytest.raises(RenderError, match=r"^archive: member 'r.ipynb' is a symbolic link"):
+        cluster.land_remote(out, Result("r", ok=True, files=files))
+    assert not (out / "r").exists()
+    assert list((out / ".staging").iterdir()) == []
