@@ -171,6 +171,58 @@ def test_a_stopped_worker_is_killed_by_the_parent_and_the_rest_run(project, stea
         os.kill(stopped[0], 0)  # the stopped worker is gone
 
 
+def test_a_report_beside_a_stopped_worker_runs_again_and_is_told_why(project, steady_library,
+                                                                     monkeypatch):
+    """Killing the overdue report's worker stops the other workers too: the report beside it
+    runs again, and the note says it was stopped for the other report's sake."""
+    monkeypatch.setattr(execute, "KERNEL_START_TIMEOUT", 0)
+    monkeypatch.setattr(pool, "STALL_GRACE", 10.0**9)
+    flag = _waiter(project)
+    write_config(project, f"""\
+reports:
+  - name: victim
+    notebook: notebooks/sleepy.ipynb
+    timeout: 2
+    parameters:
+      seconds: 120
+  - name: bystander
+    notebook: notebooks/waiter.ipynb
+    parameters:
+      flag: {str(flag)!r}
+""")
+    out = project / "out"
+    stopped: list[int] = []
+
+    def stop_the_victim() -> None:
+        pid = until(lambda: _worker_of(out, "bystander") and _worker_of(out, "victim"),
+                    "victim and bystander running")
+        first = _worker_of(out, "bystander")
+        stopped.append(pid)
+        os.kill(pid, signal.SIGSTOP)
+        monkeypatch.setattr(pool, "STALL_GRACE", 1.0)
+        try:
+            until(lambda: _worker_of(out, "bystander") not in (None, first) and _worker_of(
+                out, "victim") is None, "the bystander running again, alone")
+        finally:
+            flag.write_text("go on", encoding="utf-8")  # the render ends, whatever happened
+
+    helper = Beside(stop_the_victim)
+    helper.start()
+    try:
+        result = run(project, jobs=2)
+        helper.result()
+    finally:
+        for pid in stopped:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    outcomes = {o.name: o for o in result.outcomes}
+    assert outcomes["victim"].error.startswith("timed out: its worker stopped answering")
+    assert outcomes["bystander"].action == "rendered", result.summary()
+    assert ("bystander: stopped with the other workers when the worker running 'victim' was "
+            "killed for overrunning its budget; running it again (not counted as a retry)"
+            in result.log), result.log
+
+
 def _start(project: Path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "SCO_RESEARCH_DATA": str(project / "data"),
            "PYTHONPATH": str(paths.PROJECT_ROOT)}
