@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,7 @@ def add_render_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _cli_render(args: argparse.Namespace) -> int:
-    from .batch import check_arguments, plan, render
+    from .batch import check_arguments, plan, render, signals_as_interrupts
 
     check_arguments(args.jobs, args.timeout)  # --list refuses what a render would
     if args.list_only:
@@ -107,8 +108,14 @@ def _cli_render(args: argparse.Namespace) -> int:
     scheduler = args.scheduler or os.environ.get(SCHEDULER_ENV) or None  # the flag wins
     if scheduler is not None:
         check_cluster_extra(scheduler)
-    result = render(args.names, config=args.config, out=args.out, jobs=args.jobs,
-                    force=args.force, timeout=args.timeout, scheduler=scheduler)
+    try:
+        with signals_as_interrupts():  # SIGTERM/SIGHUP as Ctrl-C from the start
+            result = render(args.names, config=args.config, out=args.out, jobs=args.jobs,
+                            force=args.force, timeout=args.timeout, scheduler=scheduler)
+    except KeyboardInterrupt:  # once reports run, render itself stops them and returns
+        print("sco-research render: interrupted before any report started; nothing was run",
+              file=sys.stderr)
+        return 130
     print(result.summary())
     if result.interrupted:
         return 130

@@ -79,3 +79,25 @@ def test_list_refuses_the_output_folders_render_refuses(project, capsys):
                      str(project / "notebooks" / "out")])
     assert code == 2
     assert "is inside the notebooks folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stage", ["checking", "starting"])
+def test_ctrl_c_before_any_report_runs_is_one_line_and_exit_130(project, capsys, monkeypatch,
+                                                                stage):
+    """Ctrl-C (or SIGTERM) while the reports are checked, or while the output folder is
+    prepared: no traceback, one line, status 130, nothing started."""
+    from sco_research.reports import batch
+
+    write_config(project, BASIC)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "check_all" if stage == "checking" else "recover_staging",
+                        interrupted)
+    code = cli.main(["render", "--config", str(project / "reports.yaml"), "--out",
+                     str(project / "out")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 130
+    assert err == ["sco-research render: interrupted before any report started; nothing was "
+                   "run"]
