@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -116,7 +117,11 @@ def _cli_render(args: argparse.Namespace) -> int:
         print("sco-research render: interrupted before any report started; nothing was run",
               file=sys.stderr)
         return 130
-    print(result.summary())
+    try:
+        print(result.summary(), flush=True)
+    except BrokenPipeError:  # `| head`: the reader has what it wanted; the status stands
+        with contextlib.suppress(OSError, ValueError):  # and Python's exit flush stays quiet
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if result.interrupted:
         return 130
     return 0 if result.ok else 1

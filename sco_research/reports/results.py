@@ -17,7 +17,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,20 +167,38 @@ class BatchResult:
 
 
 class Progress:
-    """A tqdm bar on a terminal (``bar``); one plain line per finished report otherwise."""
+    """A tqdm bar on a terminal (``bar``); one plain line per finished report otherwise.
+
+    A stream whose reader went away (``| head``, a closed terminal) is written no more: showing
+    progress never stops a render.
+    """
 
     def __init__(self, total: int, stream: Any, bar: bool) -> None:
         from tqdm import tqdm
 
         self.total, self.stream, self.done, self.failed = total, stream, 0, 0
-        self.bar = tqdm(total=total, desc="render", unit="report", file=stream,
-                        dynamic_ncols=True, disable=not (bar and total))
+        self.gone = False
+        try:
+            self.bar = tqdm(total=total, desc="render", unit="report", file=stream,
+                            dynamic_ncols=True, disable=not (bar and total))
+        except OSError:
+            self.gone = True
+            self.bar = tqdm(total=total, file=stream, disable=True)
+
+    def _show(self, action: Callable[[], Any]) -> None:
+        if self.gone:
+            return
+        try:
+            action()
+        except OSError:  # the reader went away: nothing more is shown
+            self.gone = True
+            self.bar.disable = True
 
     def running(self, names: Sequence[str]) -> None:
         """Show which reports are running now (on the bar only)."""
         shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
-        self.bar.set_postfix_str(
-            f"done {self.done} failed {self.failed}" + (f" | {shown}" if names else ""))
+        self._show(lambda: self.bar.set_postfix_str(
+            f"done {self.done} failed {self.failed}" + (f" | {shown}" if names else "")))
 
     def finished(self, outcome: Outcome) -> None:
         """One report finished (or failed, or was stopped)."""
@@ -193,14 +211,17 @@ class Progress:
             self.note(f"[{self.done + self.failed}/{self.total}] {label:<6} {outcome.name} "
                       f"({outcome.duration_s or 0:.1f} s)"
                       + (f": {error[0]}" if error else f" - {outcome.reason}"))
-        self.bar.update(1)
+        self._show(lambda: self.bar.update(1))
         self.running([])
 
     def note(self, text: str) -> None:
         """A line of its own (above the bar)."""
-        self.bar.write(f"render: {text}", file=self.stream)
-        self.stream.flush()
+        def write() -> None:
+            self.bar.write(f"render: {text}", file=self.stream)
+            self.stream.flush()
+
+        self._show(write)
 
     def close(self) -> None:
         """Remove the bar."""
-        self.bar.close()
+        self._show(self.bar.close)

@@ -101,3 +101,23 @@ def test_ctrl_c_before_any_report_runs_is_one_line_and_exit_130(project, capsys,
     assert code == 130
     assert err == ["sco-research render: interrupted before any report started; nothing was "
                    "run"]
+
+
+def test_a_reader_gone_before_the_summary_changes_nothing(project, monkeypatch):
+    """``sco-research render | head -1``: the summary meets a closed pipe; the exit status is
+    still the render's, with no traceback."""
+    import io
+
+    from sco_research.reports import batch
+    from sco_research.reports.results import BatchResult, Outcome
+
+    class Closed(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    write_config(project, BASIC)
+    done = BatchResult([Outcome("plain", "rendered", "never rendered")], project / "out")
+    monkeypatch.setattr(batch, "render", lambda *args, **kwargs: done)
+    monkeypatch.setattr(sys, "stdout", Closed())
+    assert cli.main(["render", "--config", str(project / "reports.yaml"), "--out",
+                     str(project / "out")]) == 0

@@ -35,6 +35,40 @@ def test_progress_bar_on_a_terminal_and_lines_otherwise():
     assert plain.getvalue() == "render: [1/1] ok     alpha (1.0 s) - never rendered\n"
 
 
+class _Gone(io.StringIO):
+    """A stream whose reader went away after ``lines`` writes (``| head``, a closed terminal)."""
+
+    def __init__(self, lines: int, tty: bool, error: type[OSError]) -> None:
+        super().__init__()
+        self.lines, self.tty, self.error = lines, tty, error
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        if self.lines <= 0:
+            raise self.error(32, "the reader is gone")
+        self.lines -= 1
+        return super().write(text)
+
+    def flush(self):
+        if self.lines <= 0:
+            raise self.error(32, "the reader is gone")
+
+
+@pytest.mark.parametrize(("tty", "error"), [(False, BrokenPipeError), (True, OSError)])
+def test_progress_whose_reader_went_away_stops_showing_and_never_raises(tty, error):
+    stream = _Gone(1, tty, error)
+    p = Progress(3, stream, bar=tty)
+    p.note("first line")
+    for name in ("alpha", "beta", "gamma"):
+        p.running([name])
+        p.finished(Outcome(name, "failed", "never rendered", "boom", 1.0))
+    p.note("after")
+    p.close()
+    assert (p.done, p.failed) == (0, 3)  # still counted
+
+
 def test_summary_carries_the_details_of_a_failure_and_names_interrupted_reports(tmp_path):
     error = ("cell [3] raised DataError: table 'trade' (data/trade.csv) failed validation with "
              "1 problem(s):\n  data/trade.csv row 4, field 'value': value 'x' breaks rule: "
