@@ -46,7 +46,7 @@ from .results import BatchResult, Outcome, Progress, Result, Task
 from .staging import lock, recover_staging
 
 __all__ = ["Batch", "check_arguments", "now", "plan", "relative", "render",
-           "signals_as_interrupts"]
+           "signals_as_interrupts", "signals_noted"]
 
 
 def now() -> str:
@@ -73,6 +73,31 @@ def signals_as_interrupts() -> Any:
     old = {sig: signal.signal(sig, signal.default_int_handler) for sig in kinds}
     try:
         yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def signals_noted() -> Any:
+    """Meanwhile, the first Ctrl-C, SIGTERM or SIGHUP is noted in the list it yields instead of
+    raised, so that the manifest and the index are written whole; a second one raises
+    KeyboardInterrupt (the user insists). Main thread only; elsewhere nothing changes."""
+    noted: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def note(sig: int, frame: Any) -> None:
+        noted.append(sig)
+        if len(noted) > 1:
+            raise KeyboardInterrupt
+
+    kinds = [sig for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
+             if sig]
+    old = {sig: signal.signal(sig, note) for sig in kinds}
+    try:
+        yield noted
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler)
@@ -328,7 +353,15 @@ class Batch:
             running.clear()
             raise
         finally:
-            pool.close()
+            try:
+                with signals_noted() as noted:
+                    pool.close()
+            except KeyboardInterrupt:  # asked twice while the workers wind down: stop them now
+                noted = [signal.SIGINT]
+                pool.kill()
+                pool.close()
+            if noted:
+                self.interrupted = True
 
     def check_out(self, pool: Pool, running: dict) -> None:
         """Stop the run when the output folder was removed or replaced while it ran."""
@@ -532,16 +565,18 @@ def render(names: Iterable[str] = (), *, config: str | Path | None = None,
         except OSError as exc:  # writing the manifest or the index failed
             unwritable = exc
         finally:
-            batch.prog.close()
-            if batch.out_intact():  # never re-create a folder removed during the run
-                try:
-                    batch.write()
-                except OSError as exc:  # never hides an error already on its way
-                    unwritable = unwritable or exc
-                try:
-                    recover_staging(out)  # what a killed worker left half-built
-                except OSError as exc:
-                    unwritable = unwritable or exc
+            with signals_noted() as noted:  # the record is written whole
+                batch.prog.close()
+                if batch.out_intact():  # never re-create a folder removed during the run
+                    try:
+                        batch.write()
+                    except OSError as exc:  # never hides an error already on its way
+                        unwritable = unwritable or exc
+                    try:
+                        recover_staging(out)  # what a killed worker left half-built
+                    except OSError as exc:
+                        unwritable = unwritable or exc
+            batch.interrupted = batch.interrupted or bool(noted)
     if unwritable is not None:
         where = Path(unwritable.filename) if unwritable.filename else out
         raise RenderError(

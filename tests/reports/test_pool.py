@@ -251,6 +251,32 @@ def test_sigterm_and_sighup_stop_the_render_as_ctrl_c_does(project, sig):
         "sleepy": "interrupted", "plain": "interrupted", "plain2": "interrupted"}
 
 
+@pytest.mark.parametrize("moment", ["closing the pool", "writing the manifest"])
+def test_ctrl_c_while_the_run_winds_down_still_writes_the_manifest(project, steady_library,
+                                                                   monkeypatch, moment):
+    """A (second) Ctrl-C while the workers wind down or the manifest is written: the manifest
+    and summary are written whole, the run counts as interrupted, nothing escapes."""
+    write_config(project, "reports:\n  - name: plain\n    notebook: notebooks/plain.ipynb\n")
+    calls: list[str] = []
+
+    def with_ctrl_c(original, last_only):
+        def patched(self, *args):
+            calls.append(moment)
+            if not last_only or len(calls) == 2:  # the manifest: the final write
+                os.kill(os.getpid(), signal.SIGINT)
+            return original(self, *args)
+        return patched
+
+    if moment == "closing the pool":
+        monkeypatch.setattr(pool.LocalPool, "close", with_ctrl_c(pool.LocalPool.close, False))
+    else:
+        monkeypatch.setattr(batch.Batch, "write", with_ctrl_c(batch.Batch.write, True))
+    result = run(project, jobs=1)
+    assert result.interrupted and [o.action for o in result.outcomes] == ["rendered"]
+    assert manifest(project)["reports"][0]["status"] == "ok"
+    assert (project / "out" / "plain" / "plain.html").is_file()
+
+
 def test_an_output_folder_removed_during_the_run_stops_it_and_is_not_recreated(project):
     write_config(project, SLEEPY_AND_PLAIN.format(seconds=120, timeout=600))
     out = project / "out"
