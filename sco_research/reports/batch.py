@@ -389,13 +389,18 @@ class Batch:
     def record(self, pool: Pool, fut: cf.Future, item: tuple) -> None:
         report, reason, inputs, task = item
         e = self.entries[report.name]
+        came_back = False
         try:
-            res = pool.finish(fut.result(), task)
-        except OSError as exc:  # a cluster's report came back, but could not be written here
+            got = fut.result()
+            came_back = True
+            res = pool.finish(got, task)
+        except OSError as exc:  # the report's files could not be written here
             res = Result.failed(report.name, f"writing the report's files failed: "
                                              f"{type(exc).__name__}: {first_line(exc)}")
-        except RenderError as exc:  # a cluster's report came back with files refused here
-            res = Result.failed(report.name, f"its files were refused: {first_line(exc)}")
+        except RenderError as exc:  # a cluster's report came back with files refused here,
+            res = Result.failed(report.name, f"its files were refused: {first_line(exc)}"
+                                if came_back else  # or its worker refused to run it
+                                f"the {pool.kind} failed: {first_line(exc)}")
         except BaseException as exc:  # the worker itself broke (killed, out of memory...)
             if isinstance(exc, KeyboardInterrupt) or self.interrupted:
                 res = Result.failed(report.name, "interrupted", interrupted=True)

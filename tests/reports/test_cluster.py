@@ -418,3 +418,43 @@ def test_a_report_s_files_with_a_link_are_refused_and_nothing_is_published(tmp_p
         cluster.land_remote(out, Result("r", ok=True, files=files))
     assert not (out / "r").exists()
     assert list((out / ".staging").iterdir()) == []
+
+
+def test_a_report_coming_back_with_a_link_fails_alone_in_one_line(project, monkeypatch):
+    """The batch, with a pool whose worker sends back a link among a report's files (as a
+    hostile or broken worker might): that report fails naming the member; nothing of it is
+    published; the others land."""
+    import concurrent.futures as cf
+
+    from sco_research.reports import batch
+    from sco_research.reports.results import Result
+
+    class Hostile:
+        kind, slots = "Dask worker", 1
+
+        def __init__(self, workers, data_dir) -> None:
+            pass
+
+        def submit(self, task):
+            page = (_member(f"{task.name}.html"), b"<p>page</p>")
+            bad = (_member(f"{task.name}.ipynb", b"2", "/etc/passwd"), None)
+            fut = cf.Future()
+            fut.set_result(Result(task.name, ok=True, files=_archive(
+                page, *([bad] if task.name == "read-a" else []))))
+            return fut
+
+        poll = lambda self: []  # noqa: E731
+        interrupt = kill = close = lambda self: None  # noqa: E731
+
+        def finish(self, result, task):
+            return Result.from_dict(cluster.land_remote(task.out, result))
+
+    monkeypatch.setattr(batch, "LocalPool", Hostile)
+    write_config(project, BASIC)
+    result = run(project)
+    outcomes = {o.name: o for o in result.outcomes}
+    assert outcomes["read-a"].error == (
+        "its files were refused: archive: member 'read-a.ipynb' is a symbolic link; only "
+        "regular files and folders inside the destination are accepted")
+    assert not (project / "out" / "read-a").exists()
+    assert (project / "out" / "plain" / "plain.html").read_text() == "<p>page</p>"
