@@ -567,8 +567,10 @@ def render(names: Iterable[str] = (), *, config: str | Path | None = None,
                 if todo:
                     workers = min(jobs or _default_jobs(), len(todo))
                     batch.run(todo, cluster or LocalPool(workers, batch.data_dir))
-        except OSError as exc:  # writing the manifest or the index failed
-            unwritable = exc
+        except OSError as exc:
+            if exc.filename is None:  # not a file of the output folder: not ours to explain
+                raise
+            unwritable = exc  # writing the manifest or the index failed
         finally:
             with signals_noted() as noted:  # the record is written whole
                 batch.prog.close()
@@ -583,7 +585,7 @@ def render(names: Iterable[str] = (), *, config: str | Path | None = None,
                         unwritable = unwritable or exc
             batch.interrupted = batch.interrupted or bool(noted)
     if unwritable is not None:
-        where = Path(unwritable.filename) if unwritable.filename else out
+        where = Path(unwritable.filename) if unwritable.filename is not None else out
         raise RenderError(
             f"out: cannot write {display(where)!r} ({type(unwritable).__name__}: "
             f"{unwritable.strerror or first_line(unwritable)}); the render stopped; the reports "

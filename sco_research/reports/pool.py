@@ -186,8 +186,8 @@ class LocalPool:
     def poll(self) -> list[str]:
         """Kill the workers when a report is past its budget plus the kernel's start-up limit
         plus :data:`STALL_GRACE` (the executor breaks, as it would for one); replace a broken
-        executor and run its reports once more (except one killed for overrunning, or lost a
-        second time)."""
+        executor, or one with a dead worker, and run its reports once more (except one killed
+        for overrunning, or lost a second time)."""
         notes = []
         for held in list(self.held.values()):
             late = held.task.timeout + execute.KERNEL_START_TIMEOUT + STALL_GRACE
@@ -198,6 +198,12 @@ class LocalPool:
         if notes:
             for pid in self._workers():
                 _kill_tree(pid)
+        elif not self.broken and self.held:
+            # The executor may notice a dead worker only when another one sends a result
+            # (seen on Python 3.11, a report beside it running on): look for the dead here too.
+            dead = {pid for pid in self._workers() if _dead(pid)}
+            if dead:
+                self.dead, self.broken = dead, True
         return notes + (self._restart() if self.broken else [])
 
     def _restart(self) -> list[str]:
