@@ -12,6 +12,8 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
@@ -171,8 +173,9 @@ def measured_once(fig: Figure, dpi: float = 150) -> Iterator[Bbox | str]:
     ``savefig(bbox_inches="tight")`` draws a figure twice, once to measure and once to write, and
     does so again for every format. Inside this block the layout engine has run once, at the
     saving ``dpi``, and is switched off; the bounding box it yields, passed as ``bbox_inches``,
-    makes each save a single draw. The engine is restored on exit. A figure whose canvas has no
-    renderer of its own (not Agg) yields ``"tight"``.
+    makes each save a single draw. The engine is restored on exit. A figure closed by pyplot
+    (whose canvas matplotlib resets to the base canvas) is measured on an Agg canvas; one shown
+    on a canvas without a renderer of its own (neither Agg nor closed) yields ``"tight"``.
 
     Examples
     --------
@@ -187,6 +190,10 @@ def measured_once(fig: Figure, dpi: float = 150) -> Iterator[Bbox | str]:
     (True, True)
     >>> plt.close(fig)
     """
+    if type(fig.canvas) is FigureCanvasBase:
+        # A figure closed by pyplot (a ChartFigure, a published one) keeps only the base
+        # canvas, which cannot measure: give it an Agg canvas again, as savefig would.
+        FigureCanvasAgg(fig)
     get_renderer = getattr(fig.canvas, "get_renderer", None)
     if get_renderer is None:
         yield "tight"
