@@ -5,9 +5,10 @@ The reference (issue 20) is a figure of the charts' size: 12 x 6.2 in at 150 dpi
 6 series, 30 text labels, 8 labelled event lines, a legend, a title, a subtitle and a source line,
 built and saved as PNG and SVG with a tight bounding box. Each published figure is built with the
 same library calls the notebooks make (``charts.currency_figures``, ``charts.trade_figures``,
-``charts.verdicts_per_theme_chart`` and the evidence charts of
-``fact_check.evidence_charts``) and saved by ``publish.publish_figure`` as PNG and SVG, exactly as a
-report does (into a temporary folder).
+``charts.draw_verdicts_per_theme`` of ``charts.verdicts_per_theme_rows`` and
+``charts.chart_figure`` for each evidence chart of ``fact_check.evidence_charts``; every
+article's claims, as notebook 06 with ``article=None``) and saved by ``publish.publish_figure``
+as PNG and SVG, exactly as a report does (into a temporary folder).
 
 Printed: each figure's build, PNG+SVG and total time and the ratio ``sum of the figures' totals
 / (number of figures x reference)``, for the first pass (which, like a report's fresh kernel,
@@ -82,11 +83,10 @@ def _currency() -> list[tuple]:
 
 
 def _claims_check() -> list[tuple]:
-    out = [("verdicts-per-theme", charts.verdicts_per_theme_chart(),
-            charts.verdicts_per_theme_rows())]
+    rows = charts.verdicts_per_theme_rows()
+    out = [("verdicts-per-theme", charts.draw_verdicts_per_theme(rows), rows)]
     for spec in fact_check.evidence_charts().itertuples():
-        out.append((spec.name, getattr(charts, spec.chart)(**spec.params),
-                    charts.chart_rows(spec.chart, **spec.params)))
+        out.append((spec.name, *charts.chart_figure(spec.chart, **spec.params)))
     return out
 
 
