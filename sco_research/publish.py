@@ -74,6 +74,8 @@ def format_value(value: Any) -> str:
     ``89.21000``), without a trailing ``.0``; dates at midnight as ``YYYY-MM-DD``; ``None``,
     ``NaN``, ``NaT`` and ``<NA>`` as an empty string.
     """
+    if isinstance(value, str):  # most cells: nothing to convert
+        return value
     if value is None or value is pd.NaT:
         return ""
     try:

@@ -296,8 +296,8 @@ def draw_settlement(sel: fr.Selection, ax: Axes | None = None) -> Figure:
                    "than a month), or the day it was stated")
     lo.set_date_axis(lay.axes, sel.lo, sel.hi)
     lo.draw_events(lay.axes, sel.events, lay.handles)
-    lo.label_points(axm, labels, avoid=(rows.loc[rows["role"] == "main", "plotted_at"],
-                                        rows.loc[rows["role"] == "main", "value"]))
+    lay.labels.append((axm, labels, {"avoid": (rows.loc[rows["role"] == "main", "plotted_at"],
+                                                rows.loc[rows["role"] == "main", "value"])}))
     data = rows[rows["role"] == "main"]
     combined = data[(data["series"] == "russia_china_trade_settlement")
                     & data["currency"].isin(["RUB+CNY", "national"])]
