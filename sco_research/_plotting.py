@@ -324,6 +324,35 @@ def compact_svg(raw: bytes) -> bytes:
     return re.sub(rb' d="[^"]*"', lambda m: digits.sub(rb"\1", m.group(0)), raw)
 
 
+#: What makes a saved file depend on the moment it was written, left out: the date in SVG and
+#: PDF metadata. With :func:`reproducible_save` the same figure is the same bytes.
+_UNDATED = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}
+
+
+def reproducible_save(fig: Figure, target, fmt: str, bbox: Bbox | str,
+                      dpi: float = 150) -> None:
+    """``fig.savefig`` to ``target`` (a path or a file object) as ``fmt``, the same bytes for the
+    same figure: no date in the metadata, and SVG element ids from a fixed salt instead of a
+    random one.
+
+    Examples
+    --------
+    >>> import io, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(figsize=(3, 2))
+    >>> _ = fig.add_subplot().plot([0, 1])
+    >>> a, b = io.BytesIO(), io.BytesIO()
+    >>> reproducible_save(fig, a, "svg", "tight"); reproducible_save(fig, b, "svg", "tight")
+    >>> a.getvalue() == b.getvalue(), b"<dc:date>" in a.getvalue()
+    (True, False)
+    >>> plt.close(fig)
+    """
+    with matplotlib.rc_context({"svg.hashsalt": "sco-research"}):
+        fig.savefig(target, format=fmt, bbox_inches=bbox, dpi=dpi,
+                    metadata=_UNDATED.get(fmt))
+
+
 def save_figure(fig: Figure, output_dir: str | None, name: str,
                 formats: Sequence[str] = ("png",)) -> list[str]:
     """Save ``fig`` as ``output_dir/name.<fmt>`` for each format; do nothing if no folder.
@@ -354,7 +383,7 @@ def save_figure(fig: Figure, output_dir: str | None, name: str,
         for fmt in fmts:
             target = out / f"{name}.{fmt}"
             tmp = out / f".{name}.{os.getpid()}.tmp.{fmt}"
-            fig.savefig(tmp, format=fmt, bbox_inches=bbox, dpi=150)
+            reproducible_save(fig, tmp, fmt, bbox)
             os.replace(tmp, target)
             written.append(str(target))
     return written
