@@ -231,6 +231,23 @@ def chart_figure(chart: str | Callable[..., Figure], /, **params) -> tuple[Figur
     :func:`chart_rows` returns for them; the arguments are checked and the rows selected once
     for both (the fact check's evidence charts are published this way).
 
+    Parameters
+    ----------
+    chart : str or chart function
+        A chart of :data:`CHARTS`, by name or the function itself.
+    **params
+        Arguments of the chart function (``ax``: draw into this Axes).
+
+    Returns
+    -------
+    tuple of (matplotlib.figure.Figure, pandas.DataFrame)
+        The figure and its data rows, as :func:`chart_rows` returns them.
+
+    Raises
+    ------
+    ParameterError
+        ``chart`` is not a chart name, or a bad chart argument.
+
     Examples
     --------
     >>> import matplotlib
