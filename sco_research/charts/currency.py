@@ -504,7 +504,7 @@ def draw_shares(sel: fr.Selection, ax: Axes | None = None) -> Figure:
             lo.plot_others(a, main, c[c["role"] != "main"], ["period"], color, "o")
             last = main.iloc[-1]
             latest[ind][code] = last
-            lo.end_label(a, last["plotted_at"], last["plotted_value"],
+            lo.end_label(lay, a, last["plotted_at"], last["plotted_value"],
                          f"{last['plotted_value']:g}", color)
         a.set_ylabel(_SHARE_LABELS[ind][1], fontsize=8)
         a.text(0.005, 0.5, _SHARE_LABELS[ind][0], transform=a.transAxes, fontsize=8.5,

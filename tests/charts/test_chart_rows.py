@@ -12,7 +12,7 @@ from PIL import Image
 from sco_research import charts
 from sco_research.errors import ParameterError
 
-from .helpers import legend_sizes, overlapping_texts, texts_outside_figure
+from .helpers import legend_sizes, overlapping_texts, texts_outside_figure, texts_over_markers
 
 SHIPPED = {
     "trade": lambda: charts.trade_chart(("CHN", "IND")),
@@ -25,6 +25,8 @@ SHIPPED = {
     "events": lambda: charts.events_timeline_chart(),
     "themes": lambda: charts.claims_per_theme_chart(),
     "timeline": lambda: charts.membership_timeline_chart(),
+    "verdicts": lambda: charts.verdicts_per_theme_chart(),
+    "sources": lambda: charts.sources_chart(charts.sources_chart_rows()),
 }
 
 
@@ -32,6 +34,7 @@ SHIPPED = {
 def test_shipped_figures_are_legible(name):
     fig = SHIPPED[name]()
     assert overlapping_texts(fig) == []
+    assert texts_over_markers(fig) == []
     assert texts_outside_figure(fig) == []
     assert all(n <= 8 for n in legend_sizes(fig)), legend_sizes(fig)
     assert not [k for k in vars(fig) if k.startswith("_sco")]
