@@ -11,6 +11,10 @@ both carry one TASS story count once (:func:`origin`). A figure stated by one or
 Conversions: where a note starts with ``[conversion`` (see the ``note`` field of the trade,
 energy and currency tables in ``data/datapackage.json``), the figure is an outlet's conversion
 of the counting body's own figure (another unit or currency); :func:`is_conversion` finds them.
+Disputed figures: a note starting with ``[disputed]`` marks a figure that another source shows
+to be another series (the currency table's ``note``); :func:`is_disputed` finds them. Both
+kinds are kept and ranked below the other figures for the same point
+(:func:`sco_research.charts._frames.mark_main`).
 
 Examples
 --------
@@ -34,7 +38,7 @@ import pandas as pd
 from .data import load
 
 __all__ = ["FIGURE_KEYS", "corroborate", "evidence_corroboration", "figure_sources",
-           "is_conversion", "mark_single_sources", "origin", "single_source_note"]
+           "is_conversion", "is_disputed", "mark_single_sources", "origin", "single_source_note"]
 
 #: Per table, the columns that say *what* a figure measures; rows agreeing on these and on the
 #: number state the same figure.
@@ -107,6 +111,19 @@ def is_conversion(notes: pd.Series) -> pd.Series:
     [True, False, False]
     """
     return notes.fillna("").astype(str).str.startswith("[conversion")
+
+
+def is_disputed(notes: pd.Series) -> pd.Series:
+    """True where a row's note marks its figure as disputed (``[disputed]``): another source
+    shows it to be another series. The schema allows the tag only so, at the note's start.
+
+    Examples
+    --------
+    >>> is_disputed(pd.Series(["[disputed] matches the import series", "sources disagree",
+    ...                        None])).tolist()
+    [True, False, False]
+    """
+    return notes.fillna("").astype(str).str.startswith("[disputed]")
 
 
 def _keys(table: str) -> tuple[list[str], str]:

@@ -674,3 +674,15 @@ def test_every_status_end_is_the_start_of_the_next_row():
     starts = set(zip(m["iso3"], m["start"], strict=True))
     ended = m[m["end"].notna()]
     assert all((iso, end) in starts for iso, end in zip(ended["iso3"], ended["end"], strict=True))
+
+
+def test_a_misspelt_disputed_tag_is_one_pinned_problem(broken):
+    pkg = broken("currency", 'c13,"[disputed] July figure as Interfax',
+                 'c13,"July figure as Interfax [disputed]')
+    with pytest.raises(DataError) as info:
+        pkg.load("currency")
+    assert len(info.value.problems) == 1
+    assert re.search(
+        r"currency\.csv row 194, field 'note': value \"July.*\" breaks rule: "
+        r"pattern: a \[disputed\] tag is written exactly '\[disputed\] ' at the start of the "
+        r"note, then the reason$", str(info.value).splitlines()[1].strip())

@@ -221,17 +221,21 @@ def source_rank(source_ids: pd.Series) -> pd.DataFrame:
 def mark_main(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """Mark one row per ``keys`` group as ``role='main'``; the others ``'other source'``.
 
-    Order of preference: a figure as the counting body states it before an outlet's
-    conversion of it (a note starting ``[conversion``), then (:func:`source_rank`) the more
-    primary source, then the later publication, then the later statement (``stated_on``, if
-    the table has it), then file order.
+    Order of preference: an undisputed figure before a disputed one (a note starting
+    ``[disputed]``: another source shows it to be another series), then a figure as the
+    counting body states it before an outlet's conversion of it (a note starting
+    ``[conversion``), then (:func:`source_rank`) the more primary source, then the later
+    publication, then the later statement (``stated_on``, if the table has it), then file
+    order. A disputed figure is ``main`` only where no other figure exists for its point.
     """
-    from ..corroboration import is_conversion
+    from ..corroboration import is_conversion, is_disputed
 
     out = df.copy()
     rank = source_rank(out["source_id"])
     notes = out["note"] if "note" in out.columns else pd.Series("", index=out.index)
-    out["_tier"] = rank["tier_rank"] + is_conversion(notes).to_numpy(int) * (len(TIERS) + 1)
+    step = len(TIERS) + 1
+    out["_tier"] = (rank["tier_rank"] + is_conversion(notes).to_numpy(int) * step
+                    + is_disputed(notes).to_numpy(int) * 2 * step)
     out["_published"] = rank["published"].fillna(pd.Timestamp.min)
     out["_order"] = np.arange(len(out))
     cols, ascending = ["_tier", "_published"], [True, False]

@@ -372,6 +372,17 @@ def other_handle(label: str = "Another source, same period (sources disagree)") 
                   label=label)
 
 
+#: Face and edge of a disputed figure's marker: hollow and grey.
+DISPUTED_FACE, DISPUTED_EDGE = "#ececec", "#8c8c8c"
+
+
+def disputed_handle(label: str = "Disputed figure: another source shows it\n"
+                                 "to be another series (see the note)") -> Line2D:
+    """Legend entry of a disputed figure's marker (grey, hollow)."""
+    return Line2D([], [], marker="o", ls="", mfc=DISPUTED_FACE, mec=DISPUTED_EDGE, mew=1.1,
+                  ms=6, label=label)
+
+
 def plot_others(ax: Axes, main: pd.DataFrame, others: pd.DataFrame, keys: Sequence[str],
                 color: str, marker: str) -> None:
     """Hollow markers for the other sources, joined by a dotted stroke to the main figure."""
