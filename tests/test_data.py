@@ -686,3 +686,50 @@ def test_a_misspelt_disputed_tag_is_one_pinned_problem(broken):
         r"currency\.csv row 194, field 'note': value \"July.*\" breaks rule: "
         r"pattern: a \[disputed\] tag is written exactly '\[disputed\] ' at the start of the "
         r"note, then the reason$", str(info.value).splitlines()[1].strip())
+
+
+# -- derived values: computed once while their tables are unchanged ----------------------------
+
+
+def test_a_derived_value_is_computed_once_until_a_table_it_read_changes(package_copy, read_log):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    calls = []
+
+    def inner():
+        calls.append("inner")
+        return len(pkg.load("membership"))
+
+    def outer():
+        calls.append("outer")
+        return pkg.derived(("inner",), inner) + len(pkg.load("events"))
+
+    first = pkg.derived(("outer",), outer)
+    read_log.write_text("")
+    assert pkg.derived(("outer",), outer) == first and calls == ["outer", "inner"]
+    # a value served from the cache still records every file behind it, as load does
+    logged = {Path(line).name for line in _log_lines(read_log)}
+    assert {"membership.csv", "events.csv", "datapackage.json"} <= logged
+    # a table the inner value read changes: both are computed again (outer knew it through inner)
+    edit_csv(package_copy / "membership.csv", "Earlier a Shanghai Five", "Earlier one Shanghai Five")
+    assert pkg.derived(("outer",), outer) == first
+    assert calls == ["outer", "inner", "outer", "inner"]
+    assert pkg.derived(("outer",), outer) == first and len(calls) == 4
+    pkg.clear_cache()
+    assert pkg.derived(("outer",), outer) == first and len(calls) == 6
+
+
+def test_a_derived_frame_is_a_copy_and_a_failure_is_not_cached(package_copy):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    frame = pkg.derived(("m",), lambda: pkg.load("membership"))
+    frame.loc[:, "iso3"] = "XXX"
+    assert (pkg.derived(("m",), lambda: None)["iso3"] != "XXX").all()
+    attempts = []
+
+    def failing():
+        attempts.append(1)
+        raise DataError("broken")
+
+    for _ in range(2):
+        with pytest.raises(DataError, match="broken"):
+            pkg.derived(("f",), failing)
+    assert len(attempts) == 2
