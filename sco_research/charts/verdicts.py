@@ -16,7 +16,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .._plotting import add_source_line, fmt_day, new_figure, set_title
+from .._days import day_words
+from .._plotting import add_source_line, new_figure, set_title
 from ..corpus import describe
 from ..errors import ParameterError
 from ..fact_check import VERDICTS, claim_checks, evidence
@@ -123,7 +124,7 @@ and 1 opinion'
     shown = [v for v in VERDICTS if v in set(rows["verdict"])]
     ax.legend(handles=[Patch(color=VERDICT_COLORS[v], label=_label(v)) for v in shown],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5)
-    day = fmt_day(pd.Timestamp(rows["checked_on"].max()))
+    day = day_words(pd.Timestamp(rows["checked_on"].max()))
     set_title(ax, _title(rows), f"Verdicts on {describe(article)}, by theme; as of {day}")
     ev = evidence()
     n_sources = ev.loc[ev["claim_id"].isin(rows["claim_id"]), "source_id"].nunique()

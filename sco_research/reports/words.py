@@ -22,6 +22,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .._days import day_words
+
 __all__ = ["NONE_MEANS", "dates_in_words", "day_words", "time_words", "value_words"]
 
 #: What ``None`` means for each notebook parameter that may be ``None`` (else "none").
@@ -30,28 +32,6 @@ NONE_MEANS: Mapping[str, str] = {
     "dates": "each enlargement", "output_dir": "not saved", "article": "every article",
 }
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-
-
-def day_words(value: Any) -> str:
-    """A day as "9 June 2017" (an ISO date, a ``date`` or a ``datetime``); other text as it is.
-
-    Examples
-    --------
-    >>> day_words("2001-06-15"), day_words("today"), day_words("2024-13-01")
-    ('15 June 2001', 'today', '2024-13-01')
-    """
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    text = str(value)
-    m = _ISO_DAY.fullmatch(text.strip())
-    if not m:
-        return text
-    try:
-        return day_words(_dt.date(int(m[1]), int(m[2]), int(m[3])))
-    except ValueError:
-        return text
 
 
 def dates_in_words(text: str) -> str:
