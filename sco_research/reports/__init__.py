@@ -36,7 +36,7 @@ _NAMES = {
     "load_config": "config", "select_reports": "config",
     "ENGINE_NAME": "execute", "register_engine": "execute",
     "check_for": "params", "check_parameters": "params",
-    "notebook_parameters": "declared", "BatchResult": "results", "Outcome": "results",
+    "notebook_parameters": "params", "BatchResult": "results", "Outcome": "results",
 }
 
 __all__ = sorted(_NAMES)

@@ -28,6 +28,7 @@ from .. import paths
 from .._files import atomic_write, digest, file_digest, tree_digest
 from .config import Report
 from .layout import MANIFEST, MANIFEST_GOOD, REPORT_MARK
+from .params import defaults
 
 __all__ = ["MANIFEST_VERSION", "DataFiles", "PreflightStamps", "cache_dir", "canonical",
            "data_version", "environment", "inputs", "key", "library_digest", "load_manifest",
@@ -172,25 +173,9 @@ def canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=repr)
 
 
-def effective_parameters(report: Report, declared: dict[str, dict]) -> dict:
-    """The notebook's defaults (as far as they are literals) overridden by the report's values."""
-    import ast
-
-    out = {}
-    for name, spec in declared.items():
-        if name == "output_dir":
-            continue
-        try:
-            out[name] = ast.literal_eval(spec.get("default", ""))
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            pass
-    out.update(report.parameters)
-    return out
-
-
 def inputs(report: Report, declared: dict, lib: str, env: dict, data: dict[str, str]) -> dict:
     """Everything a report's output depends on (the cache key is its hash)."""
-    effective = effective_parameters(report, declared)
+    effective = {**defaults(declared), **report.parameters}
     return {
         "notebook": file_digest(report.notebook),
         "parameters": json.loads(canonical(report.parameters)),
