@@ -1,5 +1,7 @@
 """A day in words, the one way every page, chart, map and summary of the package writes it.
 
+Also a time ("2 December 2026, 06:42 UTC") and every ISO date in a text, for the report pages.
+
 Examples
 --------
 >>> import datetime as dt
@@ -8,6 +10,8 @@ Examples
 ('2 December 2026', '4 July 2024', '15 June 2001')
 >>> day_words(pd.Timestamp("2024-07-04"), short=True)
 '4 Jul 2024'
+>>> time_words("2026-12-02T06:42:29+00:00"), dates_in_words("SCO map on 2017-06-09")
+('2 December 2026, 06:42 UTC', 'SCO map on 9 June 2017')
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import math
 import re
 from typing import Any
 
-__all__ = ["day_words"]
+__all__ = ["dates_in_words", "day_words", "time_words"]
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -61,3 +65,34 @@ def day_words(value: Any, short: bool = False) -> str:
     except ValueError:
         return text
     return day_words(day, short)
+
+
+def dates_in_words(text: str) -> str:
+    """``text`` with every ISO date in it written in words.
+
+    Examples
+    --------
+    >>> dates_in_words("Map on 2024-07-04, then 2025-09-01")
+    'Map on 4 July 2024, then 1 September 2025'
+    """
+    return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: day_words(m[0]), str(text))
+
+
+def time_words(value: Any) -> str:
+    """An ISO 8601 time as "2 December 2026, 06:42 UTC"; "" for none; unreadable text as it is.
+
+    Examples
+    --------
+    >>> time_words("2026-12-02T08:42:29+02:00"), time_words(None), time_words("soon")
+    ('2 December 2026, 06:42 UTC', '', 'soon')
+    """
+    if value in (None, ""):
+        return ""
+    try:
+        when = _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if when.tzinfo is None:
+        return f"{day_words(when)}, {when:%H:%M}"
+    when = when.astimezone(_dt.timezone.utc)
+    return f"{day_words(when)}, {when:%H:%M} UTC"

@@ -11,7 +11,7 @@ sanitising them with ``bleach`` (tables and text markup only, no scripts, styles
 What a page shows, in the order of the notebook:
 
 - the report's title, a one-paragraph summary (:func:`report_summary`) and its parameters,
-  in words (:mod:`sco_research.reports.words`: "9 June 2017", "yes", "all", not Python);
+  in words (:func:`value_words`: "9 June 2017", "yes", "all", not Python);
 - the notebook's narrative (Markdown cells; code cells are hidden);
 - each figure published with :func:`sco_research.publish_figure` as a ``<figure>`` with its alt
   text, caption, downloads (PNG, SVG, CSV) and numbered links to its sources;
@@ -46,13 +46,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .._days import dates_in_words, day_words, time_words
 from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME
 from .tables import URL as _URL
 from .tables import host as _host
 from .tables import link_sections, table_block
-from .words import dates_in_words, day_words, time_words, value_words
 
-__all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
+__all__ = ["COLLAPSE_ROWS", "NONE_MEANS", "index_page", "report_page", "report_summary",
+           "value_words"]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -73,6 +74,11 @@ def _section_attr(tag: str, name: str, value: str) -> bool:
 _SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "div": ["class", "title", "id"],
                "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"],
                "section": _section_attr}
+#: What ``None`` means for each notebook parameter that may be ``None`` (else "none").
+NONE_MEANS: Mapping[str, str] = {
+    "theme": "all", "actor": "all", "verdict": "all", "tier": "all", "publisher": "all",
+    "dates": "each enlargement", "output_dir": "not saved", "article": "every article",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,6 +124,29 @@ def _squash(text: Any) -> str:
 
 def _rows(n: Any) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
+
+
+def value_words(name: str, value: Any) -> str:
+    """A parameter's value as the pages show it: dates in words, lists, yes/no, numbers, and
+    what ``None`` means for that parameter (:data:`NONE_MEANS`).
+
+    Examples
+    --------
+    >>> value_words("as_of", "2017-06-09"), value_words("partners", ["CHN", "IND"])
+    ('9 June 2017', 'CHN, IND')
+    >>> value_words("labels", True), value_words("theme", None), value_words("top", 10.0)
+    ('yes', 'all', '10')
+    """
+    if value is None:
+        return NONE_MEANS.get(str(name), "none")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
+        return ", ".join(value_words(name, v) for v in items) if items else "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return day_words(value)
 
 
 def _package_version() -> str:
