@@ -30,7 +30,7 @@ from .config import Report
 from .layout import MANIFEST, MANIFEST_GOOD, REPORT_MARK
 from .params import defaults
 
-__all__ = ["MANIFEST_VERSION", "DataFiles", "PreflightStamps", "cache_dir", "canonical",
+__all__ = ["MANIFEST_VERSION", "DataFiles", "PreflightStamps", "canonical",
            "data_version", "environment", "inputs", "key", "library_digest", "load_manifest",
            "move_aside", "read_manifest", "rebuild_entries",
            "reads", "why"]
@@ -42,11 +42,6 @@ STACK = ("papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "numpy",
          "matplotlib", "geopandas", "shapely", "pyarrow", "jinja2")
 #: Library files that present results rather than compute them: a change re-renders nothing.
 _PRESENTATION = ("cli.py", "render.py")
-
-
-def cache_dir() -> Path:
-    """The per-user cache folder (:data:`sco_research.paths.CACHE_DIR`, read at call time)."""
-    return Path(paths.CACHE_DIR)
 
 
 def _version(dist: str) -> str:
@@ -245,10 +240,6 @@ def _entry_ok(e: Any) -> bool:
         and all(isinstance(f, str) for f in g.get("figures") or [])
 
 
-def _read_doc(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def load_manifest(out: Path) -> tuple[dict[str, dict], list[str]]:
     """The previous run's manifest entries by name, and one-line warnings about damage.
 
@@ -273,7 +264,7 @@ the report folders on disk']
         return {}, []
     problem, parsed = None, None
     try:
-        parsed = _entries(_read_doc(path))
+        parsed = _entries(json.loads(path.read_text(encoding="utf-8")))
         if parsed is None:
             problem = "is not a manifest of this renderer"
     except IsADirectoryError:
@@ -283,7 +274,7 @@ the report folders on disk']
     if parsed is not None and not parsed[1]:
         return parsed[0], []
     try:
-        backup = _entries(_read_doc(out / MANIFEST_GOOD))
+        backup = _entries(json.loads((out / MANIFEST_GOOD).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         backup = None
     if parsed is not None:  # readable, with some malformed entries
@@ -336,7 +327,7 @@ class PreflightStamps:
     """
 
     def __init__(self, library: str, data: dict[str, str]) -> None:
-        self.folder = cache_dir() / "preflight"
+        self.folder = Path(paths.CACHE_DIR) / "preflight"  # read at call time
         self.context = digest(canonical([library, data, _dt.date.today().isoformat()]))
 
     def _path(self, report: Report) -> Path:

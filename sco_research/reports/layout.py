@@ -109,11 +109,7 @@ def check_out(out: str | Path, *, project: Path | list[Path],
     ...
     sco_research.errors.ParameterError: out: ...
     """
-    shown = str(out)
-    if shown in ("", "."):
-        shown = f"{shown!r} (the current folder)" if shown == "" else "'.' (the current folder)"
-    else:
-        shown = repr(shown)
+    shown = repr(str(out)) + (" (the current folder)" if str(out) in ("", ".") else "")
     target = Path(out or ".").resolve()
     hint = "; pass --out a new folder or an earlier reports folder (default: reports/)"
     roots = project if isinstance(project, list) else [project]
