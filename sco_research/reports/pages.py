@@ -48,6 +48,7 @@ from typing import Any
 
 from .._days import dates_in_words, day_words, time_words
 from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME
+from .outputs import published
 from .tables import URL as _URL
 from .tables import host as _host
 from .tables import link_sections, table_block
@@ -183,14 +184,8 @@ def _first_markdown(nb: Mapping) -> int | None:
 
 def _published_summary(nb: Mapping) -> str:
     """The sentences the notebook published with ``publish_summary``, joined."""
-    found = []
-    for cell in nb.get("cells", []):
-        for out in cell.get("outputs") or []:
-            record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
-            if record.get("kind") == "summary" and _squash(record.get("title")):
-                text = _squash(record.get("title"))
-                found.append(text if text.endswith((".", "!", "?")) else text + ".")
-    return " ".join(found)
+    found = [_squash(r.get("title")) for r in published(nb, "summary")]
+    return " ".join(t if t.endswith((".", "!", "?")) else t + "." for t in found if t)
 
 
 def report_summary(nb: Mapping) -> str:
