@@ -31,12 +31,21 @@ from . import cache, pages
 from ._text import display, is_number
 from .config import Report, load_config, select_reports
 from .datapackage import copy_data_package
-from .layout import EXPLORER_KEY, INDEX, LOCK, MANIFEST, MANIFEST_GOOD, check_out, mark_out
+from .layout import (
+    EXPLORER_KEY,
+    INDEX,
+    LOCK,
+    MANIFEST,
+    MANIFEST_GOOD,
+    check_out,
+    lock,
+    mark_out,
+    recover_staging,
+)
 from .params import check_all
 from .pool import LocalPool
 from .results import BatchResult, Outcome, Progress
 from .runner import Run, now, relative, signals_as_interrupts
-from .staging import lock, recover_staging
 
 __all__ = ["check_arguments", "plan", "render"]
 

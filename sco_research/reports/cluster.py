@@ -475,7 +475,7 @@ def land_remote(out: str | os.PathLike, result: dict) -> dict:
     this. Returns the result without its ``files``.
     """
     from . import execute
-    from .staging import staging
+    from .layout import staging
 
     result = dict(result)
     files = result.pop("files", None) or {}
