@@ -36,7 +36,7 @@ import re
 import string
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -181,7 +181,7 @@ class ReportEntry(BaseModel):
     title: str | None = None
     notebook: str = Field(min_length=1)
     parameters: dict[str, Any] | None = None
-    grid: dict[str, list[Any]] | None = None
+    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] | None = None
     timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False)
 
     @field_validator("name")
@@ -221,15 +221,6 @@ class ReportEntry(BaseModel):
         if problem:
             raise ValueError(f"notebook {nb!r} {problem}")
         return nb
-
-    @field_validator("grid")
-    @classmethod
-    def _grid_lists_are_not_empty(cls, grid: dict | None) -> dict | None:
-        for key, values in (grid or {}).items():
-            if not values:
-                raise ValueError(f"grid parameter {key!r} needs a non-empty list of values, "
-                                 f"got []")
-        return grid
 
     @model_validator(mode="after")
     def _grid_fits_name_and_title(self) -> ReportEntry:
@@ -393,9 +384,9 @@ def _problems(exc: ValidationError, doc: dict, config: Path) -> list[str]:
             out.append(f"{shown}: reports[{index}] must be a mapping with 'name' and "
                        f"'notebook', got {clip(raw, 60)}")
             continue
-        key, message = _message(error, loc[2:], raw, config, _REPORT_KEYS)
+        _, message = _message(error, loc[2:], raw, config, _REPORT_KEYS)
         name = raw.get("name")
-        out.append(f"{shown} line {raw.key_lines.get(key) or raw.line}"
+        out.append(f"{shown} line {raw.key_lines.get(loc[2] if len(loc) > 2 else None) or raw.line}"
                    + (f", report {clip(name)}" if isinstance(name, str) else
                       f" (reports[{index}])") + f": {message}")
     return out
