@@ -26,9 +26,9 @@ from typing import Any
 
 from .. import paths
 from .._files import atomic_write
+from .._repr import display, is_number
 from ..errors import ParameterError, RenderError, SCOResearchError
 from . import cache, pages
-from ._text import display, is_number
 from .config import Report, load_config, select_reports
 from .datapackage import copy_data_package
 from .layout import (

@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from .._files import tree_digest
+from .._repr import first_line
 from ..errors import ParameterError, RenderError
-from ._text import first_line
 
 __all__ = ["CONNECT_TIMEOUT", "PACKAGE", "ClusterPool", "check_workers", "connect", "identity",
            "land_remote", "pack_data", "parse_address", "run_remote", "sources_digest",

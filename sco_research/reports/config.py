@@ -49,8 +49,8 @@ from pydantic import (
 )
 
 from .. import paths
+from .._repr import Clipped, clip, display
 from ..errors import ConfigError, ParameterError
-from ._text import Clipped, clip, display
 from .layout import name_problem
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_CHARS", "MAX_GRID", "MAX_VALUES", "Report", "ReportEntry",

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from .._files import atomic_write
+from .._repr import first_line, strip_ansi
 from ..errors import RenderError
 from . import kernels, outputs, timings
-from ._text import first_line, strip_ansi
 from .cache import reads
 from .layout import mark_report, owned_report_folder, staging, swap_in
 

@@ -38,8 +38,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .._published import EXPLORER_FILE
+from .._repr import display
 from ..errors import ParameterError, RenderError
-from ._text import display
 
 __all__ = ["DATA", "INDEX", "LOCK", "MANIFEST", "MANIFEST_GOOD", "MAX_NAME", "OUTPUT_MARK",
            "REPORT_MARK", "RESERVED_NAMES", "STAGING", "check_out", "lock", "mark_out",

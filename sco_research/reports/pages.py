@@ -48,6 +48,7 @@ from typing import Any
 
 from .._days import dates_in_words, day_words, time_words
 from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME
+from .._repr import strip_ansi
 from .outputs import published
 from .tables import URL as _URL
 from .tables import host as _host
@@ -58,7 +59,6 @@ __all__ = ["COLLAPSE_ROWS", "NONE_MEANS", "index_page", "report_page", "report_s
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # HTML a notebook output may keep after sanitising (pandas tables and text markup).
 _SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "details", "div", "em", "h1", "h2",
               "h3", "h4", "h5", "h6", "i", "li", "ol", "p", "pre", "section", "small", "span",
@@ -303,7 +303,7 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
     for out in outputs:
         kind = out.get("output_type")
         if kind == "stream":
-            text = _ANSI.sub("", _join(out.get("text", "")))
+            text = strip_ansi(_join(out.get("text", "")))
             name = out.get("name", "stdout")
             if blocks and blocks[-1]["type"] == "stream" and blocks[-1]["name"] == name:
                 blocks[-1]["text"] += text
@@ -312,8 +312,8 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
             continue
         if kind == "error":
             blocks.append({"type": "error", "ename": out.get("ename", "Error"),
-                           "evalue": out.get("evalue", ""), "traceback": _ANSI.sub(
-                               "", "\n".join(_join(t) for t in out.get("traceback", [])))})
+                           "evalue": out.get("evalue", ""), "traceback": strip_ansi(
+                               "\n".join(_join(t) for t in out.get("traceback", [])))})
             continue
         data = out.get("data") or {}
         record = (out.get("metadata") or {}).get(METADATA_KEY) or {}

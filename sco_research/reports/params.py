@@ -41,8 +41,8 @@ from typing import Any, Literal, Optional, Union  # noqa: UP035 - annotations by
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from .._repr import clip, display
 from ..errors import ConfigError, ParameterError
-from ._text import clip, display
 from .config import Report, refuse
 
 __all__ = ["NOTEBOOK_CHECKS", "RESERVED_PARAMETERS", "check_all", "check_for",

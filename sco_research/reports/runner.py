@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from .._repr import display, first_line
 from ..errors import RenderError
 from . import cache
-from ._text import display, first_line
 from .config import Report
 from .params import RESERVED_PARAMETERS
 from .results import Outcome
