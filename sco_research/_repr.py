@@ -10,7 +10,7 @@ Examples
 "'xxx...xxxx'"
 >>> len(clip(list(range(10**6)))) <= CLIP
 True
->>> first_line("boom\nmore"), is_number(2), is_number(True)
+>>> first_line("boom\\nmore"), is_number(2), is_number(True)
 ('boom', True, False)
 """
 
