@@ -217,19 +217,7 @@ def _declared_type(spec: dict) -> tuple[str | None, str]:
     return None, "any value"
 
 
-def _type_label(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
 # -- the checks ----------------------------------------------------------------------------------
-def _type_message(report: Report, config: str | Path, pname: str, value: Any, described: str,
-                  nb: str) -> str:
-    hint = "; quote it in reports.yaml" if described.replace(" ", "").startswith("str") and \
-        isinstance(value, (int, float)) else ""
-    return (f"{report.where(config, pname)}: parameter {pname!r} = {clip(value)} "
-            f"({_type_label(value)}) does not match the declared type {described} of {nb}{hint}")
-
-
 def _value_problems(report: Report, check: Callable[..., Any], declared: dict[str, dict],
                     config: str | Path) -> list[str]:
     """Values: the notebook's library check, called with the defaults and the report's values."""
@@ -299,7 +287,12 @@ declared type bool of m.ipynb"
             continue
         ann, described = _declared_type(declared[pname])
         if fits(ann, value) is False:
-            problems.append(_type_message(report, config, pname, value, described, nb))
+            hint = "; quote it in reports.yaml" if described.replace(" ", "").startswith(
+                "str") and isinstance(value, (int, float)) else ""
+            problems.append(
+                f"{where}: parameter {pname!r} = {clip(value)} ("
+                f"{'null' if value is None else type(value).__name__}) does not match the "
+                f"declared type {described} of {nb}{hint}")
     for pname, spec in declared.items():
         if pname in report.parameters or pname in RESERVED_PARAMETERS:
             continue
