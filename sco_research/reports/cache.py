@@ -216,13 +216,8 @@ def _entries(doc: Any) -> tuple[dict[str, dict], int] | None:
     if not isinstance(doc, dict) or doc.get("version") not in (1, MANIFEST_VERSION) \
             or not isinstance(doc.get("reports"), list):
         return None
-    good, dropped = {}, 0
-    for e in doc["reports"]:
-        if _entry_ok(e):
-            good[e["name"]] = e
-        else:
-            dropped += 1
-    return good, dropped
+    ok = [e for e in doc["reports"] if _entry_ok(e)]
+    return {e["name"]: e for e in ok}, len(doc["reports"]) - len(ok)
 
 
 def _entry_ok(e: Any) -> bool:
