@@ -3,7 +3,7 @@
 :func:`render` reads ``reports.yaml`` (:mod:`.config`), checks every parameter set before any
 kernel starts (:mod:`.params`), skips the reports whose inputs are unchanged (:mod:`.cache`),
 runs the others in a pool of worker processes (:mod:`.execute`), and writes ``index.html``
-(:mod:`.pages`) and ``manifest.json`` under the output folder's lock (:mod:`.staging`).
+(:mod:`.pages`) and ``manifest.json`` under the output folder's lock (:mod:`.layout`).
 
 Examples
 --------
