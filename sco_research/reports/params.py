@@ -101,8 +101,9 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
     source = re.sub(r"(?m)^\s*[%!].*$", "", "".join(src) if isinstance(src, list) else str(src))
     try:
         tree = ast.parse(source)
-    except SyntaxError:
-        return {}
+    except SyntaxError as exc:
+        raise ConfigError(f"notebook {display(notebook)!r}: its cell tagged 'parameters' is not "
+                          f"valid Python (line {exc.lineno}: {exc.msg}); fix that cell") from None
     lines = source.splitlines()
     out: dict[str, dict] = {}
     for node in tree.body:

@@ -271,6 +271,11 @@ def test_notebook_parameters_skip_magics_and_refuse_a_non_notebook(tmp_path):
     found = params.notebook_parameters(nb)
     assert found == {"x": {"type": None, "default": "[1,\n     2]", "help": "list[int]: values"},
                      "y": {"type": "str", "default": "'a'", "help": ""}}
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1\ny = [2,", metadata={
+        "tags": ["parameters"]})]), tmp_path / "broken.ipynb")
+    with pytest.raises(ConfigError, match=r"notebook '.*broken.ipynb': its cell tagged "
+                                          r"'parameters' is not valid Python \(line 2: "):
+        params.notebook_parameters(tmp_path / "broken.ipynb")
     (tmp_path / "bad.ipynb").write_text("not json")
     with pytest.raises(ConfigError, match=r"notebook '.*bad.ipynb': cannot read it as a "
                                           r"notebook: JSONDecodeError"):
