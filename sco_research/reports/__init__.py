@@ -9,13 +9,14 @@ The modules, in the order a report goes through them:
 ``layout``    the output folder: its names and marks, its lock, report folders swapped in
 ``execute``   the papermill engine, the worker processes, one report's run
 ``outputs``   output size caps, the figures a notebook published, the thumbnail
-``pages``     the HTML of a report page and of the index (Jinja templates)
 ``results``   the records: :class:`Task` to a worker, :class:`Result` back, :class:`Outcome`,
               :class:`BatchResult`, and the progress lines
 ``pool``      the :class:`Pool` protocol, and the local pool of worker processes
 ``batch``     :func:`render` and :func:`plan`: the whole run
 ``cluster``   the same run on a Dask cluster (``--scheduler``): tasks carry what they need
 ``cli``       the ``sco-research render`` sub-command
+
+The pages themselves (a report's page, the index) are made by :mod:`sco_research.pages`.
 
 Examples
 --------

@@ -42,6 +42,8 @@ STACK = ("papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "numpy",
          "matplotlib", "geopandas", "shapely", "pyarrow", "jinja2")
 #: Library files that present results rather than compute them: a change re-renders nothing.
 _PRESENTATION = ("cli.py", "render.py")
+#: Subpackages that run notebooks or make pages of their results: a change re-renders nothing.
+_RENDERING = ("reports", "pages")
 
 
 def _version(dist: str) -> str:
@@ -56,8 +58,9 @@ def _version(dist: str) -> str:
 def library_digest() -> str:
     """Hash of the library modules that compute results (``sco_research/**/*.py``).
 
-    The renderer itself (``reports/``, ``render.py``, ``cli.py``) and templates are left out:
-    a change to a page's CSS or to the command line re-renders nothing.
+    The renderer itself (``reports/``), the pages (``pages/``: their code, templates and CSS)
+    and ``cli.py`` are left out: a change to a page's CSS or to the command line re-renders
+    nothing.
 
     Examples
     --------
@@ -66,7 +69,7 @@ def library_digest() -> str:
     """
     root = paths.PACKAGE_DIR
     files = [p for p in root.rglob("*.py")
-             if "__pycache__" not in p.parts and p.relative_to(root).parts[0] != "reports"
+             if "__pycache__" not in p.parts and p.relative_to(root).parts[0] not in _RENDERING
              and p.relative_to(root).as_posix() not in _PRESENTATION]
     return tree_digest(root, files)
 

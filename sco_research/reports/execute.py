@@ -4,7 +4,7 @@ Each worker process imports papermill once (:func:`worker_init`), starts its war
 (:mod:`sco_research.reports.kernels`), dies with its parent (a parent-death signal on Linux, and a
 watchdog thread everywhere), and runs reports with :func:`render_one`: :func:`run_report`
 executes the notebook into a staging folder, caps its outputs and builds its page
-(:mod:`sco_research.reports.pages`); :func:`land` swaps the folder in whole. A worker writes into
+(:mod:`sco_research.pages`); :func:`land` swaps the folder in whole. A worker writes into
 the output folder only while its parent, which holds the folder's lock, is alive. A cluster worker
 (:mod:`sco_research.reports.cluster`) runs only :func:`run_report` and sends the folder back.
 
@@ -201,7 +201,7 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None,
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
     import papermill
 
-    from . import pages
+    from .. import pages
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     for name in ("papermill", "traitlets", "nbconvert"):

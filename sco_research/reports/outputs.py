@@ -16,8 +16,9 @@ import base64
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OUTPUT_CAP", "cap_outputs", "collect_figures", "published",
-           "relative_paths"]
+from .._published import published
+
+__all__ = ["OUTPUT_CAP", "cap_outputs", "collect_figures", "relative_paths"]
 
 #: Characters of text one output may keep (per MIME type); the rest is cut with a visible note.
 OUTPUT_CAP = 2_000_000
@@ -75,16 +76,6 @@ def cap_outputs(nb: Any, cap: int | None = None) -> int:
                     output[key], cut = _cut(output[key], cap)
                     count += cut
     return count
-
-
-def published(nb: Any, kind: str) -> list[dict]:
-    """The metadata records of what a notebook published of ``kind`` (``"figure"``,
-    ``"summary"``...; see :mod:`sco_research.publish`), in order."""
-    from .._published import METADATA_KEY
-
-    records = [(output.get("metadata") or {}).get(METADATA_KEY)
-               for cell in nb.get("cells", []) for output in cell.get("outputs", []) or []]
-    return [r for r in records if isinstance(r, dict) and r.get("kind") == kind]
 
 
 def _thumbnail(source: Path, stage: Path) -> str | None:
