@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from .._days import dates_in_words, time_words
+from .._days import dates_in_words, day_words, time_words
 from ._shared import env, package_version, squash, value_words
 
 __all__ = ["index_page"]
@@ -47,7 +47,7 @@ def _groups(reports: list[dict], articles: list[Mapping]) -> list[dict]:
         if not cards:
             continue
         a = known.get(aid) or {}
-        title = (f"{a['outlet']}, {a.get('published', '')}: {a['headline']}"
+        title = (f"{a['outlet']}, {day_words(a.get('published'))}: {a['headline']}"
                  if a.get("outlet") and a.get("headline") else f"Article {aid}")
         groups.append({"id": f"article-{aid}", "title": title, "article": aid,
                        "url": a.get("url"), "reports": cards})
@@ -64,7 +64,7 @@ def index_page(manifest: Mapping) -> str:
 
     One card per report (thumbnail, title, status, summary, parameters, run time, links),
     grouped by the article a report is about (its ``article`` parameter; headed with the
-    outlet, date and headline from ``manifest["articles"]``), the other reports last; a
+    outlet, day in words and headline from ``manifest["articles"]``), the other reports last; a
     search box that filters the cards (without JavaScript all cards are shown), a link to the
     membership explorer when ``manifest["explorer"]`` names it, and a "Data and sources"
     section that links the copied data package and its tables when ``manifest`` has the keys

@@ -104,7 +104,9 @@ def test_the_index_groups_the_pages_by_article():
     parse_strict(page)
     heads = re.findall(r'<h2 class="group" id="([^"]+)">(.*?)</h2>', page, re.S)
     assert [h[0] for h in heads] == ["article-a1", "article-a2", "context"]
-    assert "Outlet One, 2024-07-04: First &lt;story&gt;" in heads[0][1]
+    assert "Outlet One, 4 July 2024: First &lt;story&gt;" in heads[0][1]
+    assert "Outlet Two, 1 September 2025: Second" in heads[1][1]
+    assert not re.search(r"\b\d{4}-\d\d-\d\d\b", page.split("<main>")[1])  # no ISO day left
     assert '<a href="https://example.org/2">the article</a>' in heads[1][1]
     order = [page.index(f'id="{n}"') for n in ("article-a1", "article-facts-a1",
                                                "claims-check-a1", "article-a2",
