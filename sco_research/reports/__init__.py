@@ -11,7 +11,9 @@ The modules, in the order a report goes through them:
 ``execute``   the papermill engine, the worker processes, one report's run
 ``outputs``   output size caps, the figures a notebook published, the thumbnail
 ``pages``     the HTML of a report page and of the index (Jinja templates)
-``results``   what a run did (:class:`Outcome`, :class:`BatchResult`) and its progress
+``results``   the records: :class:`Task` to a worker, :class:`Result` back, :class:`Outcome`,
+              :class:`BatchResult`, and the progress lines
+``pool``      the :class:`Pool` protocol, and the local pool of worker processes
 ``batch``     :func:`render` and :func:`plan`: the whole run
 ``cluster``   the same run on a Dask cluster (``--scheduler``): tasks carry what they need
 ``cli``       the ``sco-research render`` sub-command
@@ -37,6 +39,7 @@ _NAMES = {
     "ENGINE_NAME": "execute", "register_engine": "execute",
     "check_for": "params", "check_parameters": "params",
     "notebook_parameters": "declared", "BatchResult": "results", "Outcome": "results",
+    "Result": "results", "Task": "results", "Pool": "pool", "LocalPool": "pool",
 }
 
 __all__ = sorted(_NAMES)

@@ -1,25 +1,33 @@
-"""The batch: check everything, decide what runs, run it in a pool, write index and manifest.
+"""The batch: check everything, decide what runs, run it on a pool, write index and manifest.
 
 :func:`render` reads ``reports.yaml`` (:mod:`.config`), checks every parameter set before any
 kernel starts (:mod:`.params`), skips the reports whose inputs are unchanged (:mod:`.cache`),
-runs the others in a pool of worker processes (:mod:`.execute`), and writes ``index.html``
-(:mod:`.pages`) and ``manifest.json`` under the output folder's lock (:mod:`.staging`).
+and hands the others to a :class:`~.pool.Pool` (the local one, or a Dask cluster's), at most one
+per worker (:class:`Batch`), recording each result in ``manifest.json`` and ``index.html``
+(:mod:`.pages`) under the output folder's lock (:mod:`.staging`). Ctrl-C, SIGTERM and SIGHUP
+stop it alike (:func:`signals_as_interrupts`): queued reports never start, running ones are
+interrupted; it stops, writing nothing more, when its output folder is removed under it.
 
 Examples
 --------
+>>> relative(paths.REPORTS_CONFIG, paths.REPORTS_CONFIG)
+'reports.yaml'
 >>> rows = plan(["membership-map"])                  # doctest: +SKIP
 >>> result = render(["membership-map"], jobs=2)      # doctest: +SKIP
->>> print(result.summary())                          # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import contextlib
 import datetime as _dt
 import math
 import os
+import signal
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -28,99 +36,52 @@ from .. import paths
 from .._files import atomic_write
 from ..errors import ParameterError, RenderError, SCOResearchError
 from . import cache, pages
-from ._text import display, is_number
+from ._text import display, first_line, is_number
 from .config import Report, load_config, select_reports
 from .datapackage import copy_data_package
 from .layout import EXPLORER_KEY, INDEX, LOCK, MANIFEST, MANIFEST_GOOD, check_out, mark_out
-from .params import check_all
-from .pool import LocalPool
-from .results import BatchResult, Outcome, Progress
-from .runner import Run, now, relative, signals_as_interrupts
+from .params import RESERVED_PARAMETERS, check_all
+from .pool import STOP_GRACE, LocalPool, Pool
+from .results import BatchResult, Outcome, Progress, Result, Task
 from .staging import lock, recover_staging
 
-__all__ = ["check_arguments", "plan", "render"]
+__all__ = ["Batch", "check_arguments", "now", "plan", "relative", "render",
+           "signals_as_interrupts"]
+
+
+def now() -> str:
+    """The time now, in UTC, as ISO 8601 to the second."""
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def relative(path: Path, config: Path) -> str:
+    """A notebook's path relative to the project (or to the config file's folder)."""
+    for root in (paths.PROJECT_ROOT, config.resolve().parent):
+        with contextlib.suppress(ValueError):
+            return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    return os.path.relpath(path, config.parent)
+
+
+@contextlib.contextmanager
+def signals_as_interrupts() -> Any:
+    """Meanwhile, SIGTERM and SIGHUP stop the batch as Ctrl-C does: running reports stop, the
+    summary is printed and the manifest says ``interrupted`` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    kinds = [sig for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if sig]
+    old = {sig: signal.signal(sig, signal.default_int_handler) for sig in kinds}
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
 
 def _default_jobs() -> int:
-    try:
+    if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-class _Context:
-    """Digests shared by every report of one batch, and the previous manifest."""
-
-    def __init__(self, out: Path, data_dir: Path) -> None:
-        from .. import __version__
-
-        self.out = out
-        self.data_dir = data_dir.resolve()
-        self.library = cache.library_digest()
-        self.env = cache.environment()
-        self.data = cache.DataFiles(self.data_dir)
-        self.previous = cache.read_manifest(out)
-        self.package_version = __version__
-        self.data_version = cache.data_version(self.data_dir, self.data.hashes)
-        self.stamps = cache.PreflightStamps(self.library, self.data.hashes)
-        self.out_id: tuple | None = None
-
-    def _identity(self) -> tuple | None:
-        try:
-            a, b = os.stat(self.out), os.stat(self.out / LOCK)
-        except OSError:
-            return None
-        return (a.st_dev, a.st_ino, b.st_ino)
-
-    def pin_out(self) -> None:
-        """Remember which folder (and lock file) this run holds."""
-        self.out_id = self._identity()
-
-    def out_intact(self) -> bool:
-        """False once the output folder or its lock file was removed or replaced."""
-        return self.out_id is None or self._identity() == self.out_id
-
-    def decide(self, report: Report, declared: dict, force: bool) -> tuple[bool, str, dict]:
-        prev = self.previous.get(report.name)
-        good = (prev or {}).get("good") or {}
-        old_inputs = good.get("inputs")
-        data = self.data.dependencies(good.get("reads") if old_inputs else None)
-        inputs = cache.inputs(report, declared, self.library, self.env, data)
-        if force:
-            return True, "forced (--force)", inputs
-        if not old_inputs:
-            return True, "never rendered", inputs
-        missing = _missing_outputs(self.out, good)
-        if missing:
-            return True, f"outputs missing: {missing}", inputs
-        reason = cache.why(old_inputs, inputs)
-        return reason != "unchanged", reason, inputs
-
-
-def _missing_outputs(out: Path, good: dict) -> str | None:
-    """The first file of a report's last good render that is gone (page, notebook, figures,
-    thumbnail), or None when every one the manifest lists is on disk."""
-    if not good.get("html"):
-        return "no page recorded"
-    files = [good.get("html"), good.get("ipynb"), *(good.get("figures") or []),
-             good.get("thumbnail")]
-    for rel in files:
-        if isinstance(rel, str) and rel and not (out / rel).is_file():
-            return rel
-    return None
-
-
-def _check(reports: list[Report], config: Path, ctx: _Context) -> dict[Path, dict]:
-    declared = check_all(reports, config, passed=ctx.stamps.passed)
-    ctx.stamps.record(reports)
-    return declared
-
-
-def _check_out(out: Path, config: Path, data_dir: Path, reports: list[Report]) -> None:
-    """Refuse an output folder among the project or the reports' inputs (:func:`check_out`)."""
-    roots = [paths.PROJECT_ROOT.resolve(), config.resolve().parent]
-    folders = {r.notebook.resolve().parent for r in reports} - set(roots)
-    check_out(out, project=roots, inputs={"data": [data_dir],
-                                          "notebooks": [paths.NOTEBOOKS_DIR, *sorted(folders)]})
+    return max(1, os.cpu_count() or 1)  # pragma: no cover - not Linux
 
 
 def check_arguments(jobs: Any = None, timeout: Any = None) -> None:
@@ -143,38 +104,19 @@ def check_arguments(jobs: Any = None, timeout: Any = None) -> None:
                              f"{timeout!r}")
 
 
-def plan(names: Iterable[str] = (), *, config: str | Path | None = None,
-         out: str | Path | None = None, force: bool = False,
-         data_dir: str | Path | None = None) -> list[dict]:
-    """What :func:`render` would do, without running anything.
-
-    Returns
-    -------
-    list of dict
-        One per selected report: ``name``, ``title``, ``notebook``, ``run`` (bool) and
-        ``reason`` (why it would run, or ``"unchanged"``).
-
-    Raises
-    ------
-    ConfigError
-        As :func:`render`: a malformed file or a parameter its notebook refuses.
-    """
-    config = Path(config) if config is not None else paths.REPORTS_CONFIG
-    out = Path(out) if out is not None else paths.REPORTS_DIR
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
-    reports = load_config(config)
-    _check_out(out, config, data_dir, reports)  # what render would refuse, --list refuses
-    ctx = _Context(out, data_dir)
-    declared = _check(reports, config, ctx)
-    rows = []
-    for r in select_reports(reports, names):
-        run, reason, _ = ctx.decide(r, declared[r.notebook], force)
-        rows.append({"name": r.name, "title": r.title, "notebook": display(r.notebook),
-                     "run": run, "reason": reason})
-    return rows
+def _missing_outputs(out: Path, good: dict) -> str | None:
+    """The first file of a report's last good render that is gone (page, notebook, figures,
+    thumbnail), or None when every one the manifest lists is on disk."""
+    if not good.get("html"):
+        return "no page recorded"
+    files = [good.get("html"), good.get("ipynb"), *(good.get("figures") or []),
+             good.get("thumbnail")]
+    for rel in files:
+        if isinstance(rel, str) and rel and not (out / rel).is_file():
+            return rel
+    return None
 
 
-# -- manifest entries --------------------------------------------------------------------------
 def _entry(report: Report, config: Path, prev: dict | None) -> dict:
     prev = prev or {}
     return {
@@ -205,73 +147,306 @@ def _public_entry(e: dict) -> dict:
     }
 
 
-def _write_outputs(ctx: _Context, entries: list[dict], config: Path, started: str) -> None:
-    doc = {
-        "version": cache.MANIFEST_VERSION, "generated_at": now(), "run_started_at": started,
-        "config": display(config), "package_version": ctx.package_version,
-        "data_version": ctx.data_version, "reports": [_public_entry(e) for e in entries],
-        **copy_data_package(ctx.out, ctx.data_dir),  # the index links the data and sources
-        **_explorer(ctx),
-    }
-    import json
+class Batch:
+    """One render: the reports (every one checked, before any kernel starts), the digests they
+    share, the previous manifest; then, under the output folder's lock, their manifest entries
+    and outcomes as the run goes.
 
-    text = json.dumps(doc, indent=1, default=repr) + "\n"
-    atomic_write(ctx.out / MANIFEST, text)
-    atomic_write(ctx.out / MANIFEST_GOOD, text)  # the copy a damaged manifest falls back on
-    atomic_write(ctx.out / INDEX, pages.index_page(doc))
+    Raises ConfigError, or ParameterError for an output folder among the project or the
+    reports' inputs (:func:`.layout.check_out`).
+    """
 
+    def __init__(self, config: Any, out: Any, data_dir: Any) -> None:
+        from .. import __version__
 
-def _explorer(ctx: _Context) -> dict:
-    """The membership explorer page beside the index; rebuilt when the computing library, the
-    data or the day change (it offers every day up to today), otherwise left as it is."""
+        self.config = Path(config) if config is not None else paths.REPORTS_CONFIG
+        self.out = Path(out) if out is not None else paths.REPORTS_DIR
+        data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+        self.reports = load_config(self.config)
+        roots = [paths.PROJECT_ROOT.resolve(), self.config.resolve().parent]
+        folders = {r.notebook.resolve().parent for r in self.reports} - set(roots)
+        check_out(self.out, project=roots, inputs={
+            "data": [data_dir], "notebooks": [paths.NOTEBOOKS_DIR, *sorted(folders)]})
+        self.data_dir = data_dir.resolve()
+        self.library, self.env = cache.library_digest(), cache.environment()
+        self.data = cache.DataFiles(self.data_dir)
+        self.previous = cache.read_manifest(self.out)
+        self.package_version = __version__
+        self.data_version = cache.data_version(self.data_dir, self.data.hashes)
+        stamps = cache.PreflightStamps(self.library, self.data.hashes)
+        self.declared = check_all(self.reports, self.config, passed=stamps.passed)
+        stamps.record(self.reports)
+        self.out_id: tuple | None = None
+        self.explorer_problem: str | None = None
+        self.entries: dict[str, dict] = {}
+        self.outcomes: dict[str, Outcome] = {}
+        self.started, self.interrupted = now(), False
+        self.timeout: float | None = None
+        self.workdir = self.config.resolve().parent
 
-    from .._published import EXPLORER_FILE
+    # -- what runs --------------------------------------------------------------------------
+    def decide(self, report: Report, force: bool) -> tuple[bool, str, dict]:
+        """Whether ``report`` runs, why (or ``unchanged``), and its inputs now."""
+        good = (self.previous.get(report.name) or {}).get("good") or {}
+        old_inputs = good.get("inputs")
+        data = self.data.dependencies(good.get("reads") if old_inputs else None)
+        inputs = cache.inputs(report, self.declared[report.notebook], self.library, self.env,
+                              data)
+        if force:
+            return True, "forced (--force)", inputs
+        if not old_inputs:
+            return True, "never rendered", inputs
+        missing = _missing_outputs(self.out, good)
+        if missing:
+            return True, f"outputs missing: {missing}", inputs
+        reason = cache.why(old_inputs, inputs)
+        return reason != "unchanged", reason, inputs
 
-    page = ctx.out / EXPLORER_FILE
-    stamp = ctx.out / EXPLORER_KEY
-    key = f"{ctx.library}:{ctx.data_version}:{_dt.date.today().isoformat()}\n"
-    try:
-        current = stamp.read_text(encoding="utf-8")
-    except OSError:
-        current = ""
-    if current != key or not page.is_file():
-        problem = getattr(ctx, "explorer_problem", None)
-        if problem is None:  # not tried in this batch yet
+    def _identity(self) -> tuple | None:
+        try:
+            a, b = os.stat(self.out), os.stat(self.out / LOCK)
+        except OSError:
+            return None
+        return (a.st_dev, a.st_ino, b.st_ino)
+
+    def out_intact(self) -> bool:
+        """False once the output folder or its lock file was removed or replaced."""
+        return self.out_id is None or self._identity() == self.out_id
+
+    def start(self, selected: list[Report], force: bool, stream: Any, bar: bool) -> list:
+        """(Under the lock.) Repair what an interrupted run left, read the manifest, record the
+        skipped reports; return the others as ``(report, reason, inputs)``."""
+        mark_out(self.out)
+        self.out_id = self._identity()  # which folder (and lock file) this run holds
+        restored = recover_staging(self.out)
+        self.previous, notes = cache.load_manifest(self.out)
+        moved = cache.move_aside(self.out)  # a folder where manifest.json goes: renamed
+        if moved:
+            notes.append(f"renamed the folder found at {MANIFEST} to {moved}")
+        self.started = now()
+        self.entries = {r.name: _entry(r, self.config, self.previous.get(r.name))
+                        for r in self.reports}
+        chosen = {r.name for r in selected}
+        for r in self.reports:  # say whether the reports left out are still current
+            e = self.entries[r.name]
+            if r.name not in chosen and e["good"]:
+                run, reason, _ = self.decide(r, False)
+                if run and e["status"] == "ok":
+                    e.update(status="outdated", reason=reason)
+        todo = []
+        for r in selected:
+            run, reason, inputs = self.decide(r, force)
+            if run:
+                todo.append((r, reason, inputs))
+                continue
+            e = self.entries[r.name]
+            e.update(status="ok", action="skipped", reason=reason, error=None,
+                     parameters=(e["good"] or {}).get("parameters", e["parameters"]),
+                     failed_ipynb=None)
+            for stale in (f"{r.name}.failed.ipynb", f"{r.name}.failed.log"):  # current again
+                with contextlib.suppress(OSError):
+                    (self.out / r.name / stale).unlink()
+            self.outcomes[r.name] = Outcome(r.name, "skipped", reason)
+        self.prog = Progress(len(todo), stream, bar)
+        for name in restored:
+            self.prog.note(f"restored the folder of {name!r} left by an interrupted run")
+        for note in notes:
+            self.prog.note(f"warning: {note}")
+        if selected and not todo:
+            self.prog.note(f"all {len(selected)} selected report(s) unchanged; nothing to run "
+                           f"(--force re-runs)")
+        elif len(todo) < len(selected):
+            self.prog.note(f"{len(selected) - len(todo)} unchanged report(s) skipped; running "
+                           f"{len(todo)}")
+        return todo
+
+    # -- the pool at work -------------------------------------------------------------------
+    def task(self, report: Report) -> Task:
+        declared = self.declared[report.notebook]
+        return Task(
+            name=report.name, title=report.title, notebook=str(report.notebook),
+            notebook_rel=relative(report.notebook, self.config), parameters=report.parameters,
+            declared=[(n, s.get("default", "")) for n, s in declared.items()
+                      if n not in RESERVED_PARAMETERS],
+            inject_output_dir="output_dir" in declared,
+            timeout=float(self.timeout if self.timeout is not None else report.timeout),
+            out=str(self.out.resolve()), data_dir=str(self.data_dir),
+            cwd=str(self.workdir.resolve()), rendered_at=now(),
+            package_version=self.package_version, data_version=self.data_version)
+
+    def run(self, todo: list, pool: Pool) -> None:
+        """Run ``todo`` on ``pool``, recording each result as it comes."""
+        # Longest first (by last duration; never-rendered first), so the workers finish together.
+        queue = deque(sorted(todo, key=lambda t: -(self.entries[t[0].name].get("duration_s")
+                                                     or 1e9)))
+        running: dict[cf.Future, tuple] = {}
+        try:
             try:
-                from .. import explorer  # imports pandas and Bokeh: only when rebuilding
+                while queue or running:
+                    # Only as many reports are handed out as there are workers: the others stay
+                    # here, so Ctrl-C cancels them at once.
+                    while queue and len(running) < pool.slots:
+                        item = queue.popleft()
+                        task = self.task(item[0])
+                        running[pool.submit(task)] = (*item, task)
+                    for note in pool.poll():
+                        self.prog.note(note)
+                    self.prog.running([item[0].name for item in running.values()])
+                    done, _ = cf.wait(running, timeout=0.5, return_when=cf.FIRST_COMPLETED)
+                    self.check_out(pool, running)
+                    for fut in done:
+                        self.record(pool, fut, running.pop(fut))
+                    if done:
+                        self.write()
+            except KeyboardInterrupt:
+                self.interrupted = True
+                for item in queue:  # never started
+                    self.end(item, "interrupted", "interrupted before it started", "interrupted")
+                queue.clear()
+                self.prog.note("interrupted: stopping the running reports…")
+                pool.interrupt()
+                done, late = cf.wait(running, timeout=STOP_GRACE)
+                for fut in done:
+                    self.record(pool, fut, running.pop(fut))
+                for fut in late:
+                    self.end(running.pop(fut), "interrupted",
+                             "interrupted; its worker did not stop in time", "interrupted")
+                if late:
+                    pool.kill()
+        except KeyboardInterrupt:  # a second Ctrl-C: stop the workers now
+            self.interrupted = True
+            pool.kill()
+            for item in running.values():
+                self.end(item, "interrupted", "interrupted", "interrupted")
+            running.clear()
+        finally:
+            pool.close()
 
-                explorer.write_explorer(ctx.out)
-            except SCOResearchError as exc:  # e.g. a data package without a membership table
-                problem = ctx.explorer_problem = str(exc).splitlines()[0]
-        if problem:  # recorded in the manifest; the index then shows no explorer link
-            return {"explorer": None, "explorer_problem": problem}
-        atomic_write(stamp, key)
-    return {"explorer": EXPLORER_FILE}
+    def check_out(self, pool: Pool, running: dict) -> None:
+        """Stop the run when the output folder was removed or replaced while it ran."""
+        if self.out_intact():
+            return
+        self.prog.note("the output folder was removed or replaced during the run: stopping")
+        pool.kill()
+        for item in running.values():
+            self.end(item, "interrupted", "stopped: the output folder was removed during the run",
+                     "interrupted")
+        running.clear()
+        raise RenderError(f"out: the output folder {display(self.out)!r} was removed or "
+                          f"replaced during the run; the render stopped and wrote nothing more "
+                          f"there; run it again")
+
+    def end(self, item: tuple, action: str, reason: str, error: str | None,
+            duration: float | None = None) -> None:
+        """Record ``item``'s outcome in its manifest entry and the progress."""
+        name = item[0].name
+        self.entries[name].update(status="ok" if action == "rendered" else action,
+                                  action=action, reason=reason, error=error)
+        self.outcomes[name] = Outcome(name, action, reason, error, duration)
+        self.prog.finished(self.outcomes[name])
+
+    def record(self, pool: Pool, fut: cf.Future, item: tuple) -> None:
+        report, reason, inputs, task = item
+        e = self.entries[report.name]
+        try:
+            res = pool.finish(fut.result(), task)
+        except OSError as exc:  # a cluster's report came back, but could not be written here
+            res = Result.failed(report.name, f"writing the report's files failed: "
+                                             f"{type(exc).__name__}: {first_line(exc)}")
+        except BaseException as exc:  # the worker itself broke (killed, out of memory...)
+            if isinstance(exc, KeyboardInterrupt) or self.interrupted:
+                res = Result.failed(report.name, "interrupted", interrupted=True)
+            else:
+                res = Result.failed(report.name, f"the {pool.kind} failed: "
+                                                 f"{type(exc).__name__}: {first_line(exc)}")
+        e["worker"], e["duration_s"] = res.worker, res.duration_s
+        if res.interrupted:
+            self.end(item, "interrupted", "interrupted", "interrupted", None)
+            e["failed_ipynb"] = res.failed_ipynb or e.get("failed_ipynb")
+            return
+        if not res.ok:
+            self.end(item, "failed", reason, res.error, res.duration_s)
+            e["failed_ipynb"] = res.failed_ipynb
+            return
+        # Hashes taken before the run: a file edited during it makes the next run differ.
+        good = {**inputs, "data": self.data.dependencies(res.reads)}
+        name = report.name
+        e["failed_ipynb"] = None
+        e["good"] = {
+            "inputs": good, "key": cache.key(good), "reads": res.reads,
+            "parameters": report.parameters, "rendered_at": task.rendered_at,
+            "html": f"{name}/{name}.html", "ipynb": f"{name}/{name}.ipynb",
+            "figures": [f"{name}/{f}" for f in res.figures],
+            "thumbnail": f"{name}/{res.thumbnail}" if res.thumbnail else None,
+            "summary": res.summary, "truncated": res.truncated, "kernel": res.kernel,
+            "profile": res.profile, "versions": {"sco-research": self.package_version,
+                                                 "data": self.data_version, **self.env},
+        }
+        self.end(item, "rendered", reason, None, res.duration_s)
+
+    # -- the manifest and the index ------------------------------------------------------------
+    def write(self) -> None:
+        """Write ``manifest.json`` (and its good copy) and ``index.html`` as they are now."""
+        import json
+
+        doc = {
+            "version": cache.MANIFEST_VERSION, "generated_at": now(),
+            "run_started_at": self.started, "config": display(self.config),
+            "package_version": self.package_version, "data_version": self.data_version,
+            "reports": [_public_entry(self.entries[r.name]) for r in self.reports],
+            **copy_data_package(self.out, self.data_dir),  # the index links data and sources
+            **self.explorer(),
+        }
+        text = json.dumps(doc, indent=1, default=repr) + "\n"
+        atomic_write(self.out / MANIFEST, text)
+        atomic_write(self.out / MANIFEST_GOOD, text)  # the copy a damaged manifest falls back on
+        atomic_write(self.out / INDEX, pages.index_page(doc))
+
+    def explorer(self) -> dict:
+        """The membership explorer page beside the index; rebuilt when the computing library,
+        the data or the day change (it offers every day up to today), else left as it is."""
+        from .._published import EXPLORER_FILE
+
+        stamp = self.out / EXPLORER_KEY
+        key = f"{self.library}:{self.data_version}:{_dt.date.today().isoformat()}\n"
+        try:
+            current = stamp.read_text(encoding="utf-8")
+        except OSError:
+            current = ""
+        if current != key or not (self.out / EXPLORER_FILE).is_file():
+            if self.explorer_problem is None:  # not tried in this batch yet
+                try:
+                    from .. import explorer  # imports pandas and Bokeh: only when rebuilding
+
+                    explorer.write_explorer(self.out)
+                except SCOResearchError as exc:  # e.g. a data package without membership
+                    self.explorer_problem = str(exc).splitlines()[0]
+            if self.explorer_problem:  # in the manifest; the index shows no explorer link
+                return {"explorer": None, "explorer_problem": self.explorer_problem}
+            atomic_write(stamp, key)
+        return {"explorer": EXPLORER_FILE}
 
 
-def _clear_failure(out: Path, e: dict) -> None:
-    """A report is current again: remove its older failure's partial notebook and log."""
-    for stale in (f"{e['name']}.failed.ipynb", f"{e['name']}.failed.log"):
-        with contextlib.suppress(OSError):
-            (out / e["name"] / stale).unlink()
-    e["failed_ipynb"] = None
+def plan(names: Iterable[str] = (), *, config: str | Path | None = None,
+         out: str | Path | None = None, force: bool = False,
+         data_dir: str | Path | None = None) -> list[dict]:
+    """What :func:`render` would do, without running anything: one dict per selected report
+    (``name``, ``title``, ``notebook``, ``run`` and ``reason``: why it would run, or
+    ``"unchanged"``). Raises what :func:`render` raises before it runs anything."""
+    batch = Batch(config, out, data_dir)
+    rows = []
+    for r in select_reports(batch.reports, names):
+        run, reason, _ = batch.decide(r, force)
+        rows.append({"name": r.name, "title": r.title, "notebook": display(r.notebook),
+                     "run": run, "reason": reason})
+    return rows
 
 
-# -- the batch ---------------------------------------------------------------------------------
-def render(
-    names: Iterable[str] = (),
-    *,
-    config: str | Path | None = None,
-    out: str | Path | None = None,
-    jobs: int | None = None,
-    force: bool = False,
-    timeout: float | None = None,
-    data_dir: str | Path | None = None,
-    progress: bool | None = None,
-    stream: Any = None,
-    workdir: str | Path | None = None,
-    scheduler: str | None = None,
-) -> BatchResult:
+def render(names: Iterable[str] = (), *, config: str | Path | None = None,
+           out: str | Path | None = None, jobs: int | None = None, force: bool = False,
+           timeout: float | None = None, data_dir: str | Path | None = None,
+           progress: bool | None = None, stream: Any = None, workdir: str | Path | None = None,
+           scheduler: str | None = None) -> BatchResult:
     """Render the reports of ``reports.yaml`` into ``out``.
 
     Parameters
@@ -279,45 +454,38 @@ def render(
     names : iterable of str
         Reports to render: names, entry names (a whole grid) or shell-style patterns. Default:
         all. The index and manifest still list every report.
-    config : str or Path, optional
-        The reports file. Default: ``reports.yaml`` at the project root.
-    out : str or Path, optional
-        Output folder. Default: ``reports/`` at the project root.
+    config, out, data_dir : str or Path, optional
+        The reports file (default: ``reports.yaml`` at the project root), the output folder
+        (``reports/`` there) and the data folder the notebooks read (``SCO_RESEARCH_DATA``;
+        :data:`sco_research.paths.DATA_DIR`).
     jobs : int, optional
-        Worker processes. Default: the number of cores. With ``scheduler``: the most reports
+        Worker processes (default: the number of cores); with ``scheduler``, the most reports
         handed to the cluster at once (default: its worker threads).
     force : bool
         Re-render even the reports whose inputs are unchanged.
     timeout : float, optional
         Seconds each report may run; overrides ``reports.yaml``.
-    data_dir : str or Path, optional
-        The data folder the notebooks read (exported to them as ``SCO_RESEARCH_DATA``).
-        Default: :data:`sco_research.paths.DATA_DIR`.
-    progress : bool, optional
-        Show a progress bar (True) or plain log lines (False). Default: a bar when ``stream``
-        is a terminal.
-    stream : file, optional
-        Where progress goes. Default: ``sys.stderr``.
+    progress, stream : bool, file, optional
+        A progress bar (default: when ``stream`` is a terminal) or plain lines, on ``stream``
+        (default: ``sys.stderr``).
     workdir : str or Path, optional
-        The folder kernels start in. Default: the config file's folder. (On a cluster, each
-        report starts in a temporary folder of its worker.)
+        The folder kernels start in (default: the config file's; on a cluster, a temporary one).
     scheduler : str, optional
-        A Dask scheduler (``tcp://HOST:PORT`` or a scheduler file): run each report as a task
-        on that cluster (:mod:`sco_research.reports.cluster`) instead of the local pool.
+        A Dask scheduler (``tcp://HOST:PORT`` or a scheduler file): run the reports there
+        (:mod:`sco_research.reports.cluster`) instead of the local pool.
 
     Returns
     -------
     BatchResult
-        What happened to each report. A failed report does not raise: check
-        :attr:`BatchResult.ok` or call :meth:`BatchResult.raise_for_failures`.
+        What happened to each report; a failed report does not raise (see
+        :meth:`BatchResult.raise_for_failures`).
 
     Raises
     ------
     ConfigError
-        ``reports.yaml`` is malformed or a parameter set does not fit its notebook; raised
-        before any kernel starts.
+        A malformed ``reports.yaml`` or a parameter its notebook refuses; before any kernel.
     ParameterError
-        Unknown report names, or a bad ``jobs``/``timeout``.
+        Unknown report names, or a bad ``jobs``/``timeout``/``workdir``.
     RenderError
         Another render is writing to ``out``; the scheduler cannot be reached, has no worker,
         or a worker has another version of the package.
@@ -325,80 +493,35 @@ def render(
     t0 = time.perf_counter()
     check_arguments(jobs, timeout)
     config = Path(config) if config is not None else paths.REPORTS_CONFIG
-    out = Path(out) if out is not None else paths.REPORTS_DIR
-    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     workdir = Path(workdir) if workdir is not None else config.resolve().parent
     if not workdir.is_dir():
         raise ParameterError(f"workdir: {str(workdir)!r} is not a folder; give an existing folder")
     stream = stream if stream is not None else sys.stderr
     if progress is None:
         progress = bool(getattr(stream, "isatty", lambda: False)())
-
-    reports = load_config(config)
-    _check_out(out, config, data_dir, reports)
-    ctx = _Context(out, data_dir)
-    declared = _check(reports, config, ctx)
-    selected = select_reports(reports, names)
+    batch = Batch(config, out, data_dir)
+    batch.timeout, batch.workdir, out = timeout, workdir, batch.out
+    selected = select_reports(batch.reports, names)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"out: cannot create the output folder {str(out)!r}: {exc}") from None
-
     cluster = None
     if scheduler is not None:  # refuse a bad address or a mismatched worker before anything
         from .cluster import ClusterPool
 
-        cluster = ClusterPool(scheduler, ctx.data_dir, jobs)
+        cluster = ClusterPool(scheduler, batch.data_dir, jobs)
     with contextlib.closing(cluster) if cluster else contextlib.nullcontext(), lock(out):
-        mark_out(out)
-        ctx.pin_out()
-        restored = recover_staging(out)
-        ctx.previous, notes = cache.load_manifest(out)
-        moved = cache.move_aside(out)  # a folder where manifest.json goes: renamed, not deleted
-        if moved:
-            notes.append(f"renamed the folder found at {MANIFEST} to {moved}")
-        started = now()
-        entries = {r.name: _entry(r, config, ctx.previous.get(r.name)) for r in reports}
-        chosen = {r.name for r in selected}
-        for r in reports:  # say whether the reports left out are still current
-            if r.name not in chosen and entries[r.name]["good"]:
-                run, reason, _ = ctx.decide(r, declared[r.notebook], False)
-                if run and entries[r.name]["status"] == "ok":
-                    entries[r.name].update(status="outdated", reason=reason)
-        outcomes: dict[str, Outcome] = {}
-        todo: list[tuple[Report, str, dict]] = []
-        for r in selected:
-            run, reason, inputs = ctx.decide(r, declared[r.notebook], force)
-            if run:
-                todo.append((r, reason, inputs))
-            else:
-                e = entries[r.name]
-                e.update(status="ok", action="skipped", reason=reason, error=None,
-                         parameters=(e["good"] or {}).get("parameters", e["parameters"]))
-                _clear_failure(out, e)
-                outcomes[r.name] = Outcome(r.name, "skipped", reason)
-        prog = Progress(len(todo), stream, progress)
-        for name in restored:
-            prog.note(f"restored the folder of {name!r} left by an interrupted run")
-        for note in notes:
-            prog.note(f"warning: {note}")
-        if selected and not todo:
-            prog.note(f"all {len(selected)} selected report(s) unchanged; nothing to run "
-                      f"(--force re-runs)")
-        elif len(todo) < len(selected):
-            prog.note(f"{len(selected) - len(todo)} unchanged report(s) skipped; running "
-                      f"{len(todo)}")
-        run = Run(ctx, declared, entries, outcomes, prog, config, started, timeout, workdir,
-                  write=lambda: _write_outputs(ctx, list(entries.values()), config, started))
+        todo = batch.start(selected, force, stream, progress)
         try:
             with signals_as_interrupts():
                 if todo:
-                    run.pool(todo, cluster or LocalPool(min(jobs or _default_jobs(), len(todo)),
-                                                       ctx.data_dir))
+                    workers = min(jobs or _default_jobs(), len(todo))
+                    batch.run(todo, cluster or LocalPool(workers, batch.data_dir))
         finally:
-            prog.close()
-            if ctx.out_intact():  # never re-create a folder removed during the run
-                _write_outputs(ctx, [entries[r.name] for r in reports], config, started)
+            batch.prog.close()
+            if batch.out_intact():  # never re-create a folder removed during the run
+                batch.write()
                 recover_staging(out)  # what a killed worker left half-built
-    return BatchResult([outcomes[r.name] for r in selected if r.name in outcomes], out,
-                       time.perf_counter() - t0, run.interrupted)
+    return BatchResult([batch.outcomes[r.name] for r in selected if r.name in batch.outcomes],
+                       out, time.perf_counter() - t0, batch.interrupted)

@@ -1,16 +1,13 @@
-"""Rendering on a Dask distributed cluster: reports as tasks, outputs sent back as bytes.
+"""Rendering on a Dask cluster (``render --scheduler``): reports as tasks, files back as bytes.
 
-``sco-research render --scheduler ADDRESS`` hands each report to a Dask cluster instead of the
-local process pool. No shared filesystem is assumed: the client packs the data folder once per
-run (:func:`pack_data`, keyed by its content hash) and scatters it to every worker; each task
-carries the notebook's bytes and the parameters. On a worker, :func:`run_remote` unpacks the data
-once into a worker-local cache (:func:`unpack_data`), runs
-:func:`sco_research.reports.execute.run_report` in a temporary folder and returns the result with
-every file it wrote (relative path -> bytes). Only the client writes into the output folder
-(:func:`land_remote`), under the lock the batch holds.
-
-Before anything is submitted, :func:`connect` refuses an unreachable scheduler and
-:func:`check_workers` a worker without the package or with another version of it.
+:class:`ClusterPool` is the batch's :class:`~sco_research.reports.pool.Pool` there. No shared
+filesystem is assumed: with the first report the data folder (:func:`pack_data`) goes into a
+worker plugin, which Dask sends to every worker (also one joining later) to unpack once and
+import papermill. :func:`run_remote` runs :func:`sco_research.reports.execute.run_report` in a
+temporary folder and returns the :class:`~sco_research.reports.results.Result` with every file
+written; only the client publishes them (:func:`land_remote`), under the batch's lock. Dask runs
+a dead worker's task again elsewhere. :func:`connect` and :func:`check_workers` refuse an
+unreachable scheduler, one without workers, and a worker with another package version.
 
 Examples
 --------
@@ -19,14 +16,14 @@ Examples
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "t.csv").write_text("k,v\\n")
->>> key, blob = pack_data(folder)
->>> sorted(p.name for p in unpack_data(key, blob, root=folder / "cache").iterdir())
+>>> sorted(p.name for p in unpack_data(pack_data(folder), folder / "copy").iterdir())
 ['t.csv']
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -38,16 +35,18 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .._files import tree_digest
 from ..errors import ParameterError, RenderError
 from ._text import first_line
+from .results import Result, Task
 
-__all__ = ["CONNECT_TIMEOUT", "PACKAGE", "ClusterPool", "check_workers", "connect", "identity",
+__all__ = ["CONNECT_TIMEOUT", "PACKAGE", "ClusterPool", "check_workers", "connect",
            "land_remote", "pack_data", "parse_address", "run_remote", "sources_digest",
-           "stage_files", "unpack_data"]
+           "unpack_data"]
 
 #: Seconds to reach the scheduler before the address is refused.
 CONNECT_TIMEOUT = 5.0
@@ -57,6 +56,8 @@ WORKER_TIMEOUT = 10.0
 PACKAGE = "sco-research"
 #: Seconds between a stop request and killing a report's kernel that ignored the interrupt.
 KILL_GRACE = 5.0
+#: The name of the worker plugin that holds the data folder and prepares papermill.
+PLUGIN = "sco-research-prepare"
 
 _ADDRESS = re.compile(r"^(?:(?P<scheme>[a-z][a-z0-9+]*)://)?(?P<host>\[[0-9a-fA-F:.]+\]|"
                       r"[A-Za-z0-9_.-]+)(?::(?P<port>\d{1,5}))?$")
@@ -65,25 +66,14 @@ _ADDRESS = re.compile(r"^(?:(?P<scheme>[a-z][a-z0-9+]*)://)?(?P<host>\[[0-9a-fA-
 _ONE_AT_A_TIME = threading.Lock()
 
 
-# -- the address -------------------------------------------------------------------------------
+# -- the scheduler and its workers --------------------------------------------------------------
 def parse_address(address: str) -> str:
-    """A scheduler address as Dask takes it; a scheduler file (JSON) gives its ``address``.
-
-    Parameters
-    ----------
-    address : str
-        ``tcp://HOST:PORT``, ``HOST:PORT`` (tcp assumed) or the path of the JSON file that
-        ``dask scheduler --scheduler-file`` writes.
-
-    Raises
-    ------
-    ParameterError
-        The address is malformed, or the scheduler file cannot be read.
+    """A scheduler address as Dask takes it: ``tcp://HOST:PORT``, ``HOST:PORT`` (tcp assumed),
+    or the ``address`` in the JSON file ``dask scheduler --scheduler-file`` writes; a malformed
+    one, or an unreadable file, raises ParameterError.
 
     Examples
     --------
-    >>> parse_address("tcp://10.0.0.5:8786")
-    'tcp://10.0.0.5:8786'
     >>> parse_address("not an address")
     Traceback (most recent call last):
     ...
@@ -108,17 +98,9 @@ def parse_address(address: str) -> str:
 
 
 def connect(address: str, timeout: float | None = None) -> Any:
-    """A ``distributed.Client`` on the scheduler at ``address``, with at least one worker.
-
-    ``timeout`` defaults to :data:`CONNECT_TIMEOUT` seconds.
-
-    Raises
-    ------
-    ParameterError
-        A malformed address (see :func:`parse_address`).
-    RenderError
-        The scheduler cannot be reached within ``timeout`` seconds, or has no worker.
-    """
+    """A ``distributed.Client`` on the scheduler at ``address`` (within ``timeout`` seconds,
+    default :data:`CONNECT_TIMEOUT`) with at least one worker (within :data:`WORKER_TIMEOUT`),
+    or RenderError."""
     import logging
 
     import distributed
@@ -145,10 +127,9 @@ def connect(address: str, timeout: float | None = None) -> Any:
     return client
 
 
-# -- the version check -------------------------------------------------------------------------
 def sources_digest() -> str:
-    """A digest of every file of the installed package (library, renderer and templates): a
-    worker with edited sources renders differently, or speaks another task protocol.
+    """A digest of every file of the installed package: a worker with edited sources renders
+    differently, or speaks another task protocol.
 
     Examples
     --------
@@ -162,43 +143,16 @@ def sources_digest() -> str:
                               and "__pycache__" not in p.parts and p.suffix != ".pyc"])
 
 
-def identity() -> dict:
-    """This process's package version and sources digest (what a worker must match).
-
-    Examples
-    --------
-    >>> sorted(identity())
-    ['library', 'version']
-    """
-    from importlib import metadata
-
-    return {"version": metadata.version(PACKAGE), "library": sources_digest()}
-
-
 def _describe(found: Any) -> str:
     if isinstance(found, BaseException):
-        if type(found).__name__ == "PackageNotFoundError":
-            return "not installed"
-        return f"unknown ({type(found).__name__}: {first_line(found)})"
+        return "not installed" if type(found).__name__ == "PackageNotFoundError" else (
+            f"unknown ({type(found).__name__}: {first_line(found)})")
     return str(found)
 
 
 def check_workers(mine: dict, versions: dict, libraries: dict | None = None) -> None:
-    """Refuse workers whose package differs from the client's.
-
-    Parameters
-    ----------
-    mine : dict
-        The client's :func:`identity`.
-    versions : dict
-        Worker address -> its version of :data:`PACKAGE` (or the exception raised asking it).
-    libraries : dict, optional
-        Worker address -> its :func:`sources_digest`, once the versions agree.
-
-    Raises
-    ------
-    RenderError
-        Naming the first worker that differs, its version and the client's.
+    """Refuse the first worker whose version (``versions``: address -> version, or the exception
+    asking raised) or sources digest (``libraries``) differs from the client's (``mine``).
 
     Examples
     --------
@@ -224,307 +178,183 @@ def check_workers(mine: dict, versions: dict, libraries: dict | None = None) -> 
                 f"on every worker")
 
 
-def _check_cluster(client: Any) -> None:
-    """Ask every worker for its version (a stdlib call: works without the package), then, when
-    the versions agree, for its library digest; refuse a mismatch before any task runs."""
-    from importlib import metadata
-
-    mine = identity()
-    versions = client.run(metadata.version, PACKAGE, on_error="return")
-    check_workers(mine, versions)
-    libraries = client.run(sources_digest, on_error="return")
-    check_workers(mine, versions, libraries)
-
-
-# -- the data package --------------------------------------------------------------------------
-def pack_data(data_dir: str | os.PathLike) -> tuple[str, bytes]:
-    """The data folder (with its subfolders) as a gzipped tar, and its content hash.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "a.csv").write_text("x\\n")
-    >>> key, blob = pack_data(d)
-    >>> len(key), pack_data(d)[0] == key
-    (64, True)
-    """
-    root = Path(data_dir)
-    files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    buf = io.BytesIO()
+# -- the data folder and the worker plugin ------------------------------------------------------
+def pack_data(folder: str | os.PathLike) -> bytes:
+    """A folder (with its subfolders) as a gzipped tar: the data folder sent to the workers, and
+    a report's folder sent back."""
+    root, buf = Path(folder), io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz", compresslevel=1) as tar:
-        for f in files:
-            info = tar.gettarinfo(str(f), arcname=f.relative_to(root).as_posix())
-            info.uid = info.gid = 0
-            info.uname = info.gname = ""
-            with open(f, "rb") as fh:
-                tar.addfile(info, fh)
-    return tree_digest(root, files), buf.getvalue()
+        for f in sorted(p for p in root.rglob("*") if p.is_file()
+                        and "__pycache__" not in p.parts):
+            tar.add(f, arcname=f.relative_to(root).as_posix())
+    return buf.getvalue()
 
 
-def _cache_root() -> Path:
-    uid = os.getuid() if hasattr(os, "getuid") else "user"
-    return Path(tempfile.gettempdir()) / f"sco-research-{uid}" / "data"
+def unpack_data(blob: bytes, dest: str | os.PathLike) -> Path:
+    """Unpack :func:`pack_data`'s archive into the folder ``dest``: regular files only, never
+    outside it (the "data" filter; the same check by hand before Python 3.10.12/3.11.4)."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(dest, filter="data")
+            return dest
+        for member in tar.getmembers():  # pragma: no cover - older Pythons
+            if not member.isfile() or dest.resolve() not in (dest / member.name).resolve().parents:
+                raise RenderError(f"data package: {member.name!r} is not a file inside the folder")
+            tar.extract(member, dest)
+    return dest
 
 
-def _extract(tar: tarfile.TarFile, dest: Path) -> None:
-    """Extract regular files only, never outside ``dest`` (the "data" filter where Python has
-    it, the same check by hand before 3.10.12/3.11.4)."""
-    if hasattr(tarfile, "data_filter"):
-        tar.extractall(dest, filter="data")
-        return
-    for member in tar.getmembers():  # pragma: no cover - older Pythons
-        target = (dest / member.name).resolve()
-        if not member.isfile() or dest.resolve() not in target.parents:
-            raise RenderError(f"data package: {member.name!r} is not a file inside the folder")
-        tar.extract(member, dest)
+def _plugin(blob: bytes) -> Any:
+    """The worker plugin: on every worker (also one that joins later) it unpacks the data into
+    the worker's local directory and imports papermill; removed again, it removes the data.
 
-
-def unpack_data(key: str, blob: bytes, root: str | os.PathLike | None = None) -> Path:
-    """The data folder of hash ``key``, unpacked once into ``root`` (a worker-local cache).
-
-    A temporary folder is filled and renamed into place, so a folder under its key is always
-    complete; when two tasks race, the second one's copy is dropped.
+    :func:`~sco_research.reports.execute.worker_init` sets a signal handler, which Python allows
+    only in the main thread: Dask runs tasks in other threads, but a plugin's ``setup`` on the
+    worker's event loop (main) thread; its Ctrl-C handling is left as it was.
     """
-    base = Path(root) if root is not None else _cache_root()
-    final = base / key[:32]
-    if final.is_dir():
-        return final
-    base.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{key[:32]}~", dir=base))
-    try:
-        with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
-            _extract(tar, tmp)
-        try:
-            os.rename(tmp, final)
-        except OSError:
-            if not final.is_dir():
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return final
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class Prepare(WorkerPlugin):
+        name = PLUGIN
+
+        def setup(self, worker: Any) -> None:
+            from . import execute
+
+            self.data_dir = unpack_data(blob, tempfile.mkdtemp(prefix="sco-research-data-",
+                                                               dir=worker.local_directory))
+            if threading.current_thread() is threading.main_thread():
+                saved = signal.getsignal(signal.SIGINT)
+                try:
+                    execute.worker_init()
+                finally:
+                    signal.signal(signal.SIGINT, saved)
+
+        def teardown(self, worker: Any) -> None:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    return Prepare()
 
 
-# -- one report on a worker --------------------------------------------------------------------
-def stage_files(stage: str | os.PathLike) -> dict[str, bytes]:
-    """Every file below ``stage``: relative path -> bytes.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> (d / "figures").mkdir(); _ = (d / "figures" / "f.png").write_bytes(b"png")
-    >>> stage_files(d)
-    {'figures/f.png': b'png'}
-    """
-    root = Path(stage)
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-class _StopWatcher:
-    """Watches the run's stop event from a thread; when it is set, interrupts this worker's
-    kernels (SIGINT: the running cell raises KeyboardInterrupt) and kills them after
-    :data:`KILL_GRACE` seconds if the report has not ended by then."""
-
-    def __init__(self, event: Any) -> None:
-        self.event, self.fired = event, False
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="sco-research-stop",
-                                        daemon=True)
-        if event is not None:
-            self._thread.start()
-
-    def _watch(self) -> None:
-        while not self._done.is_set():
-            try:
-                if not self.event.wait(timeout=0.5):
-                    continue
-            except Exception:  # the scheduler is gone: nothing more to watch
-                time.sleep(0.5)
-                continue
-            self.fired = True
-            _signal_kernels(signal.SIGINT)
-            if not self._done.wait(KILL_GRACE):
-                _signal_kernels(signal.SIGKILL)
-            return
-
-    def close(self) -> None:
-        self._done.set()
-
-
-def kernel_processes() -> list:
-    """This process's kernels: its descendants that lead a session of their own (a kernel
-    started cold by jupyter_client, or forked by the warm-kernel server; the server itself does
-    not lead one, and is left alone)."""
+# -- one report on a worker ---------------------------------------------------------------------
+def _signal_kernels(sig: int) -> None:
+    """Send ``sig`` to this process's kernels: its descendants that lead a session of their own
+    (a kernel started cold, or forked by the warm-kernel server, which is left alone)."""
     import psutil
 
-    found = []
     for child in psutil.Process().children(recursive=True):
         with contextlib.suppress(Exception):
             if os.getsid(child.pid) == child.pid:
-                found.append(child)
-    return found
+                os.killpg(child.pid, sig) if sig == signal.SIGKILL else child.send_signal(sig)
 
 
-def _signal_kernels(sig: int) -> None:
-    """Send ``sig`` to this process's kernels (:func:`kernel_processes`) and their groups."""
-    for kernel in kernel_processes():
-        with contextlib.suppress(Exception):
-            os.killpg(kernel.pid, sig) if sig == signal.SIGKILL else kernel.send_signal(sig)
+@contextlib.contextmanager
+def _stop_watch(event: Any) -> Iterator[list]:
+    """Meanwhile, a thread watches the run's stop event: once set, this worker's kernels are
+    interrupted (SIGINT: the running cell raises KeyboardInterrupt), and killed after
+    :data:`KILL_GRACE` seconds if the report has not ended. Yields a list, non-empty once fired."""
+    fired: list[bool] = []
+    done = threading.Event()
 
+    def watch() -> None:
+        while not done.is_set():
+            try:
+                if not event.wait(timeout=0.5):
+                    continue
+            except Exception:  # the scheduler is gone: nothing more to watch
+                done.wait(0.5)
+                continue
+            fired.append(True)
+            _signal_kernels(signal.SIGINT)
+            if not done.wait(KILL_GRACE):
+                _signal_kernels(signal.SIGKILL)
+            return
 
-def _prepare_worker() -> None:
-    """Import papermill and register the engine once in this worker process.
-
-    :func:`~sco_research.reports.execute.worker_init` sets a signal handler, which Python
-    allows only in the main thread: Dask runs tasks in other threads, so this runs from a worker
-    plugin on the worker's event-loop (main) thread, and leaves its Ctrl-C handling as it was.
-    """
-    from . import execute
-
-    saved = signal.getsignal(signal.SIGINT)
+    if event is not None:
+        threading.Thread(target=watch, name="sco-research-stop", daemon=True).start()
     try:
-        execute.worker_init()
+        yield fired
     finally:
-        signal.signal(signal.SIGINT, saved)
+        done.set()
 
 
-def _plugin() -> Any:
-    """A worker plugin running :func:`_prepare_worker` on every worker, also on those that join
-    later (a restarted one)."""
-    from distributed.diagnostics.plugin import WorkerPlugin
-
-    class PrepareWorker(WorkerPlugin):
-        name = "sco-research-prepare"
-
-        def setup(self, worker: Any) -> None:
-            if threading.current_thread() is threading.main_thread():
-                _prepare_worker()
-
-    return PrepareWorker()
-
-
-def _interrupted(task: dict, worker: str | None) -> dict:
-    return {"name": task["name"], "ok": False, "error": "interrupted", "interrupted": True,
-            "failed_ipynb": None, "duration_s": 0.0, "files": {}, "worker": worker}
-
-
-def run_remote(task: dict, notebook: bytes, data_key: str, data: bytes,
-               stop: str | None = None) -> dict:
-    """Run one report on a Dask worker; return its result and its files as bytes.
-
-    Parameters
-    ----------
-    task : dict
-        The batch's task (see :func:`sco_research.reports.execute.run_report`); its paths are
-        the client's and are replaced here by worker-local ones.
-    notebook : bytes
-        The notebook file.
-    data_key, data : str, bytes
-        The data folder's content hash and :func:`pack_data` archive.
-    stop : str, optional
-        Name of the run's ``distributed.Event``; once set, a report not yet started returns at
-        once and a running one has its kernel interrupted.
-
-    Returns
-    -------
-    dict
-        :func:`run_report`'s result plus ``worker`` (this worker's address) and ``files``
-        (relative path -> bytes of everything the report wrote).
-    """
+def run_remote(task: Task, notebook: bytes, stop: str | None = None) -> Result:
+    """On a Dask worker: run one report from the notebook's bytes, in a temporary folder, with
+    the data the plugin unpacked; return its result with ``worker`` (this worker's address) and
+    ``files`` (:func:`pack_data` of the report's folder). Once the ``distributed.Event`` named
+    ``stop`` is set, a report not yet started returns at once; a running one is interrupted."""
     import distributed
 
     from . import execute
 
-    try:
-        worker = distributed.get_worker().address
-    except ValueError:  # called outside a worker (a test, or a debugging session)
-        worker = None
+    worker = distributed.get_worker()
     event = distributed.Event(stop) if stop else None
-    if event is not None and event.is_set():
-        return _interrupted(task, worker)
     with _ONE_AT_A_TIME:
         if event is not None and event.is_set():
-            return _interrupted(task, worker)
-        data_dir = unpack_data(data_key, data)
+            stopped = Result.failed(task.name, "interrupted", True)
+            return dataclasses.replace(stopped, worker=worker.address)
         with tempfile.TemporaryDirectory(prefix="sco-research-report-") as tmp:
             stage, cwd = Path(tmp, "stage"), Path(tmp, "cwd")
             stage.mkdir()
             cwd.mkdir()
-            nb_path = Path(tmp, Path(task["notebook"]).name)
+            nb_path = Path(tmp, Path(task.notebook).name)
             nb_path.write_bytes(notebook)
-            local = {**task, "notebook": str(nb_path), "data_dir": str(data_dir),
-                     "cwd": str(cwd)}
-            watcher = _StopWatcher(event)
-            try:
-                result = execute.run_report(local, stage)
-            finally:
-                watcher.close()
-            if watcher.fired and not result["ok"]:
+            local = dataclasses.replace(task, notebook=str(nb_path), cwd=str(cwd),
+                                        data_dir=str(worker.plugins[PLUGIN].data_dir))
+            with _stop_watch(event) as fired:
+                result = execute.run_report(local.as_dict(), stage)
+            if fired and not result["ok"]:
                 result.update(interrupted=True, error="interrupted")
-            result["files"] = stage_files(stage)
-    result["worker"] = worker
-    return result
+            files = pack_data(stage)
+    return Result.from_dict({**result, "worker": worker.address, "files": files})
 
 
-# -- back on the client ------------------------------------------------------------------------
-def land_remote(out: str | os.PathLike, result: dict) -> dict:
-    """Write a remote report's files into ``out/.staging/<name>~new~<id>`` and publish them with
-    :func:`sco_research.reports.execute.land`. Only the process holding ``out``'s lock calls
-    this. Returns the result without its ``files``.
-    """
+# -- back on the client -------------------------------------------------------------------------
+def land_remote(out: str | os.PathLike, result: Result) -> dict:
+    """Unpack a remote report's files into ``out/.staging/<name>~new~<id>``, publish them with
+    :func:`sco_research.reports.execute.land`; return the result (a dict, without its files).
+    Only the process holding ``out``'s lock calls this."""
     from . import execute
     from .staging import staging
 
-    result = dict(result)
-    files = result.pop("files", None) or {}
-    if not files and not result.get("ok"):
-        return result  # stopped before it started: nothing to keep
+    landed = result.as_dict()
+    if not result.files and not result.ok:
+        return landed  # stopped before it started: nothing to keep
     root = staging(Path(out))
     root.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f"{result['name']}~new~", dir=root))
+    stage = Path(tempfile.mkdtemp(prefix=f"{result.name}~new~", dir=root))
     try:
-        for rel, content in files.items():
-            target = (stage / rel).resolve()
-            if stage.resolve() not in target.parents:
-                raise RenderError(f"worker result: file {rel!r} lies outside the report folder")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        unpack_data(result.files, stage)  # regular files only, never outside the stage
         (stage / "figures").mkdir(exist_ok=True)
-        execute.land(stage, Path(out), result)
+        execute.land(stage, Path(out), landed)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    return result
+    return landed
 
 
 class ClusterPool:
-    """The batch's executor on a Dask cluster (the same methods as the local pool).
+    """The batch's :class:`~sco_research.reports.pool.Pool` on a Dask cluster.
 
-    Connects and checks every worker's package at once; scatters the data folder with the
-    first report; submits
-    :func:`run_remote` tasks through ``client.get_executor()`` (concurrent.futures futures).
-
-    Parameters
-    ----------
-    address : str
-        The scheduler (see :func:`parse_address`).
-    data_dir : path
-        The data folder sent to the workers.
-    jobs : int, optional
-        Reports handed to the cluster at once; default: the cluster's worker threads.
+    Connects to ``address`` and checks every worker's package at once; with the first report,
+    registers the worker plugin carrying ``data_dir``; submits :func:`run_remote` tasks through
+    ``client.get_executor()`` (concurrent.futures futures), ``jobs`` at once (default: the
+    cluster's worker threads).
     """
 
     kind = "Dask worker"
 
     def __init__(self, address: str, data_dir: str | os.PathLike, jobs: int | None = None):
+        from importlib import metadata
+
         import distributed
 
         self.client = connect(address)
-        self.address = parse_address(address)
-        try:
-            _check_cluster(self.client)
-            self.client.register_plugin(_plugin())
+        try:  # the version first (a stdlib call: works without the package), then the sources
+            mine = {"version": metadata.version(PACKAGE), "library": sources_digest()}
+            versions = self.client.run(metadata.version, PACKAGE, on_error="return")
+            check_workers(mine, versions)
+            check_workers(mine, versions, self.client.run(sources_digest, on_error="return"))
             self.stop = distributed.Event(f"sco-research-stop-{uuid.uuid4().hex}",
                                           client=self.client)
             self.executor = self.client.get_executor(pure=False)
@@ -533,47 +363,43 @@ class ClusterPool:
         except BaseException:
             self.client.close()
             raise
-        self.data_dir, self.data, self.data_key = Path(data_dir), None, ""
-        self.futures: list = []
+        self.data_dir, self.prepared, self.futures = Path(data_dir), False, []
 
-    def submit(self, task: dict) -> Any:
-        """Hand one report to the cluster; a ``concurrent.futures.Future`` of its result."""
-        if self.data is None:  # once per run, and only when something runs
-            self.data_key, blob = pack_data(self.data_dir)
-            self.data = self.client.scatter(blob, broadcast=True, hash=False)
-        notebook = Path(task["notebook"]).read_bytes()
-        fut = self.executor.submit(run_remote, task, notebook, self.data_key, self.data,
+    def submit(self, task: Task) -> Any:
+        if not self.prepared:  # once per run, and only when something runs
+            self.client.register_plugin(_plugin(pack_data(self.data_dir)))
+            self.prepared = True
+        fut = self.executor.submit(run_remote, task, Path(task.notebook).read_bytes(),
                                    self.stop.name,
-                                   key=f"sco-research-{task['name']}-{uuid.uuid4().hex[:8]}")
+                                   key=f"sco-research-{task.name}-{uuid.uuid4().hex[:8]}")
         self.futures.append(fut)
         return fut
 
-    def poll(self) -> None:
-        """Nothing to collect (the local pool gathers its worker pids here)."""
+    def poll(self) -> list[str]:  # Dask looks after its workers
+        return []
 
     def interrupt(self) -> None:
-        """Ctrl-C: reports not started return at once; running ones have their kernel
-        interrupted (:class:`_StopWatcher`)."""
         with contextlib.suppress(Exception):
             self.stop.set()
 
     def kill(self) -> None:
-        """Stop waiting: cancel every report still on the cluster."""
         for fut in self.futures:
             fut.cancel()
 
-    def finish(self, result: dict, task: dict) -> dict:
-        """Publish what a worker sent back into the output folder (under the batch's lock)."""
+    def finish(self, result: Result, task: Task) -> Result:
         from .timings import add_write
 
         t = time.perf_counter()
-        landed = land_remote(task["out"], result)
+        landed = land_remote(task.out, result)
         add_write(landed, time.perf_counter() - t)
-        return landed
+        return Result.from_dict(landed)
 
     def close(self) -> None:
-        """Cancel what is left, forget the stop event, disconnect."""
+        """Cancel what is left, remove the plugin and its data, forget the stop event."""
         self.kill()
+        with contextlib.suppress(Exception):
+            if self.prepared:
+                self.client.unregister_worker_plugin(PLUGIN)
         with contextlib.suppress(Exception):
             self.stop.clear()
         with contextlib.suppress(Exception):

@@ -1,13 +1,17 @@
-"""What a render did: one :class:`Outcome` per report, the :class:`BatchResult`, and progress.
+"""The records of a render: the :class:`Task` sent to a worker, the :class:`Result` it sends back
+(the same two on the local pool and on a Dask cluster; both pickle), one :class:`Outcome` per
+report, the :class:`BatchResult`, and the :class:`Progress` lines.
 
 Examples
 --------
->>> import io
+>>> import io, pickle
+>>> r = Result.failed("alpha", "boom")
+>>> pickle.loads(pickle.dumps(r)) == r, r.ok
+(True, False)
 >>> stream = io.StringIO()
->>> p = Progress(1, stream, bar=False)
->>> p.finished(Outcome("alpha", "rendered", "never rendered", None, 1.0))
+>>> Progress(1, stream, bar=False).finished(Outcome("alpha", "rendered", "never rendered"))
 >>> stream.getvalue()
-'render: [1/1] ok     alpha (1.0 s) - never rendered\\n'
+'render: [1/1] ok     alpha (0.0 s) - never rendered\\n'
 """
 
 from __future__ import annotations
@@ -20,7 +24,76 @@ from typing import Any
 from ..errors import RenderError
 from ._text import display
 
-__all__ = ["BatchResult", "Outcome", "Progress"]
+__all__ = ["BatchResult", "Outcome", "Progress", "Result", "Task"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """One report as a worker gets it: what to run, with what, and where (paths of the machine
+    that built it; a cluster worker replaces ``notebook``, ``data_dir`` and ``cwd`` by its own).
+
+    ``declared`` lists the notebook's parameters (but ``output_dir``) with their default's source
+    text; ``output_cap`` is the most characters kept of one output (``None``: the default).
+    """
+
+    name: str
+    title: str
+    notebook: str
+    notebook_rel: str
+    parameters: dict
+    declared: list
+    inject_output_dir: bool
+    timeout: float
+    out: str
+    data_dir: str
+    cwd: str
+    rendered_at: str
+    package_version: str
+    data_version: str
+    output_cap: int | None = None
+
+    def as_dict(self) -> dict:
+        """The task as :func:`sco_research.reports.execute.run_report` takes it."""
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """What a worker sends back for one report (:func:`~sco_research.reports.execute.run_report`'s
+    keys, plus the Dask ``worker``'s address and, from a cluster, its folder's ``files`` as a
+    gzipped tar: :func:`~sco_research.reports.cluster.pack_data`)."""
+
+    name: str
+    ok: bool = False
+    error: str | None = None
+    interrupted: bool = False
+    failed_ipynb: str | None = None
+    duration_s: float | None = None
+    reads: list | None = None
+    figures: list = dataclasses.field(default_factory=list)
+    thumbnail: str | None = None
+    summary: str = ""
+    truncated: int = 0
+    timings: dict = dataclasses.field(default_factory=dict)
+    kernel: str | None = None
+    profile: dict | None = None
+    worker: str | None = None
+    files: bytes = b""
+
+    @classmethod
+    def from_dict(cls, result: dict) -> Result:
+        """The record of a result dict; an unknown key raises ``TypeError`` (never dropped)."""
+        return cls(**result)
+
+    @classmethod
+    def failed(cls, name: str, error: str, interrupted: bool = False) -> Result:
+        """A report that failed (or was stopped) without a result of its own."""
+        return cls(name, error=error, interrupted=interrupted)
+
+    def as_dict(self) -> dict:
+        """The result without its files, as :func:`~.execute.land` takes it."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.name != "files"}
 
 
 @dataclasses.dataclass
@@ -41,19 +114,9 @@ class Outcome:
 
 @dataclasses.dataclass
 class BatchResult:
-    """The result of :func:`sco_research.reports.batch.render`.
-
-    Attributes
-    ----------
-    outcomes : list of Outcome
-        One per selected report, in ``reports.yaml`` order.
-    out : Path
-        The output folder (``index.html``, ``manifest.json``).
-    elapsed_s : float
-        Wall time of the whole batch.
-    interrupted : bool
-        True when Ctrl-C stopped the run.
-    """
+    """The result of :func:`sco_research.reports.batch.render`: ``outcomes`` (one per selected
+    report, in ``reports.yaml`` order), the ``out`` folder, the batch's wall time ``elapsed_s``,
+    and ``interrupted`` (Ctrl-C stopped the run)."""
 
     outcomes: list[Outcome]
     out: Path
@@ -63,25 +126,10 @@ class BatchResult:
     def _with(self, action: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.action == action]
 
-    @property
-    def rendered(self) -> list[Outcome]:
-        """Reports executed successfully by this run."""
-        return self._with("rendered")
-
-    @property
-    def skipped(self) -> list[Outcome]:
-        """Reports skipped because their inputs were unchanged."""
-        return self._with("skipped")
-
-    @property
-    def failed(self) -> list[Outcome]:
-        """Reports that failed (their last good page, if any, is kept)."""
-        return self._with("failed")
-
-    @property
-    def stopped(self) -> list[Outcome]:
-        """Reports stopped, or never started, because the run was interrupted."""
-        return self._with("interrupted")
+    rendered = property(lambda self: self._with("rendered"), doc="Reports run successfully.")
+    skipped = property(lambda self: self._with("skipped"), doc="Reports left unchanged.")
+    failed = property(lambda self: self._with("failed"), doc="Reports that failed.")
+    stopped = property(lambda self: self._with("interrupted"), doc="Reports interrupted.")
 
     @property
     def ok(self) -> bool:
@@ -98,17 +146,14 @@ class BatchResult:
         if self.interrupted:
             lines.append(f"render: interrupted; {len(self.stopped)} report(s) stopped or not "
                          f"started keep their previous output")
-            for o in self.stopped:
-                lines.append(f"  INTERRUPTED {o.name}")
+            lines += [f"  INTERRUPTED {o.name}" for o in self.stopped]
         for o in self.failed:
             head, *details = (o.error or "").splitlines() or [""]
             lines.append(f"  FAILED {o.name}: {head}")
             lines += [f"         {d.strip()}" for d in details]
             partial = self.out / o.name / f"{o.name}.failed.ipynb"
             good = self.out / o.name / f"{o.name}.html"
-            notes = []
-            if partial.exists():
-                notes.append(f"partial notebook {display(partial)}")
+            notes = [f"partial notebook {display(partial)}"] if partial.exists() else []
             notes.append(f"last good HTML kept: {display(good)}" if good.exists()
                          else "no earlier good HTML")
             lines.append("         " + "; ".join(notes))
@@ -122,52 +167,40 @@ class BatchResult:
 
 
 class Progress:
-    """A tqdm bar on a terminal; one plain line per finished report otherwise."""
+    """A tqdm bar on a terminal (``bar``); one plain line per finished report otherwise."""
 
     def __init__(self, total: int, stream: Any, bar: bool) -> None:
-        self.total, self.stream, self.done, self.failed, self.count = total, stream, 0, 0, 0
-        self.bar = None
-        if bar and total:
-            from tqdm import tqdm
+        from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc="render", unit="report", file=stream,
-                            dynamic_ncols=True, leave=True)
+        self.total, self.stream, self.done, self.failed = total, stream, 0, 0
+        self.bar = tqdm(total=total, desc="render", unit="report", file=stream,
+                        dynamic_ncols=True, disable=not (bar and total))
 
     def running(self, names: Sequence[str]) -> None:
         """Show which reports are running now (on the bar only)."""
-        if self.bar is not None:
-            shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
-            self.bar.set_postfix_str(
-                f"done {self.done} failed {self.failed}" + (f" | {shown}" if names else ""),
-                refresh=True)
+        shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+        self.bar.set_postfix_str(
+            f"done {self.done} failed {self.failed}" + (f" | {shown}" if names else ""))
 
     def finished(self, outcome: Outcome) -> None:
         """One report finished (or failed, or was stopped)."""
-        self.count += 1
         ok = outcome.action == "rendered"
         self.done += ok
         self.failed += not ok
         label = {"rendered": "ok", "interrupted": "STOPPED"}.get(outcome.action, "FAILED")
         error = (outcome.error or "").splitlines()
-        line = (f"[{self.count}/{self.total}] {label:<6} {outcome.name} "
-                f"({outcome.duration_s or 0:.1f} s)"
-                + (f": {error[0]}" if error else f" - {outcome.reason}"))
-        if self.bar is not None:
-            if not ok:
-                self.bar.write(f"render: {line}", file=self.stream)
-            self.bar.update(1)
-            self.running([])
-        else:
-            print(f"render: {line}", file=self.stream, flush=True)
+        if self.bar.disable or not ok:
+            self.note(f"[{self.done + self.failed}/{self.total}] {label:<6} {outcome.name} "
+                      f"({outcome.duration_s or 0:.1f} s)"
+                      + (f": {error[0]}" if error else f" - {outcome.reason}"))
+        self.bar.update(1)
+        self.running([])
 
     def note(self, text: str) -> None:
         """A line of its own (above the bar)."""
-        if self.bar is not None:
-            self.bar.write(f"render: {text}", file=self.stream)
-        else:
-            print(f"render: {text}", file=self.stream, flush=True)
+        self.bar.write(f"render: {text}", file=self.stream)
+        self.stream.flush()
 
     def close(self) -> None:
         """Remove the bar."""
-        if self.bar is not None:
-            self.bar.close()
+        self.bar.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -24,7 +25,7 @@ import yaml
 
 from sco_research import cli, paths
 from sco_research.errors import ParameterError
-from sco_research.reports import batch, runner
+from sco_research.reports import batch
 
 from .conftest import BASIC, CODE_MARKER, actions, make_notebook, manifest, run, until, write_config
 
@@ -210,7 +211,7 @@ def test_big_outputs_are_capped_in_the_page_and_the_notebook(project, monkeypatc
     make_notebook(project / "notebooks" / "loud.ipynb", "n: int = 300_000",
                   "print('z' * n)")
     write_config(project, "reports:\n  - name: loud\n    notebook: notebooks/loud.ipynb\n")
-    monkeypatch.setattr(runner.Run, "task", _with_cap(runner.Run.task, 1000))
+    monkeypatch.setattr(batch.Batch, "task", _with_cap(batch.Batch.task, 1000))
     assert run(project, jobs=1).ok
     page = (project / "out" / "loud" / "loud.html").read_text(encoding="utf-8")
     assert "output truncated by sco-research render: 300,001 characters" in page
@@ -222,7 +223,7 @@ def test_big_outputs_are_capped_in_the_page_and_the_notebook(project, monkeypatc
 
 def _with_cap(task, cap):
     def patched(self, report):
-        return {**task(self, report), "output_cap": cap}
+        return dataclasses.replace(task(self, report), output_cap=cap)
 
     return patched
 

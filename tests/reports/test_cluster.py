@@ -25,7 +25,7 @@ import pytest
 
 from sco_research import cli
 from sco_research.errors import ParameterError, RenderError
-from sco_research.reports import cluster
+from sco_research.reports import cluster, pool
 
 from .conftest import BASIC, Beside, manifest, run, until, write_config
 
@@ -155,6 +155,15 @@ def test_a_grid_renders_on_two_workers_and_is_cached_as_on_the_pool(project, das
     again = run(project, scheduler=dask_cluster.address)
     assert {o.action for o in again.outcomes} == {"skipped"}
     assert manifest(project)["reports"][0]["worker"] == reports["read-a"]["worker"]
+
+
+def test_the_cluster_pool_satisfies_the_pool_protocol(project, dask_cluster):
+    remote = cluster.ClusterPool(dask_cluster.address, project / "data", jobs=1)
+    try:
+        assert isinstance(remote, pool.Pool)
+        assert remote.slots == 1 and remote.poll() == []
+    finally:
+        remote.close()
 
 
 def test_a_failing_report_keeps_its_partial_notebook_beside_the_last_good_page(project,

@@ -1,14 +1,17 @@
-"""What a run did: progress lines, the summary with failure details, interrupted reports."""
+"""What a run did: progress lines, the summary with failure details, interrupted reports; the
+Task and Result records that cross processes."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import pickle
 from pathlib import Path
 
 import pytest
 
 from sco_research.errors import RenderError
-from sco_research.reports.results import BatchResult, Outcome, Progress
+from sco_research.reports.results import BatchResult, Outcome, Progress, Result, Task
 
 
 def test_progress_bar_on_a_terminal_and_lines_otherwise():
@@ -46,3 +49,38 @@ def test_summary_carries_the_details_of_a_failure_and_names_interrupted_reports(
     assert [o.name for o in result.stopped] == ["map"] and not result.ok
     with pytest.raises(RenderError, match=r"1 report\(s\) failed: trade"):
         result.raise_for_failures()
+
+
+# -- the records that cross processes ----------------------------------------------------------
+def _task(**changes) -> Task:
+    fields = dict(name="alpha", title="Alpha", notebook="/nb/a.ipynb", notebook_rel="a.ipynb",
+                  parameters={"n": 3}, declared=[("n", "2")], inject_output_dir=True,
+                  timeout=60.0, out="/out", data_dir="/data", cwd="/cwd",
+                  rendered_at="2026-12-02T12:00:00+00:00", package_version="0.1.0",
+                  data_version="abc")
+    return Task(**{**fields, **changes})
+
+
+def test_task_and_result_pickle_and_are_frozen():
+    task = _task()
+    result = Result("alpha", ok=True, figures=["figures/f.png"], files=b"tar")
+    for record in (task, result):
+        assert pickle.loads(pickle.dumps(record)) == record
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.name = "beta"
+    assert task.as_dict()["declared"] == [("n", "2")] and task.as_dict()["output_cap"] is None
+    assert "files" not in result.as_dict() and result.as_dict()["figures"] == ["figures/f.png"]
+
+
+def test_a_result_dict_round_trips_and_an_unknown_key_is_refused():
+    d = {"name": "alpha", "ok": False, "error": "boom", "reads": None, "figures": [],
+         "thumbnail": None, "failed_ipynb": "alpha/alpha.failed.ipynb", "interrupted": False,
+         "summary": "", "truncated": 0, "timings": {"execute": 1.0}, "kernel": "warm",
+         "profile": None, "duration_s": 1.5}
+    result = Result.from_dict(d)
+    assert result.failed_ipynb == "alpha/alpha.failed.ipynb" and result.duration_s == 1.5
+    assert {**result.as_dict(), "worker": None} == {**d, "worker": None}
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        Result.from_dict({**d, "colour": "red"})
+    stopped = Result.failed("alpha", "interrupted", interrupted=True)
+    assert (stopped.ok, stopped.interrupted, stopped.duration_s) == (False, True, None)

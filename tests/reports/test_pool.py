@@ -189,3 +189,13 @@ def test_a_damaged_manifest_falls_back_on_its_last_good_copy(project, steady_lib
         "plain": "plain/plain.html"}
     if damage == "folder":
         assert [p.name for p in out.glob("manifest.json.folder-*")]  # renamed, never deleted
+
+
+def test_the_local_pool_satisfies_the_pool_protocol():
+    local = pool.LocalPool(1, None)  # no worker process starts before the first report
+    try:
+        assert isinstance(local, pool.Pool)
+        assert local.poll() == [] and local.slots == 1
+    finally:
+        local.close()
+    assert not isinstance(object(), pool.Pool)
