@@ -63,7 +63,8 @@ def table(name: str) -> pd.DataFrame:
     for col in df.columns:
         if isinstance(df[col].dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(
                 df[col].dtype):
-            df[col] = df[col].astype(object).where(df[col].notna(), None)
+            values = df[col].to_numpy(dtype=object, na_value=None)  # one pass, no re-inference
+            df[col] = pd.Series(values, index=df.index, dtype=object)
     return df
 
 

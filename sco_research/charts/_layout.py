@@ -41,12 +41,15 @@ LABEL_BOX = {"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha"
 
 @dataclass
 class Layout:
-    """The figure, its data panels, the side column (legend and claim) and legend handles."""
+    """The figure, its data panels, the side column (legend and claim), legend handles, and the
+    point labels :func:`finish` places last: ``(axes, items, keyword arguments)`` for
+    :func:`label_points`."""
 
     fig: Figure
     axes: list[Axes]
     side: Axes | None
     handles: list = field(default_factory=list)
+    labels: list[tuple[Axes, Sequence[tuple], dict]] = field(default_factory=list)
 
 
 def check_ax(ax) -> None:
@@ -177,7 +180,8 @@ def label_points(ax: Axes, items: Sequence[tuple], *, fontsize: float = 6.5,
     already in the axes (event labels, earlier labels) and no point of ``avoid`` (x dates,
     y values; default: the labelled points). A label placed beyond the first ring is joined
     to its point by a thin leader line. When no position is free the one least covered by
-    other texts is taken. The boxes are measured once, after the figure's layout has run.
+    other texts is taken. The boxes are measured once, after the figure's layout has run (a
+    chart's labels are placed by :func:`finish`, last, against the final layout).
 
     Returns the text artists.
     """
@@ -267,7 +271,14 @@ def title(ax: Axes, text: str, subtitle: str | None, width: int) -> None:
 
 def finish(lay: Layout, *, heading: str, subtitle: str | None, claim_ids: Sequence[str],
            source_ids: Sequence[str], rows_function: str, note: str | None) -> Figure:
-    """Title, legend, the article's claim and the source line; return the figure."""
+    """Title, legend, the article's claim and the source line, then the point labels of
+    ``lay.labels``; return the figure.
+
+    The labels come last: the layout is run once with everything else in place and the labels
+    are placed against it (:func:`label_points`). On a figure of its own the chart then keeps
+    that layout (the engine becomes matplotlib's placeholder), so the labels' positions hold
+    when it is saved and the layout is not computed again for each file.
+    """
     fig, ax0 = lay.fig, lay.axes[0]
     title(ax0, heading, subtitle, 95 if lay.side is not None else 70)
     callout, claim_sources = claim_text(claim_ids, 40 if lay.side is not None else 60)
@@ -290,6 +301,21 @@ def finish(lay: Layout, *, heading: str, subtitle: str | None, claim_ids: Sequen
     # wrapping, which measures the text word by word at every draw, would change nothing.
     _plotting.add_wrapped_source_line(fig, [*source_ids, *claim_sources], note=note_text,
                                       width=200)
+    if lay.labels:
+        engine = fig.get_layout_engine()
+        own = engine is not None and lay.side is not None
+        shown_dpi = fig.dpi
+        if own:  # laid out at the resolution it is saved at, as an unlabelled chart is
+            fig.set_dpi(_plotting.RC["savefig.dpi"])
+        try:
+            if engine is not None:
+                engine.execute(fig)
+            if own:  # the chart's own figure: keep the layout the labels were placed against
+                fig.set_layout_engine("none")
+            for ax, items, kwargs in lay.labels:
+                label_points(ax, items, **kwargs)
+        finally:
+            fig.set_dpi(shown_dpi)
     return fig
 
 
@@ -365,15 +391,14 @@ def bound_marks(ax: Axes, rows: pd.DataFrame, y: str, color) -> bool:
     then adds :data:`BOUND_NOTE` to its note)."""
     if "qualifier" not in rows.columns:
         return False
-    drawn = False
-    for rec in rows.itertuples(index=False):
-        q = getattr(rec, "qualifier", None)
-        if q not in ("over", "under"):
-            continue
+    bounded = rows[rows["qualifier"].isin(("over", "under"))]
+    if bounded.empty:  # the usual case: no row is walked through
+        return False
+    for rec in bounded.itertuples(index=False):
         c = color(rec) if callable(color) else color
-        ax.annotate("", (rec.plotted_at, getattr(rec, y)), xytext=(0, 11 if q == "over" else -11),
+        ax.annotate("", (rec.plotted_at, getattr(rec, y)),
+                    xytext=(0, 11 if rec.qualifier == "over" else -11),
                     textcoords="offset points", zorder=6,
                     arrowprops={"arrowstyle": "<-", "color": c, "lw": 1.0,
                                 "shrinkA": 0, "shrinkB": 3})
-        drawn = True
-    return drawn
+    return True

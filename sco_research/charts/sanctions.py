@@ -269,8 +269,8 @@ def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
     for k, unit in enumerate(units):
         g = rows[(rows["role"] == "estimate") & (rows["unit"] == unit)]
         i = k + (1 if lanes else 0)
-        lo.label_points(lay.axes[i], label_items[i], fontsize=6.3,
-                        avoid=(g["announced"], g["amount"]))
+        lay.labels.append((lay.axes[i], label_items[i],
+                           {"fontsize": 6.3, "avoid": (g["announced"], g["amount"])}))
     every = sel.extra["selected"]
     measures = sel.extra["measures"]
     parts = []

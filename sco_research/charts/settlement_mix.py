@@ -204,7 +204,8 @@ def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
     axm.set_xlabel("Middle of the period each figure covers (or the day it was stated)")
     lo.set_date_axis(lay.axes, sel.lo, sel.hi)
     lo.draw_events(lay.axes, sel.events, lay.handles)
-    lo.label_points(axm, labels, fontsize=7, avoid=(rows["plotted_at"], rows["plotted_value"]))
+    lay.labels.append((axm, labels,
+                       {"fontsize": 7, "avoid": (rows["plotted_at"], rows["plotted_value"])}))
     main = rows[rows["role"] == "main"]
     parts = []
     for code, name in (("RUB", "rubles"), ("unfriendly", "'unfriendly' currencies"),

@@ -30,12 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from .._files import atomic_write
+from .._repr import first_line, strip_ansi
 from ..errors import RenderError
 from . import outputs, timings, warm
-from ._text import first_line, strip_ansi
 from .cache import reads
-from .layout import mark_report, owned_report_folder
-from .staging import staging, swap_in
+from .layout import mark_report, owned_report_folder, staging, swap_in
 
 __all__ = ["ENGINE_NAME", "KERNEL_START_TIMEOUT", "describe_failure", "land", "register_engine",
            "render_one", "run_report", "worker_init"]

@@ -11,7 +11,7 @@ sanitising them with ``bleach`` (tables and text markup only, no scripts, styles
 What a page shows, in the order of the notebook:
 
 - the report's title, a one-paragraph summary (:func:`report_summary`) and its parameters,
-  in words (:mod:`sco_research.reports.words`: "9 June 2017", "yes", "all", not Python);
+  in words (:func:`value_words`: "9 June 2017", "yes", "all", not Python);
 - the notebook's narrative (Markdown cells; code cells are hidden);
 - each figure published with :func:`sco_research.publish_figure` as a ``<figure>`` with its alt
   text, caption, downloads (PNG, SVG, CSV) and numbered links to its sources;
@@ -46,17 +46,19 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .._days import dates_in_words, day_words, time_words
 from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME
+from .._repr import strip_ansi
+from .outputs import published
 from .tables import URL as _URL
 from .tables import host as _host
 from .tables import link_sections, table_block
-from .words import dates_in_words, day_words, time_words, value_words
 
-__all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
+__all__ = ["COLLAPSE_ROWS", "NONE_MEANS", "index_page", "report_page", "report_summary",
+           "value_words"]
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # HTML a notebook output may keep after sanitising (pandas tables and text markup).
 _SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "details", "div", "em", "h1", "h2",
               "h3", "h4", "h5", "h6", "i", "li", "ol", "p", "pre", "section", "small", "span",
@@ -73,6 +75,11 @@ def _section_attr(tag: str, name: str, value: str) -> bool:
 _SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "div": ["class", "title", "id"],
                "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"],
                "section": _section_attr}
+#: What ``None`` means for each notebook parameter that may be ``None`` (else "none").
+NONE_MEANS: Mapping[str, str] = {
+    "theme": "all", "actor": "all", "verdict": "all", "tier": "all", "publisher": "all",
+    "dates": "each enlargement", "output_dir": "not saved", "article": "every article",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,6 +127,29 @@ def _rows(n: Any) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
 
 
+def value_words(name: str, value: Any) -> str:
+    """A parameter's value as the pages show it: dates in words, lists, yes/no, numbers, and
+    what ``None`` means for that parameter (:data:`NONE_MEANS`).
+
+    Examples
+    --------
+    >>> value_words("as_of", "2017-06-09"), value_words("partners", ["CHN", "IND"])
+    ('9 June 2017', 'CHN, IND')
+    >>> value_words("labels", True), value_words("theme", None), value_words("top", 10.0)
+    ('yes', 'all', '10')
+    """
+    if value is None:
+        return NONE_MEANS.get(str(name), "none")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else list(value)
+        return ", ".join(value_words(name, v) for v in items) if items else "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return day_words(value)
+
+
 def _package_version() -> str:
     from .. import __version__
 
@@ -154,14 +184,8 @@ def _first_markdown(nb: Mapping) -> int | None:
 
 def _published_summary(nb: Mapping) -> str:
     """The sentences the notebook published with ``publish_summary``, joined."""
-    found = []
-    for cell in nb.get("cells", []):
-        for out in cell.get("outputs") or []:
-            record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
-            if record.get("kind") == "summary" and _squash(record.get("title")):
-                text = _squash(record.get("title"))
-                found.append(text if text.endswith((".", "!", "?")) else text + ".")
-    return " ".join(found)
+    found = [_squash(r.get("title")) for r in published(nb, "summary")]
+    return " ".join(t if t.endswith((".", "!", "?")) else t + "." for t in found if t)
 
 
 def report_summary(nb: Mapping) -> str:
@@ -279,7 +303,7 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
     for out in outputs:
         kind = out.get("output_type")
         if kind == "stream":
-            text = _ANSI.sub("", _join(out.get("text", "")))
+            text = strip_ansi(_join(out.get("text", "")))
             name = out.get("name", "stdout")
             if blocks and blocks[-1]["type"] == "stream" and blocks[-1]["name"] == name:
                 blocks[-1]["text"] += text
@@ -288,8 +312,8 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
             continue
         if kind == "error":
             blocks.append({"type": "error", "ename": out.get("ename", "Error"),
-                           "evalue": out.get("evalue", ""), "traceback": _ANSI.sub(
-                               "", "\n".join(_join(t) for t in out.get("traceback", [])))})
+                           "evalue": out.get("evalue", ""), "traceback": strip_ansi(
+                               "\n".join(_join(t) for t in out.get("traceback", [])))})
             continue
         data = out.get("data") or {}
         record = (out.get("metadata") or {}).get(METADATA_KEY) or {}

@@ -89,3 +89,18 @@ def test_events_timeline_bad_parameters():
     with pytest.raises(ParameterError, match=r"no events between '1990-01-01' and "
                        r"'1990-12-31'"):
         charts.events_timeline_chart(start="1990-01-01", end="1990-12-31")
+
+
+def test_draw_functions_draw_the_rows_given():
+    rows = charts.claims_per_theme_rows(theme="security", article="a1")
+    fig = charts.draw_claims_per_theme(rows, "a1")
+    assert sum(p.get_width() for p in fig.axes[0].patches) == len(rows)
+    plt.close(fig)
+    ev = charts.events_timeline_rows(start="2020-01-01")
+    fig = charts.draw_events_timeline(ev, "a1")
+    assert fig.axes[0].get_title(loc="left").endswith(f": {len(ev)} dated events")
+    plt.close(fig)
+    with pytest.raises(ParameterError, match=r"ev: no event to draw"):
+        charts.draw_events_timeline(ev.iloc[:0])
+    with pytest.raises(ParameterError, match=r"article"):
+        charts.draw_events_timeline(ev, "a9")

@@ -54,3 +54,26 @@ def test_a_lone_label_sits_next_to_its_point_without_a_leader():
     assert not [a for a in ax.patches if isinstance(a, ConnectionPatch)]
     assert lo.label_points(ax, []) == []
     plt.close(lay.fig)
+
+
+def test_finish_places_the_labels_last_against_the_layout_the_figure_is_saved_with():
+    import io
+
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    from sco_research._plotting import measured_once
+
+    lay, ax, items = _crowded(6)
+    lay.labels.append((ax, items, {"fontsize": 7}))
+    fig = lo.finish(lay, heading="A finding", subtitle="Units and period", claim_ids=["c13"],
+                    source_ids=[], rows_function="settlement_currency_rows", note=None)
+    labels = [t for t in ax.texts if t.get_text().startswith("Speaker")]
+    assert len(labels) == 6  # placed by finish, after the title, legend and source line
+    assert not isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)  # kept as placed
+    assert fig.dpi == 100  # shown at the figure's own resolution again
+    before = [a.get_position().bounds for a in fig.axes]
+    with measured_once(fig) as bbox:
+        fig.savefig(io.BytesIO(), format="png", bbox_inches=bbox, dpi=150)
+    assert [a.get_position().bounds for a in fig.axes] == before  # not laid out again
+    assert overlapping_texts(fig) == [] and texts_outside_figure(fig) == []
+    plt.close(fig)

@@ -38,7 +38,7 @@ def test_thumbnail_comes_from_the_first_published_figure(tmp_path):
         "sco_research": {"kind": "figure", "name": n, "files": {"png": f"{n}.png"}}})
         for n in ("first", "second")]
     nb.cells = [cell]
-    assert [r["name"] for r in outputs.published_figures(nb)] == ["first", "second"]
+    assert [r["name"] for r in outputs.published(nb, "figure")] == ["first", "second"]
     _, thumb = outputs.collect_figures(stage, nb)
     assert thumb == "thumb.png"
     from PIL import Image, ImageChops

@@ -7,7 +7,10 @@ rendered project reports are in tests/test_browser.py.
 
 from __future__ import annotations
 
+import ast
 import base64
+import datetime as dt
+import json
 import re
 
 import html5lib
@@ -501,3 +504,40 @@ def test_an_index_without_articles_has_no_group_headings():
     assert 'class="group"' not in page and page.count('<article class="card') == 1
     page = index_page({"reports": ARTICLES_MANIFEST["reports"][1:2]})
     assert re.search(r'<h2 class="group" id="article-a2">Article a2', page)
+
+
+# -- parameter values in words (pages.value_words) --------------------------------------------
+@pytest.mark.parametrize(("name", "value", "words"), [
+    ("as_of", "2017-06-09", "9 June 2017"),
+    ("as_of", dt.date(2001, 6, 15), "15 June 2001"),
+    ("end", "today", "today"),
+    ("partners", ["CHN", "IND"], "CHN, IND"),
+    ("dates", ["2017-06-09", "2024-07-04"], "9 June 2017, 4 July 2024"),
+    ("highlight", [], "none"),
+    ("labels", True, "yes"),
+    ("explorer", False, "no"),
+    ("theme", None, "all"),
+    ("output_dir", None, "not saved"),
+    ("dates", None, "each enlargement"),
+    ("something_else", None, "none"),
+    ("top", 10, "10"),
+    ("flow", "turnover", "turnover"),
+    ("top", 10.0, "10"),
+    ("share", float("nan"), ""),
+])
+def test_value_words(name, value, words):
+    assert pages.value_words(name, value) == words
+
+
+def test_every_parameter_that_may_be_none_says_what_none_means():
+    """Each notebook parameter whose default is None has its meaning, matching its comment."""
+    for path in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        source = next("".join(c["source"]) for c in nb["cells"]
+                      if "parameters" in c.get("metadata", {}).get("tags", []))
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
+                    and node.value.value is None:
+                name = node.targets[0].id
+                assert name in pages.NONE_MEANS, \
+                    f"{path.name}: {name} = None has no meaning in words"
