@@ -8,8 +8,8 @@ kernel is an ordinary ipykernel in a process of its own: nothing a report change
 next. The server never runs report code; it reaps its kernels and tells their exit status.
 
 Why: a map report's kernel spends most of its time importing pandas, geopandas and matplotlib.
-On a shared 2-core machine the 48-map grid took 61.0 s warm against 89.2 s cold, the default
-batch 24.5 s against 38.8 s (medians of two pairs; README, "Speed").
+On a shared 2-core machine the 48-map grid took 60.95 s warm against 89.15 s cold, the default
+batch 24.45 s against 38.8 s (medians of two pairs; README, "Speed").
 
 When it falls back: with ``SCO_RESEARCH_WARM_KERNELS=0``, for a kernel that is not this Python's
 ipykernel, and on any exception on the way (the server cannot start, is dead, refuses, gives no
