@@ -148,17 +148,6 @@ def add_wrapped_source_line(fig: Figure, source_ids: Iterable[str], *, note: str
     return text
 
 
-def fmt_day(day: pd.Timestamp, short: bool = False) -> str:
-    """'4 July 2024' (or '4 Jul 2024').
-
-    Examples
-    --------
-    >>> fmt_day(pd.Timestamp("2024-07-04")), fmt_day(pd.Timestamp("2024-07-04"), short=True)
-    ('4 July 2024', '4 Jul 2024')
-    """
-    return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
-
-
 def callout(ax: Axes, text: str, *, xy: tuple[float, float] = (0.99, 0.02)) -> None:
     """The article's claim as a short boxed callout in a corner of the axes."""
     ax.text(*xy, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,

@@ -125,20 +125,6 @@ def key_columns() -> dict[str, tuple[str, ...]]:
     return {table: tuple(cols) for table, cols in spec.items()}
 
 
-def day_text(value: Any) -> str:
-    """A day as people write it ('2 December 2026'); blank for a missing day.
-
-    Examples
-    --------
-    >>> day_text(pd.Timestamp("2026-12-02")), day_text("2024-07-04"), day_text(None)
-    ('2 December 2026', '4 July 2024', '')
-    """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    day = pd.Timestamp(value)
-    return f"{day.day} {day:%B %Y}"
-
-
 def as_text(value: Any) -> str:
     """A cell as text (numpy scalars as the Python numbers they hold).
 

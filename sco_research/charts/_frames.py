@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import DateLike, parse_date
+from .._days import day_words
 from ..data import load
 from ..errors import ParameterError
 from ._text import split_unit
@@ -290,7 +291,7 @@ def event_label(kind: str, date: pd.Timestamp, title: str) -> str:
     >>> event_label("war", pd.Timestamp("2022-02-24"), "")
     'Full-scale invasion of Ukraine, 24 Feb 2022'
     """
-    day = f"{date.day} {date:%b %Y}"
+    day = day_words(date, short=True)
     if kind == "war":
         return f"Full-scale invasion of Ukraine, {day}"
     if kind == "swift":

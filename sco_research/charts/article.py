@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .._checks import check_choices, parse_date
+from .._days import day_words
 from .._plotting import (
     EVENT_COLORS,
     PALETTE,
@@ -265,9 +266,9 @@ def draw_events_timeline(ev: pd.DataFrame, article: str | None = None) -> Figure
             continue
         ax.axvline(day, color=PALETTE["vermillion"], lw=1.5, zorder=2)
         # inside the frame, one line down per article, so that no two labels meet
-        ax.text(day, 0.995 - 0.03 * i, f"{rec.outlet}, {day.day} {day:%b %Y} ({rec.article_id}) ",
-                rotation=0, transform=ax.get_xaxis_transform(), fontsize=7.5,
-                color=PALETTE["vermillion"], ha="right", va="top")
+        label = f"{rec.outlet}, {day_words(day, short=True)} ({rec.article_id}) "
+        ax.text(day, 0.995 - 0.03 * i, label, rotation=0, transform=ax.get_xaxis_transform(),
+                fontsize=7.5, color=PALETTE["vermillion"], ha="right", va="top")
     for rec in ev[ev["label"].notna()].itertuples(index=False):
         lane_label(ax, rec.date, rec.lane, rec.label, rec.label_side,
                    EVENT_COLORS[str(rec.kind)], fontsize=6.8)

@@ -17,7 +17,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .._plotting import add_source_line, fmt_day, new_figure, set_title
+from .._days import day_words
+from .._plotting import add_source_line, new_figure, set_title
 from ..corpus import describe
 from ..errors import ParameterError
 from ..fact_check import VERDICTS, claim_checks
@@ -157,7 +158,7 @@ def draw_verdicts_per_theme(rows: pd.DataFrame, article: str | None = None,
     shown = [v for v in VERDICTS if v in set(rows["verdict"])]
     ax.legend(handles=[Patch(color=VERDICT_COLORS[v], label=_label(v)) for v in shown],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5)
-    day = fmt_day(pd.Timestamp(rows["checked_on"].max()))
+    day = day_words(pd.Timestamp(rows["checked_on"].max()))
     set_title(ax, _title(rows), f"Verdicts on {describe(article)}, by theme; as of {day}")
     n_sources = len({s.strip() for cell in rows["evidence_sources"].dropna()
                      for s in str(cell).split(",") if s.strip()})

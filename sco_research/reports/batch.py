@@ -4,7 +4,7 @@
 kernel starts (:mod:`.params`), skips the reports whose inputs are unchanged (:mod:`.cache`),
 and hands the others to a :class:`~.pool.Pool` (the local one, or a Dask cluster's), at most one
 per worker (:class:`Batch`), recording each result in ``manifest.json`` and ``index.html``
-(:mod:`.pages`) under the output folder's lock (:mod:`.staging`). Ctrl-C, SIGTERM and SIGHUP
+(:mod:`sco_research.pages`) under the folder's lock (:mod:`.layout`). Ctrl-C, SIGTERM and SIGHUP
 stop it alike (:func:`signals_as_interrupts`): queued reports never start, running ones are
 interrupted; it stops, writing nothing more, when its output folder is removed under it.
 
@@ -32,18 +32,27 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .. import paths
+from .. import pages, paths
 from .._files import atomic_write
+from .._repr import display, first_line, is_number
 from ..errors import ParameterError, RenderError, SCOResearchError
-from . import cache, pages
-from ._text import display, first_line, is_number
+from . import cache
 from .config import Report, load_config, select_reports
 from .datapackage import copy_data_package
-from .layout import EXPLORER_KEY, INDEX, LOCK, MANIFEST, MANIFEST_GOOD, check_out, mark_out
+from .layout import (
+    EXPLORER_KEY,
+    INDEX,
+    LOCK,
+    MANIFEST,
+    MANIFEST_GOOD,
+    check_out,
+    lock,
+    mark_out,
+    recover_staging,
+)
 from .params import RESERVED_PARAMETERS, check_all
 from .pool import STOP_GRACE, LocalPool, Pool
 from .results import BatchResult, Outcome, Progress, Result, Task
-from .staging import lock, recover_staging
 
 __all__ = ["Batch", "check_arguments", "now", "plan", "relative", "render",
            "signals_as_interrupts"]
