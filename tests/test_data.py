@@ -710,7 +710,8 @@ def test_a_derived_value_is_computed_once_until_a_table_it_read_changes(package_
     logged = {Path(line).name for line in _log_lines(read_log)}
     assert {"membership.csv", "events.csv", "datapackage.json"} <= logged
     # a table the inner value read changes: both are computed again (outer knew it through inner)
-    edit_csv(package_copy / "membership.csv", "Earlier a Shanghai Five", "Earlier one Shanghai Five")
+    edit_csv(package_copy / "membership.csv", "Earlier a Shanghai Five",
+             "Earlier one Shanghai Five")
     assert pkg.derived(("outer",), outer) == first
     assert calls == ["outer", "inner", "outer", "inner"]
     assert pkg.derived(("outer",), outer) == first and len(calls) == 4
