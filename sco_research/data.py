@@ -337,16 +337,13 @@ class DataPackage:
             return entry.frame.copy()
 
     def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """A value computed from tables of this package, computed again only when one of them
-        changed: the cache of :meth:`load`, for what is built from its tables.
+        """A value built from tables of this package, computed again only when one changed.
 
-        ``compute()`` runs once; the tables it loads (through :meth:`load` of this package,
-        directly or through other derived values) are noted with their cached entries. The
-        value is then served while every one of them is still the cached entry and unchanged
-        on disk (the same :class:`~sco_research._snapshot.Snapshot` check as :meth:`load`),
-        and each serving records their files as read, as :meth:`load` does. A DataFrame is
-        returned as a copy; other values must not be changed by the caller. An exception is
-        not cached.
+        ``compute()`` runs once; the tables it loads (through :meth:`load`, directly or through
+        other derived values) are noted with their cached entries, and the value is served
+        while each is still the cached entry and unchanged on disk (the :class:`Snapshot`
+        check of :meth:`load`), recording their files as read. A DataFrame is returned as a
+        copy; other values must not be changed. An exception is not cached.
 
         Parameters
         ----------

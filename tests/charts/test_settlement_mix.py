@@ -129,3 +129,11 @@ def test_an_undisputed_row_for_the_same_period_wins():
     untagged = pair.assign(note=pair["note"].str.removeprefix("[disputed] "))
     ranked = fr.mark_main(untagged, ["currency", "period"]).set_index("source_id")["role"]
     assert ranked[INTERFAX] == "main"
+
+
+def test_the_report_table_of_the_mix_shows_which_rows_are_disputed():
+    (item, _) = charts.currency_figures(["russia_export_settlement", "russia_import_settlement"],
+                                        "2021-01-01", "today")["mix"]
+    assert item.columns.index("disputed") == item.columns.index("role") + 1
+    shown = item.rows.loc[item.rows["disputed"].eq(True), ["source_id", "period", "value"]]
+    assert set(shown["source_id"]) == {INTERFAX} and len(shown) == 4
