@@ -734,3 +734,14 @@ def test_a_derived_frame_is_a_copy_and_a_failure_is_not_cached(package_copy):
         with pytest.raises(DataError, match="broken"):
             pkg.derived(("f",), failing)
     assert len(attempts) == 2
+
+
+def test_the_disputed_tag_is_refused_outside_the_currency_table(broken):
+    pkg = broken("trade", ",,[official statement via news] total for 2013",
+                 ",,[disputed] total for 2013")
+    with pytest.raises(DataError) as info:
+        pkg.load("trade")
+    assert len(info.value.problems) == 1
+    assert str(info.value).splitlines()[1].strip().endswith(
+        "breaks rule: pattern: no [disputed] tag: it is the currency table's only, and the "
+        "charts of this table do not draw it")
