@@ -7,7 +7,8 @@ the median wall times, the saving of warm kernels and the machine's load average
 warm kernels save at least 20% of wall time on either suite (the bar the issue sets for keeping
 them).
 
-Run: ``.venv/bin/python benchmarks/warm_kernels.py [--repeat N] [--only batch,grid]``
+Run: ``.venv/bin/python benchmarks/warm_kernels.py [--repeat N] [--only batch,grid]
+[--first cold]`` (``--first``: which goes first in the first pair; the pairs then alternate).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--only", default="batch,grid")
+    parser.add_argument("--first", choices=("warm", "cold"), default="warm")
     args = parser.parse_args()
     suites = [s for s in args.only.split(",") if s]
     saved = {}
@@ -49,7 +51,8 @@ def main() -> int:
             times: dict[str, list[float]] = {"0": [], "1": []}
             loads = []
             for i in range(args.repeat):
-                for warm in (("1", "0") if i % 2 == 0 else ("0", "1")):
+                order = ("1", "0") if (i % 2 == 0) == (args.first == "warm") else ("0", "1")
+                for warm in order:
                     times[warm].append(_run(suite, tmp, warm))
                     loads.append(os.getloadavg()[0])
                     print(f"  {suite} warm={warm}: {times[warm][-1]:.1f} s "

@@ -36,6 +36,7 @@ __all__ = [
     "corroborate",
     "coverage",
     "day_summary",
+    "day_words",
     "evidence_for",
     "explorer",
     "fact_check",
@@ -84,7 +85,7 @@ _LAZY_FUNCTIONS = {
     "STATUSES": "membership", "membership_as_of": "membership",
     "membership_changes": "membership",
     "publish_chart": "publish", "publish_figure": "publish", "publish_table": "publish",
-    "publish_summary": "publish", "day_summary": "membership",
+    "publish_summary": "publish", "day_summary": "membership", "day_words": "_days",
 }
 _LAZY_MODULES |= {"bibliography", "citations", "data", "membership", "publish", "verdict_rules",
                   "corroboration"}

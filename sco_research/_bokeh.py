@@ -23,6 +23,8 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
+from ._days import day_words
+
 __all__ = ["ASSETS", "bokehjs_script", "json_script", "asset_text", "display_interactive",
            "embed_script", "interactive_record", "script_tag", "sources_list", "style_tag"]
 
@@ -113,17 +115,6 @@ def display_interactive(fragment: str, record: dict, text: str) -> bool:
     return True
 
 
-def _day_words(iso: str) -> str:
-    """'2024-07-04' as '4 July 2024' (other text escaped as it is)."""
-    import datetime as _dt
-
-    try:
-        day = _dt.date.fromisoformat(str(iso))
-    except ValueError:
-        return _html.escape(str(iso))
-    return f"{day.day} {day:%B %Y}"
-
-
 def sources_list(sources) -> str:
     """An HTML list of sources (dicts with ``publisher``, ``title``, ``url``, ``published``),
     each date in words ("4 July 2024").
@@ -137,7 +128,7 @@ def sources_list(sources) -> str:
     e = _html.escape
     items = []
     for src in sorted(sources, key=lambda s: (s["publisher"], s["title"])):
-        date = f" ({_day_words(src['published'])})" if src["published"] else ""
+        date = f" ({e(day_words(src['published']))})" if src["published"] else ""
         items.append(f'<li>{e(src["publisher"])}, <a href="{e(src["url"])}">'
                      f'&ldquo;{e(src["title"])}&rdquo;</a>{date}</li>')
     return "<ul>" + "".join(items) + "</ul>"

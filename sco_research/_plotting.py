@@ -12,6 +12,8 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
@@ -146,17 +148,6 @@ def add_wrapped_source_line(fig: Figure, source_ids: Iterable[str], *, note: str
     return text
 
 
-def fmt_day(day: pd.Timestamp, short: bool = False) -> str:
-    """'4 July 2024' (or '4 Jul 2024').
-
-    Examples
-    --------
-    >>> fmt_day(pd.Timestamp("2024-07-04")), fmt_day(pd.Timestamp("2024-07-04"), short=True)
-    ('4 July 2024', '4 Jul 2024')
-    """
-    return f"{day.day} {day:%b %Y}" if short else f"{day.day} {day:%B %Y}"
-
-
 def callout(ax: Axes, text: str, *, xy: tuple[float, float] = (0.99, 0.02)) -> None:
     """The article's claim as a short boxed callout in a corner of the axes."""
     ax.text(*xy, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=7.5,
@@ -171,8 +162,9 @@ def measured_once(fig: Figure, dpi: float = 150) -> Iterator[Bbox | str]:
     ``savefig(bbox_inches="tight")`` draws a figure twice, once to measure and once to write, and
     does so again for every format. Inside this block the layout engine has run once, at the
     saving ``dpi``, and is switched off; the bounding box it yields, passed as ``bbox_inches``,
-    makes each save a single draw. The engine is restored on exit. A figure whose canvas has no
-    renderer of its own (not Agg) yields ``"tight"``.
+    makes each save a single draw. The engine is restored on exit. A figure closed by pyplot
+    (whose canvas matplotlib resets to the base canvas) is measured on an Agg canvas; one shown
+    on a canvas without a renderer of its own (neither Agg nor closed) yields ``"tight"``.
 
     Examples
     --------
@@ -187,6 +179,10 @@ def measured_once(fig: Figure, dpi: float = 150) -> Iterator[Bbox | str]:
     (True, True)
     >>> plt.close(fig)
     """
+    if type(fig.canvas) is FigureCanvasBase:
+        # A figure closed by pyplot (a ChartFigure, a published one) keeps only the base
+        # canvas, which cannot measure: give it an Agg canvas again, as savefig would.
+        FigureCanvasAgg(fig)
     get_renderer = getattr(fig.canvas, "get_renderer", None)
     if get_renderer is None:
         yield "tight"
@@ -317,6 +313,35 @@ def compact_svg(raw: bytes) -> bytes:
     return re.sub(rb' d="[^"]*"', lambda m: digits.sub(rb"\1", m.group(0)), raw)
 
 
+#: What makes a saved file depend on the moment it was written, left out: the date in SVG and
+#: PDF metadata. With :func:`reproducible_save` the same figure is the same bytes.
+_UNDATED = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}
+
+
+def reproducible_save(fig: Figure, target, fmt: str, bbox: Bbox | str,
+                      dpi: float = 150) -> None:
+    """``fig.savefig`` to ``target`` (a path or a file object) as ``fmt``, the same bytes for the
+    same figure: no date in the metadata, and SVG element ids from a fixed salt instead of a
+    random one.
+
+    Examples
+    --------
+    >>> import io, matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(figsize=(3, 2))
+    >>> _ = fig.add_subplot().plot([0, 1])
+    >>> a, b = io.BytesIO(), io.BytesIO()
+    >>> reproducible_save(fig, a, "svg", "tight"); reproducible_save(fig, b, "svg", "tight")
+    >>> a.getvalue() == b.getvalue(), b"<dc:date>" in a.getvalue()
+    (True, False)
+    >>> plt.close(fig)
+    """
+    with matplotlib.rc_context({"svg.hashsalt": "sco-research"}):
+        fig.savefig(target, format=fmt, bbox_inches=bbox, dpi=dpi,
+                    metadata=_UNDATED.get(fmt))
+
+
 def save_figure(fig: Figure, output_dir: str | None, name: str,
                 formats: Sequence[str] = ("png",)) -> list[str]:
     """Save ``fig`` as ``output_dir/name.<fmt>`` for each format; do nothing if no folder.
@@ -347,7 +372,7 @@ def save_figure(fig: Figure, output_dir: str | None, name: str,
         for fmt in fmts:
             target = out / f"{name}.{fmt}"
             tmp = out / f".{name}.{os.getpid()}.tmp.{fmt}"
-            fig.savefig(tmp, format=fmt, bbox_inches=bbox, dpi=150)
+            reproducible_save(fig, tmp, fmt, bbox)
             os.replace(tmp, target)
             written.append(str(target))
     return written

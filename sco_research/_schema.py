@@ -29,6 +29,10 @@ know. It is declared by these properties:
     the date is not before the source was published (``claim_checks.checked_on``), and not
     after another date of the same row (``sources.published`` before ``accessed``).
 
+A field's ``pattern`` constraint may carry its rule in words, ``"sco:patternRule": "<rule>"``,
+which a problem then states instead of the regular expression (``currency.note``: the
+``[disputed]`` tag is written exactly so, at the start of the note, then the reason).
+
 A scheduled effective date (``sanctions.effective``) carries no flag: a source may announce it.
 
 Every number must also be finite: Table Schema reads ``NaN``, ``INF`` and ``-Infinity`` as
@@ -68,11 +72,13 @@ import attrs
 from frictionless import Check, Checklist, Package, errors
 
 __all__ = ["EXPECTED", "ISO3_FLAG", "MIN_ROWS", "NOT_AFTER_FIELD", "NOT_AFTER_SOURCE",
-           "NOT_BEFORE_SOURCE", "SOURCE_FIELD", "TEMPORAL_RULE_PREFIXES", "iso3_codes",
-           "source_bound", "temporal_fields", "validate_package", "validate_table"]
+           "NOT_BEFORE_SOURCE", "PATTERN_RULE", "SOURCE_FIELD", "TEMPORAL_RULE_PREFIXES",
+           "iso3_codes", "source_bound", "temporal_fields", "validate_package", "validate_table"]
 
 #: Table property: the least number of data rows the table may have.
 MIN_ROWS = "sco:minRows"
+#: Field property: a ``pattern`` constraint's rule in words, for the problem's message.
+PATTERN_RULE = "sco:patternRule"
 #: Field property: the values are ISO 3166-1 alpha-3 country codes.
 ISO3_FLAG = "x-iso3166-alpha3"
 
@@ -511,7 +517,9 @@ def _translate(table: str, resource: dict, err) -> dict:
         if name == "enum":
             return _problem(table, row, field, value, "enum: one of " + ", ".join(cons["enum"]))
         if name == "pattern":
-            return _problem(table, row, field, value, f"pattern {cons['pattern']}")
+            rule = _fields(resource).get(field, {}).get(PATTERN_RULE)
+            return _problem(table, row, field, value,
+                            f"pattern: {rule}" if rule else f"pattern {cons['pattern']}")
         return _problem(table, row, field, value, f"constraint {name} {cons.get(name)!r}")
     if err.type == "sco-country-code":
         return _problem(table, row, field, value, _ISO3_RULE)

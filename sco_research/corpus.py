@@ -24,6 +24,7 @@ import unicodedata
 import pandas as pd
 
 from ._checks import check_choice
+from ._days import day_words
 from .data import DataPackage, default_package
 
 __all__ = ["SEED_ARTICLE", "SHINGLE_WORDS", "article_ids", "articles", "check_article", "describe",
@@ -179,4 +180,4 @@ def describe(article: str | None = None, package: DataPackage | None = None) -> 
         return f"the {len(a)} articles" if len(a) != 1 else "the article"
     row = a.set_index("article_id").loc[article]
     day = pd.Timestamp(row["published"])
-    return f"{row['outlet']}'s article of {day.day} {day:%B %Y}"
+    return f"{row['outlet']}'s article of {day_words(day)}"

@@ -11,6 +11,10 @@ both carry one TASS story count once (:func:`origin`). A figure stated by one or
 Conversions: where a note starts with ``[conversion`` (see the ``note`` field of the trade,
 energy and currency tables in ``data/datapackage.json``), the figure is an outlet's conversion
 of the counting body's own figure (another unit or currency); :func:`is_conversion` finds them.
+Disputed figures: a note starting with ``[disputed]`` marks a figure that another source shows
+to be another series (the currency table's ``note``); :func:`is_disputed` finds them. Both
+kinds are kept and ranked below the other figures for the same point
+(:func:`sco_research.charts._frames.mark_main`).
 
 Examples
 --------
@@ -26,15 +30,14 @@ Examples
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from .data import load
+from .data import default_package, load
 
 __all__ = ["FIGURE_KEYS", "corroborate", "evidence_corroboration", "figure_sources",
-           "is_conversion", "mark_single_sources", "origin", "single_source_note"]
+           "is_conversion", "is_disputed", "mark_single_sources", "origin", "single_source_note"]
 
 #: Per table, the columns that say *what* a figure measures; rows agreeing on these and on the
 #: number state the same figure.
@@ -107,6 +110,19 @@ def is_conversion(notes: pd.Series) -> pd.Series:
     [True, False, False]
     """
     return notes.fillna("").astype(str).str.startswith("[conversion")
+
+
+def is_disputed(notes: pd.Series) -> pd.Series:
+    """True where a row's note marks its figure as disputed (``[disputed]``): another source
+    shows it to be another series. The schema allows the tag only so, at the note's start.
+
+    Examples
+    --------
+    >>> is_disputed(pd.Series(["[disputed] matches the import series", "sources disagree",
+    ...                        None])).tolist()
+    [True, False, False]
+    """
+    return notes.fillna("").astype(str).str.startswith("[disputed]")
 
 
 def _keys(table: str) -> tuple[list[str], str]:
@@ -185,8 +201,7 @@ def corroborate(rows: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-@lru_cache(maxsize=16)
-def _status_cached(table: str, token: tuple[int, int]) -> pd.DataFrame:
+def _compute_status(table: str) -> pd.DataFrame:
     keys, value = _keys(table)
     full = load(table).reset_index(drop=True)
     present = [k for k in keys if k in full.columns]
@@ -213,25 +228,36 @@ def _status_cached(table: str, token: tuple[int, int]) -> pd.DataFrame:
         overlap = (lo[idx][:, None] < hi[idx][None, :]) & (hi[idx][:, None] > lo[idx][None, :])
         usable = ~g["_conv"].to_numpy()
         origins = g["_origin"].to_numpy()
+        ids = g["source_id"].to_numpy()
         for i, row in enumerate(idx):
             mates = overlap[i] & usable
             mates[i] = True
             counts[row] = len(set(origins[mates]) - {None})
-            other = g[mates & (origins != origins[i])].drop_duplicates("source_id")
-            others[row] = "; ".join(f"{sources.get(x, x)} ({x})" for x in other["source_id"])
+            other = dict.fromkeys(ids[mates & (origins != origins[i])])
+            others[row] = "; ".join(f"{sources.get(x, x)} ({x})" for x in other)
     return full[["source_id", value, *present]].assign(
         independent_sources=counts, corroborated_by=others).drop_duplicates(
         ["source_id", value, *present])
 
 
-def _digest(frame: pd.DataFrame) -> int:
-    return int(pd.util.hash_pandas_object(frame.astype("string"), index=False).sum())
-
-
 def _status(table: str) -> pd.DataFrame:
-    """Every row of ``table`` with its corroboration, computed once per content of the table
-    and of the sources table (a changed file gives a new digest, so a new computation)."""
-    return _status_cached(table, (_digest(load(table)), _digest(load("sources"))))
+    """Every row of ``table`` with its corroboration, computed once while the table and the
+    sources table are unchanged (:meth:`sco_research.data.DataPackage.derived`)."""
+    return default_package().derived(("corroboration.status", table),
+                                     lambda: _compute_status(table))
+
+
+def _keyed_status(table: str) -> pd.DataFrame:
+    """The whole of ``table`` corroborated, indexed by evidence key, computed once while the
+    tables are unchanged."""
+    from .fact_check import row_keys
+
+    def compute() -> pd.DataFrame:
+        rows = corroborate(load(table), table)
+        return rows.set_index(row_keys(table, rows))[
+            ["independent_sources", "corroborated_by", "single_source"]]
+
+    return default_package().derived(("corroboration.keyed", table), compute)
 
 
 def figure_sources(rows: pd.DataFrame) -> str:
@@ -308,12 +334,9 @@ def evidence_corroboration(evidence: pd.DataFrame) -> pd.DataFrame:
     >>> bool(c.loc["c05.6", "single_source"]), bool(c.loc["c05.12", "single_source"])
     (False, False)
     """
-    from .fact_check import row_key
-
     parts = []
     for table in sorted(set(evidence["table"]) & set(FIGURE_KEYS)):
-        rows = corroborate(load(table), table)
-        rows.index = [row_key(table, r) for _, r in rows.iterrows()]
+        rows = _keyed_status(table)
         ev = evidence[evidence["table"] == table]
         got = rows.loc[ev["key"], ["independent_sources", "corroborated_by", "single_source"]]
         got.index = pd.Index(ev["evidence_id"], name="evidence_id")

@@ -29,9 +29,11 @@ import contextlib
 import json
 import os
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -192,6 +194,14 @@ class _Entry:
     snapshot: Snapshot
 
 
+@dataclass
+class _Derived:
+    """A value computed from tables, and the table entries it was computed from."""
+
+    value: Any
+    used: tuple[tuple[str, _Entry], ...]
+
+
 @lru_cache(maxsize=1)
 def _validator_digest() -> str:
     """Digest of the validating code and the Frictionless version: a change re-validates."""
@@ -225,6 +235,8 @@ class DataPackage:
         self.descriptor_path = Path(descriptor) if descriptor is not None else paths.DATAPACKAGE
         self.base = self.descriptor_path.parent
         self._cache: dict[str, _Entry] = {}
+        self._derived: dict[Hashable, _Derived] = {}
+        self._using: list[dict[str, _Entry]] = []  # tables read by the derivations under way
         self._descriptor: dict | None = None
         self._descriptor_snapshot: Snapshot | None = None
         self._lock = threading.RLock()
@@ -240,6 +252,7 @@ class DataPackage:
                 self._descriptor = self._read_descriptor()
                 self._descriptor_snapshot = snap
                 self._cache.clear()
+                self._derived.clear()
             return self._descriptor
 
     def _read_descriptor(self) -> dict:
@@ -319,7 +332,59 @@ class DataPackage:
                 for f in entry.snapshot.files:
                     record_read(f)
             _tables_read.setdefault(name, None)
+            for used in self._using:
+                used[name] = entry
             return entry.frame.copy()
+
+    def derived(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """A value built from tables of this package, computed again only when one changed.
+
+        ``compute()`` runs once; the tables it loads (through :meth:`load`, directly or through
+        other derived values) are noted with their cached entries, and the value is served
+        while each is still the cached entry and unchanged on disk (the :class:`Snapshot`
+        check of :meth:`load`), recording their files as read. A DataFrame is returned as a
+        copy; other values must not be changed. An exception is not cached.
+
+        Parameters
+        ----------
+        key : hashable
+            Names the value and its arguments, e.g. ``("fact_check.evidence",)``.
+        compute : callable
+            Takes no argument and reads tables only through this package.
+
+        Examples
+        --------
+        >>> pkg = DataPackage()
+        >>> calls = []
+        >>> def count():
+        ...     calls.append(1)
+        ...     return len(pkg.load("membership"))
+        >>> pkg.derived(("rows",), count) == pkg.derived(("rows",), count), len(calls)
+        (True, 1)
+        """
+        with self._lock:
+            self.descriptor  # noqa: B018 - a changed descriptor empties both caches
+            hit = self._derived.get(key)
+            if hit is not None and all(self._cache.get(name) is entry and entry.snapshot.fresh()
+                                       for name, entry in hit.used):
+                for name, entry in hit.used:
+                    for f in entry.snapshot.files:
+                        record_read(f)
+                    _tables_read.setdefault(name, None)
+                    for used in self._using:
+                        used[name] = entry
+                value = hit.value
+            else:
+                used: dict[str, _Entry] = {}
+                self._using.append(used)
+                try:
+                    value = compute()
+                finally:
+                    self._using.pop()
+                self._derived[key] = _Derived(value, tuple(used.items()))
+                for outer in self._using:
+                    outer.update(used)
+        return value.copy() if isinstance(value, pd.DataFrame) else value
 
     def _load_entry(self, name: str, resource: dict, files: tuple[Path, ...]) -> _Entry:
         """Read, validate and type a table. A file rewritten while it is read (another process
@@ -396,9 +461,11 @@ class DataPackage:
                            "path": "string"})
 
     def clear_cache(self) -> None:
-        """Forget every loaded table (the next :meth:`load` reads the files again)."""
+        """Forget every loaded table and derived value (the next :meth:`load` reads the files
+        again)."""
         with self._lock:
             self._cache.clear()
+            self._derived.clear()
 
     # -- whole-package validation ------------------------------------------------------------
     def validate(self) -> pd.DataFrame:

@@ -44,6 +44,7 @@ import pandas as pd
 
 from . import _bokeh
 from ._checks import FOUNDING_DATE, DateLike, check_bool, check_choice, parse_date
+from ._days import day_words
 from ._explorer_controls import controls_html
 from ._files import atomic_write
 from ._published import EXPLORER_FILE
@@ -545,10 +546,10 @@ def explore(extent: str = "eurasia", start: DateLike = "today",
     link = f"{REPORT_LINK}?date={_iso(day)}"
     fragment = (explorer_html(extent, day, labels, page_link=link) if check_bool("embed", embed)
                 else f'<p class="sco-explorer-link"><a href="{link}">Explore SCO membership on '
-                     f'any day since 2001, opening on {day.day} {day:%B %Y}</a></p>')
+                     f'any day since 2001, opening on {day_words(day)}</a></p>')
     counts = {s: int((membership_as_of(day)["status"] == s).sum()) for s in STATUSES}
-    summary = f"{day.day} {day:%B %Y}: {_counts_text(counts)}"
-    title = f"Explore SCO membership (opens on {day.day} {day:%B %Y})"
+    summary = f"{day_words(day)}: {_counts_text(counts)}"
+    title = f"Explore SCO membership (opens on {day_words(day)})"
     record = _bokeh.interactive_record("membership-explorer", title)
     _bokeh.display_interactive(fragment, record, f"{title}. {summary}. Full explorer: {link}")
     from .publish import _execution_count

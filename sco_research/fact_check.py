@@ -56,6 +56,7 @@ __all__ = [
     "evidence_for",
     "key_columns",
     "row_key",
+    "row_keys",
     "verdict_meanings",
 ]
 
@@ -124,20 +125,6 @@ def key_columns() -> dict[str, tuple[str, ...]]:
     return {table: tuple(cols) for table, cols in spec.items()}
 
 
-def day_text(value: Any) -> str:
-    """A day as people write it ('2 December 2026'); blank for a missing day.
-
-    Examples
-    --------
-    >>> day_text(pd.Timestamp("2026-12-02")), day_text("2024-07-04"), day_text(None)
-    ('2 December 2026', '4 July 2024', '')
-    """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    day = pd.Timestamp(value)
-    return f"{day.day} {day:%B %Y}"
-
-
 def as_text(value: Any) -> str:
     """A cell as text (numpy scalars as the Python numbers they hold).
 
@@ -172,11 +159,27 @@ def row_key(table: str, row: pd.Series | dict) -> str:
     return "|".join(_key_part(row[c]) for c in cols[table])
 
 
+def row_keys(table: str, df: pd.DataFrame) -> pd.Index:
+    """The evidence key of every row of ``df`` (rows of ``table``), as :func:`row_key` writes
+    it, with the key columns looked up once.
+
+    Examples
+    --------
+    >>> m = load("membership")
+    >>> row_keys("membership", m[m["iso3"] == "BLR"]).tolist()[-1]
+    'BLR|2024-07-04'
+    """
+    cols = key_columns()
+    check_choice("table", table, list(cols), kind="table")
+    parts = [df[c].map(_key_part, na_action=None).astype(str) for c in cols[table]]
+    keys = parts[0] if len(parts) == 1 else parts[0].str.cat(parts[1:], sep="|")
+    return pd.Index(keys.to_numpy(dtype=object), name="key")
+
+
 def _keyed(table: str, pkg: DataPackage) -> pd.DataFrame:
     """``table`` of ``pkg`` indexed by evidence key."""
     df = pkg.load(table)
-    keys = [row_key(table, r) for _, r in df.iterrows()]
-    return df.set_index(pd.Index(keys, name="key"))
+    return df.set_index(row_keys(table, df))
 
 
 def _bound(r: pd.Series) -> str:
@@ -245,8 +248,15 @@ def evidence(package: DataPackage | None = None) -> pd.DataFrame:
     >>> ev = evidence()
     >>> bool(ev["url"].notna().all()) and ev["evidence_id"].is_unique
     True
+
+    Computed once while the package's tables are unchanged (:meth:`DataPackage.derived`):
+    a report page asks for it once per claim.
     """
     pkg = package or default_package()
+    return pkg.derived(("fact_check.evidence",), lambda: _evidence(pkg))
+
+
+def _evidence(pkg: DataPackage) -> pd.DataFrame:
     ev = pkg.load("claim_evidence")
     path = str(pkg.path("claim_evidence"))
     cols = key_columns()

@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._checks import check_choice
+from ._days import day_words
 from .data import load
-from .fact_check import VERDICTS, as_text, day_text, evidence_for
+from .fact_check import VERDICTS, as_text, evidence_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,13 +105,13 @@ def evidence_markdown(claim_id: str) -> str:
                  f"*{_md(c['claim'])}*",
                  "",
                  f"{verdict_label(str(r['verdict']))} (checks: {r['checks']}; "
-                 f"as of {day_text(r['checked_on'])}). {_md(_finding(r['finding'], ev))}"]
+                 f"as of {day_words(r['checked_on'])}). {_md(_finding(r['finding'], ev))}"]
     else:
         f = load("article_findings").set_index("finding_id").loc[claim_id]
         lines = [f"**{claim_id}** (paragraph {f['paragraph']}, "
                  f"{str(f['kind']).replace('_', ' ')})",
                  "",
-                 f"{_md(f['finding'])} (as of {day_text(f['checked_on'])})"]
+                 f"{_md(f['finding'])} (as of {day_words(f['checked_on'])})"]
     lines += ["", "Evidence (the finding names each row by its id):", ""]
     flags = _figure_flags(ev)
     for e in ev.itertuples(index=False):
@@ -151,12 +152,12 @@ def evidence_html(claim_id: str) -> str:
         head = (f"<p><strong>{esc(claim_id)}</strong> (paragraph {c['paragraph']}, "
                 f"{esc(str(c['theme']))}): <em>{esc(str(c['claim']))}</em></p>"
                 f"<p>{verdict_label(str(r['verdict']))} (checks: {esc(str(r['checks']))}; as of "
-                f"{day_text(r['checked_on'])}). {esc(_finding(r['finding'], ev))}</p>")
+                f"{day_words(r['checked_on'])}). {esc(_finding(r['finding'], ev))}</p>")
     else:
         f = load("article_findings").set_index("finding_id").loc[claim_id]
         head = (f"<p><strong>{esc(claim_id)}</strong> (paragraph {f['paragraph']}, "
                 f"{esc(str(f['kind']).replace('_', ' '))})</p>"
-                f"<p>{esc(str(f['finding']))} (as of {day_text(f['checked_on'])})</p>")
+                f"<p>{esc(str(f['finding']))} (as of {day_words(f['checked_on'])})</p>")
     items = []
     flags = _figure_flags(ev)
     for e in ev.itertuples(index=False):

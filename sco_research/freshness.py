@@ -40,6 +40,7 @@ import re
 import pandas as pd
 
 from ._checks import DateLike, parse_date
+from ._days import day_words
 from .data import DataPackage, default_package
 
 __all__ = ["COLUMNS", "RECORDED_THROUGH", "coverage", "freshness_marks", "freshness_note",
@@ -215,7 +216,7 @@ def freshness_note(table: str, until: DateLike, *, what: str | None = None,
     through = recorded_through(table, pkg)
     if through is None or day <= through:
         return None
-    shown = f"{through.day} {through:%B %Y}"
+    shown = day_words(through)
     after = pkg.resource(table).get(_AFTER)
     return (f"{what or 'Facts'} after {shown} are not confirmed: the {table} record was "
             f"checked for new facts through {shown} only." + (f" {after}" if after else ""))

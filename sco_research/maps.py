@@ -40,9 +40,9 @@ from matplotlib.patches import Patch
 from shapely.plotting import patch_from_polygon
 
 from ._checks import DateLike, check_bool, check_choice, check_choices, check_day, parse_date
+from ._days import day_words
 from ._plotting import PALETTE, STATUS_COLORS, STATUS_LABELS, house_style, set_title
 from ._plotting import add_wrapped_source_line as _source_line
-from ._plotting import fmt_day as _fmt_day
 from .data import load
 from .errors import ParameterError
 from .geometry import BORDERS_NOTE, EXTENTS, _read_geometries, load_geometries
@@ -287,7 +287,7 @@ def _legend(ax: Axes, info: dict, *, loc: str = "lower left", fontsize: float = 
     ]
     if info["new"] and info["joined_on"] is not None:
         handles.append(Patch(facecolor="none", edgecolor=INK, linewidth=1.1,
-                             label=f"Joined {_fmt_day(info['joined_on'], short=True)}"))
+                             label=f"Joined {day_words(info['joined_on'], short=True)}"))
     if info["highlight"]:
         handles.append(Patch(facecolor="none", edgecolor=INK, linewidth=1.8,
                              label="Highlighted"))
@@ -415,8 +415,8 @@ def _map_figure(rows: pd.DataFrame, day: pd.Timestamp, extent: str, marked: Sequ
     subtitle = _summary(info)
     if info["new"]:
         names = ", ".join(_SHORT_NAMES.get(i, _name(i)) for i in info["new"])
-        subtitle += f". Outlined: joined on {_fmt_day(info['joined_on'])} ({names})"
-    set_title(ax, f"The SCO on {_fmt_day(day)}", subtitle)
+        subtitle += f". Outlined: joined on {day_words(info['joined_on'])} ({names})"
+    set_title(ax, f"The SCO on {day_words(day)}", subtitle)
     note = BORDERS_NOTE
     if info["outside"]:
         note = f"Outside this frame: {', '.join(_name(i) for i in info['outside'])}. " + note
@@ -541,7 +541,7 @@ def expansion_panels(dates: Iterable[DateLike] | None = None, extent: str = "eur
                      font_scale=0.9, axes_width_in=panel_w - 0.15)
         infos.append(info)
         sources.extend(info["source_ids"])
-        ax.set_title(f"{_fmt_day(day)}", loc="left", fontsize=9.5, fontweight="bold", pad=14)
+        ax.set_title(f"{day_words(day)}", loc="left", fontsize=9.5, fontweight="bold", pad=14)
         ax.text(0, 1.01, _summary(info), transform=ax.transAxes, fontsize=7.5, color="#444444",
                 va="bottom", ha="left")
     key = axes.flat[n]

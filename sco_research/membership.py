@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._checks import DateLike, check_choices, parse_date
+from ._days import day_words
 from .data import load
 
 __all__ = [
@@ -188,10 +189,6 @@ def newcomers(day: pd.Timestamp, joins: pd.DataFrame | None = None
     return pd.Timestamp(last), dict(zip(rows["iso3"].astype(str), rows["to"], strict=True))
 
 
-def _day_words(day: pd.Timestamp) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -220,7 +217,7 @@ def day_summary(day: DateLike = "today") -> str:
     held = membership_as_of(when)
     counts = [f"{n} {_WORDS[s][n != 1]}" for s in STATUSES
               if (n := int((held["status"] == s).sum())) > 0]
-    head = f"On {_day_words(when)}: " + (", ".join(counts) or "no state held an SCO status")
+    head = f"On {day_words(when)}: " + (", ".join(counts) or "no state held an SCO status")
     changes = membership_changes()
     today = changes[changes["date"] == when]
     joins = joining_changes()
@@ -251,5 +248,5 @@ def day_summary(day: DateLike = "today") -> str:
         names = list(changes.loc[(changes["date"] == last)
                                  & changes["iso3"].isin(list(comers)), "country"])
         return (f"{head}; no change that day (the latest to join: {_who(names)}, on "
-                f"{_day_words(last)})")
+                f"{day_words(last)})")
     return f"{head}; {'; '.join(parts)}"

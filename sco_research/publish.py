@@ -74,6 +74,8 @@ def format_value(value: Any) -> str:
     ``89.21000``), without a trailing ``.0``; dates at midnight as ``YYYY-MM-DD``; ``None``,
     ``NaN``, ``NaT`` and ``<NA>`` as an empty string.
     """
+    if isinstance(value, str):  # most cells: nothing to convert
+        return value
     if value is None or value is pd.NaT:
         return ""
     try:
@@ -373,7 +375,13 @@ def publish_figure(
         "kind": "figure", "name": name, "title": title, "subtitle": subtitle,
         "alt": alt or name, "files": {}, "rows": len(cited), "source_ids": _source_ids(cited),
     })
-    from ._plotting import DISPLAY_WIDTH, compact_svg, figure_png, measured_once
+    from ._plotting import (
+        DISPLAY_WIDTH,
+        compact_svg,
+        figure_png,
+        measured_once,
+        reproducible_save,
+    )
 
     saving = output_dir not in (None, "")
     with step("encode"), measured_once(fig, dpi=150) as bbox:
@@ -389,7 +397,7 @@ def publish_figure(
                     atomic_write(target, png)
                 else:
                     buf = io.BytesIO()
-                    fig.savefig(buf, format=fmt, bbox_inches=bbox, dpi=150)
+                    reproducible_save(fig, buf, fmt, bbox)
                     atomic_write(target, compact_svg(buf.getvalue()) if fmt == "svg"
                                  else buf.getvalue())
                 record["files"][fmt] = target.name

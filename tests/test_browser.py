@@ -28,8 +28,8 @@ import pytest
 from markupsafe import escape
 
 from sco_research import paths, reports
+from sco_research.pages import report_summary
 from sco_research.publish import METADATA_KEY
-from sco_research.reports.pages import report_summary
 from tests.browser import browser, offline_page  # noqa: F401 - fixtures
 
 

@@ -674,3 +674,74 @@ def test_every_status_end_is_the_start_of_the_next_row():
     starts = set(zip(m["iso3"], m["start"], strict=True))
     ended = m[m["end"].notna()]
     assert all((iso, end) in starts for iso, end in zip(ended["iso3"], ended["end"], strict=True))
+
+
+def test_a_misspelt_disputed_tag_is_one_pinned_problem(broken):
+    pkg = broken("currency", 'c13,"[disputed] July figure as Interfax',
+                 'c13,"July figure as Interfax [disputed]')
+    with pytest.raises(DataError) as info:
+        pkg.load("currency")
+    assert len(info.value.problems) == 1
+    assert re.search(
+        r"currency\.csv row 194, field 'note': value \"July.*\" breaks rule: "
+        r"pattern: a \[disputed\] tag is written exactly '\[disputed\] ' at the start of the "
+        r"note, then the reason$", str(info.value).splitlines()[1].strip())
+
+
+# -- derived values: computed once while their tables are unchanged ----------------------------
+
+
+def test_a_derived_value_is_computed_once_until_a_table_it_read_changes(package_copy, read_log):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    calls = []
+
+    def inner():
+        calls.append("inner")
+        return len(pkg.load("membership"))
+
+    def outer():
+        calls.append("outer")
+        return pkg.derived(("inner",), inner) + len(pkg.load("events"))
+
+    first = pkg.derived(("outer",), outer)
+    read_log.write_text("")
+    assert pkg.derived(("outer",), outer) == first and calls == ["outer", "inner"]
+    # a value served from the cache still records every file behind it, as load does
+    logged = {Path(line).name for line in _log_lines(read_log)}
+    assert {"membership.csv", "events.csv", "datapackage.json"} <= logged
+    # a table the inner value read changes: both are computed again (outer knew it through inner)
+    edit_csv(package_copy / "membership.csv", "Earlier a Shanghai Five",
+             "Earlier one Shanghai Five")
+    assert pkg.derived(("outer",), outer) == first
+    assert calls == ["outer", "inner", "outer", "inner"]
+    assert pkg.derived(("outer",), outer) == first and len(calls) == 4
+    pkg.clear_cache()
+    assert pkg.derived(("outer",), outer) == first and len(calls) == 6
+
+
+def test_a_derived_frame_is_a_copy_and_a_failure_is_not_cached(package_copy):
+    pkg = DataPackage(package_copy / "datapackage.json")
+    frame = pkg.derived(("m",), lambda: pkg.load("membership"))
+    frame.loc[:, "iso3"] = "XXX"
+    assert (pkg.derived(("m",), lambda: None)["iso3"] != "XXX").all()
+    attempts = []
+
+    def failing():
+        attempts.append(1)
+        raise DataError("broken")
+
+    for _ in range(2):
+        with pytest.raises(DataError, match="broken"):
+            pkg.derived(("f",), failing)
+    assert len(attempts) == 2
+
+
+def test_the_disputed_tag_is_refused_outside_the_currency_table(broken):
+    pkg = broken("trade", ",,[official statement via news] total for 2013",
+                 ",,[disputed] total for 2013")
+    with pytest.raises(DataError) as info:
+        pkg.load("trade")
+    assert len(info.value.problems) == 1
+    assert str(info.value).splitlines()[1].strip().endswith(
+        "breaks rule: pattern: no [disputed] tag: it is the currency table's only, and the "
+        "charts of this table do not draw it")

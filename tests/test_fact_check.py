@@ -516,3 +516,23 @@ def test_the_evidence_list_shows_the_ids_the_finding_names():
     md = views.evidence_markdown("c15")
     assert "- c15.1 contradicts: " in md
     assert "<li>c15.1 contradicts: " in views.evidence_html("c15")
+
+
+def test_evidence_is_computed_once_while_the_tables_are_unchanged(default_copy, monkeypatch):
+    calls = []
+    compute = fact_check._evidence
+    monkeypatch.setattr(fact_check, "_evidence", lambda pkg: calls.append(1) or compute(pkg))
+    first = fact_check.evidence()
+    for claim_id in ("c05", "c13", "f01"):
+        fact_check.evidence_for(claim_id)
+    fact_check.claim_checks(article="a1")
+    assert len(calls) == 1
+    first.loc[:, "what"] = "changed by a caller"  # a copy: the cached frame stays as it was
+    assert (fact_check.evidence()["what"] != "changed by a caller").all()
+    # a table an evidence row points into changes: computed again, and the change shows
+    edit_csv(default_copy.base / "claim_evidence.csv", "for the same year (sources disagree)",
+             "for the same year (two sources disagree)")
+    again = fact_check.evidence()
+    assert len(calls) == 2
+    assert again.set_index("evidence_id").loc["c05.11", "note"] == (
+        "gives 2% for the same year (two sources disagree)")

@@ -40,7 +40,7 @@ def test_the_pages_colour_each_verdict_label_as_the_notebooks_do():
     # the colour verdict_label gives it inline in JupyterLab.
     from sco_research import paths
 
-    css = (paths.PACKAGE_DIR / "reports" / "templates" / "pages.css").read_text(encoding="utf-8")
+    css = (paths.PACKAGE_DIR / "pages" / "templates" / "pages.css").read_text(encoding="utf-8")
     for verdict, colour in views.VERDICT_COLORS.items():
         assert f".sco-verdict-{verdict} {{ background: {colour}; }}" in css
         assert f"sco-verdict-{verdict}" in views.verdict_label(verdict)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,8 +40,9 @@ def _imports(path: Path, name: str) -> set[str]:
             # "from . import citations" names a module; "from .data import load" names its module
             for alias in node.names:
                 sub = f"{target}.{alias.name}"
-                out.add(sub if (paths.PACKAGE_DIR.parent / sub.replace(".", "/")).with_suffix(
-                    ".py").is_file() else target)
+                where = paths.PACKAGE_DIR.parent / sub.replace(".", "/")
+                out.add(sub if where.with_suffix(".py").is_file()
+                        or (where / "__init__.py").is_file() else target)
     return out
 
 
@@ -96,3 +99,15 @@ def test_no_old_names_are_left_on_the_modules():
 
     assert not hasattr(data, "source_line") and not hasattr(data, "sources_for")
     assert not hasattr(maps, "explore") and not hasattr(maps, "membership_timeline_chart")
+
+
+def test_the_pages_need_neither_the_renderer_nor_pydantic_nor_papermill():
+    code = ("import sys, sco_research.pages; print(sorted(m for m in sys.modules if m in "
+            "('pydantic', 'papermill', 'nbclient', 'pandas', 'jinja2') "
+            "or m.startswith('sco_research.reports')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+    assert not any(m.startswith("sco_research.reports")
+                   for n, deps in import_graph().items() if n.startswith("sco_research.pages")
+                   for m in deps)

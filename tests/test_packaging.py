@@ -175,3 +175,26 @@ def test_make_lab_allows_root_only_for_root():
     user = _dry_run("lab", "USER_ID=1000")
     assert re.search(r"jupyter lab --allow-root notebooks/", root)
     assert re.search(r"jupyter lab +notebooks/", user) and "--allow-root" not in user
+
+
+def test_every_file_the_package_reads_ships_in_the_wheel():
+    """Each non-Python file under ``sco_research/`` (templates, CSS, scripts) matches a
+    ``package-data`` pattern of its package, so the wheel carries it."""
+    from fnmatch import fnmatch
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]
+    files = [p for p in paths.PACKAGE_DIR.rglob("*")
+             if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    assert any(p.parent.name == "templates" for p in files)
+    missing = []
+    for f in files:
+        shipped = False
+        for package, patterns in data.items():
+            base = ROOT.joinpath(*package.split("."))
+            if base in f.parents and any(fnmatch(f.relative_to(base).as_posix(), pat)
+                                         for pat in patterns):
+                shipped = True
+        if not shipped:
+            missing.append(f.relative_to(ROOT).as_posix())
+    assert missing == []

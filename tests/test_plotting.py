@@ -41,14 +41,33 @@ def test_measured_once_draws_each_format_once_and_keeps_what_tight_saving_keeps(
     plt.close(fig)
 
 
-def test_measured_once_falls_back_to_tight_without_an_agg_canvas():
+def test_measured_once_measures_a_figure_pyplot_closed_on_an_agg_canvas():
+    # matplotlib gives a figure pyplot closed (as ChartFigure does) the base canvas, which
+    # cannot measure; without an Agg canvas again each format would be drawn twice.
+    fig = _figure()
+    plt.close(fig)
+    assert type(fig.canvas) is matplotlib.backend_bases.FigureCanvasBase
+    draws = []
+    fig.canvas.mpl_connect("draw_event", lambda event: draws.append(event))
+    with measured_once(fig, dpi=150) as bbox:
+        assert not isinstance(bbox, str)
+        for fmt in ("png", "svg"):
+            fig.savefig(io.BytesIO(), format=fmt, bbox_inches=bbox, dpi=150)
+    assert len(draws) == 2
+
+
+def test_measured_once_falls_back_to_tight_on_a_canvas_that_cannot_measure():
     from matplotlib.figure import Figure
+
+    class Shown(matplotlib.backend_bases.FigureCanvasBase):
+        """A canvas of some interactive backend, without a renderer of its own."""
 
     fig = Figure()
     fig.add_subplot().plot([0, 1])
-    fig.canvas = matplotlib.backend_bases.FigureCanvasBase(fig)
+    canvas = Shown(fig)
     with measured_once(fig) as bbox:
         assert bbox == "tight"
+    assert fig.canvas is canvas  # a shown figure keeps its canvas
 
 
 def test_compact_png_keeps_the_look_and_shrinks_the_file():

@@ -180,3 +180,19 @@ def test_each_image_is_stored_once_the_notebook_shows_a_small_copy(tmp_path):
     assert "size" not in rec
     with Image.open(io.BytesIO(base64.b64decode(shown[0][0]["image/png"]))) as full:
         assert full.width > DISPLAY_WIDTH
+
+
+def test_a_figure_published_twice_is_the_same_files(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from sco_research import charts
+
+    rows = charts.chart_rows("sanctions_timeline_chart")
+    for folder in ("a", "b"):  # a chart pyplot has closed, with clip paths, labels and dates
+        fig, _ = charts.chart_figure("sanctions_timeline_chart")
+        plt.close(fig)
+        publish_figure(fig, rows, "sanctions", tmp_path / folder, show=False)
+    for ext in ("png", "svg", "csv"):
+        a, b = (tmp_path / d / f"sanctions.{ext}" for d in ("a", "b"))
+        assert a.read_bytes() == b.read_bytes(), ext
+    assert b"<dc:date>" not in (tmp_path / "a" / "sanctions.svg").read_bytes()

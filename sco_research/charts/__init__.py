@@ -41,6 +41,7 @@ True
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import pandas as pd
@@ -48,10 +49,13 @@ from matplotlib.figure import Figure
 
 from .._checks import check_choice
 from ..errors import ParameterError
+from . import currency, energy, sanctions, settlement_mix, trade
 from ._frames import MARKER_ROLE, check_window
 from .article import (
     claims_per_theme_chart,
     claims_per_theme_rows,
+    draw_claims_per_theme,
+    draw_events_timeline,
     events_timeline_chart,
     events_timeline_rows,
 )
@@ -78,7 +82,7 @@ from .sanctions import sanctions_timeline_chart, sanctions_timeline_rows
 from .settlement_mix import export_settlement_mix_chart, export_settlement_mix_rows
 from .sources import sources_chart, sources_chart_rows
 from .trade import TRADE_FLOWS, trade_chart, trade_rows
-from .verdicts import verdicts_per_theme_chart, verdicts_per_theme_rows
+from .verdicts import draw_verdicts_per_theme, verdicts_per_theme_chart, verdicts_per_theme_rows
 
 __all__ = [
     "CHARTS",
@@ -88,6 +92,7 @@ __all__ = [
     "SHARE_INDICATORS",
     "TRADE_FLOWS",
     "ChartFigure",
+    "chart_figure",
     "chart_rows",
     "check_currency_figures",
     "check_indicators",
@@ -96,6 +101,9 @@ __all__ = [
     "claims_per_theme_chart",
     "claims_per_theme_rows",
     "currency_figures",
+    "draw_claims_per_theme",
+    "draw_events_timeline",
+    "draw_verdicts_per_theme",
     "energy_chart",
     "energy_rows",
     "events_timeline_chart",
@@ -140,11 +148,47 @@ ROWS: dict[str, Callable[..., pd.DataFrame]] = {
 }
 
 
+#: How each chart of :data:`CHARTS` selects and draws: the function that checks the arguments of
+#: its row function (in that function's order) and returns a :class:`._frames.Selection`, and
+#: the function that draws such a selection.
+_SELECT_DRAW: dict[str, tuple[Callable, Callable]] = {
+    "trade_chart": (trade.select, trade.draw),
+    "energy_chart": (energy.select, energy.draw),
+    "settlement_currency_chart": (currency.settlement_selection, currency.draw_settlement),
+    "export_settlement_mix_chart": (settlement_mix.select, settlement_mix.draw),
+    "reserve_and_payment_shares_chart": (currency.shares_selection, currency.draw_shares),
+    "sanctions_timeline_chart": (sanctions.select, sanctions.draw),
+}
+
+
+def _selection(chart, params: dict):
+    """The chart's name and its selection for ``params`` (the row function's arguments, its
+    defaults filled in), selected once."""
+    if isinstance(chart, Figure):
+        raise ParameterError(
+            "chart: a figure does not carry its rows; call the chart's row function with the "
+            f"same arguments instead ({', '.join(f.__name__ for f in ROWS.values())}), or "
+            "pass a chart name"
+        )
+    name = getattr(chart, "__name__", chart) if callable(chart) else chart
+    name = check_choice("chart", name, list(ROWS), kind="chart")
+    bound = inspect.signature(ROWS[name]).bind(**params)
+    bound.apply_defaults()
+    return name, _SELECT_DRAW[name][0](*bound.args, **bound.kwargs)
+
+
+def _data_rows(sel, events: bool) -> pd.DataFrame:
+    rows = sel.all_rows()
+    marker = rows["role"] == MARKER_ROLE
+    out = rows[marker] if events else rows[~marker]
+    return out.dropna(axis=1, how="all").reset_index(drop=True)
+
+
 def chart_rows(chart: str | Callable[..., Figure], /, *, events: bool = False,
                **params) -> pd.DataFrame:
     """The rows behind a chart, by its name or function and its arguments.
 
-    Calls the chart's row function (see :data:`ROWS`); nothing is drawn.
+    The rows of the chart's row function (see :data:`ROWS`); nothing is drawn.
 
     Parameters
     ----------
@@ -176,16 +220,44 @@ def chart_rows(chart: str | Callable[..., Figure], /, *, events: bool = False,
     ...
     sco_research.errors.ParameterError: chart: unknown chart 'trade'...
     """
-    if isinstance(chart, Figure):
-        raise ParameterError(
-            "chart: a figure does not carry its rows; call the chart's row function with the "
-            f"same arguments instead ({', '.join(f.__name__ for f in ROWS.values())}), or "
-            "pass a chart name"
-        )
-    name = getattr(chart, "__name__", chart) if callable(chart) else chart
-    func = ROWS[check_choice("chart", name, list(ROWS), kind="chart")]
     params.pop("ax", None)
-    rows = func(**params)
-    marker = rows["role"] == MARKER_ROLE
-    out = rows[marker] if events else rows[~marker]
-    return out.dropna(axis=1, how="all").reset_index(drop=True)
+    return _data_rows(_selection(chart, params)[1], events)
+
+
+def chart_figure(chart: str | Callable[..., Figure], /, **params) -> tuple[Figure, pd.DataFrame]:
+    """A chart of :data:`CHARTS` and its data rows, selected once: ``(figure, rows)``.
+
+    The figure is what the chart function draws with ``params``, the rows what
+    :func:`chart_rows` returns for them; the arguments are checked and the rows selected once
+    for both (the fact check's evidence charts are published this way).
+
+    Parameters
+    ----------
+    chart : str or chart function
+        A chart of :data:`CHARTS`, by name or the function itself.
+    **params
+        Arguments of the chart function (``ax``: draw into this Axes).
+
+    Returns
+    -------
+    tuple of (matplotlib.figure.Figure, pandas.DataFrame)
+        The figure and its data rows, as :func:`chart_rows` returns them.
+
+    Raises
+    ------
+    ParameterError
+        ``chart`` is not a chart name, or a bad chart argument.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> fig, rows = chart_figure("trade_chart", partners=("CHN",), start="2020-01-01")
+    >>> rows.equals(chart_rows("trade_chart", partners=("CHN",), start="2020-01-01"))
+    True
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(fig)
+    """
+    ax = params.pop("ax", None)
+    name, sel = _selection(chart, params)
+    return _SELECT_DRAW[name][1](sel, ax), _data_rows(sel, events=False)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import DateLike, parse_date
+from .._days import day_words
 from ..data import load
 from ..errors import ParameterError
 from ._text import split_unit
@@ -63,7 +64,8 @@ def table(name: str) -> pd.DataFrame:
     for col in df.columns:
         if isinstance(df[col].dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(
                 df[col].dtype):
-            df[col] = df[col].astype(object).where(df[col].notna(), None)
+            values = df[col].to_numpy(dtype=object, na_value=None)  # one pass, no re-inference
+            df[col] = pd.Series(values, index=df.index, dtype=object)
     return df
 
 
@@ -220,17 +222,21 @@ def source_rank(source_ids: pd.Series) -> pd.DataFrame:
 def mark_main(df: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     """Mark one row per ``keys`` group as ``role='main'``; the others ``'other source'``.
 
-    Order of preference: a figure as the counting body states it before an outlet's
-    conversion of it (a note starting ``[conversion``), then (:func:`source_rank`) the more
-    primary source, then the later publication, then the later statement (``stated_on``, if
-    the table has it), then file order.
+    Order of preference: an undisputed figure before a disputed one (a note starting
+    ``[disputed]``: another source shows it to be another series), then a figure as the
+    counting body states it before an outlet's conversion of it (a note starting
+    ``[conversion``), then (:func:`source_rank`) the more primary source, then the later
+    publication, then the later statement (``stated_on``, if the table has it), then file
+    order. A disputed figure is ``main`` only where no other figure exists for its point.
     """
-    from ..corroboration import is_conversion
+    from ..corroboration import is_conversion, is_disputed
 
     out = df.copy()
     rank = source_rank(out["source_id"])
     notes = out["note"] if "note" in out.columns else pd.Series("", index=out.index)
-    out["_tier"] = rank["tier_rank"] + is_conversion(notes).to_numpy(int) * (len(TIERS) + 1)
+    step = len(TIERS) + 1
+    out["_tier"] = (rank["tier_rank"] + is_conversion(notes).to_numpy(int) * step
+                    + is_disputed(notes).to_numpy(int) * 2 * step)
     out["_published"] = rank["published"].fillna(pd.Timestamp.min)
     out["_order"] = np.arange(len(out))
     cols, ascending = ["_tier", "_published"], [True, False]
@@ -285,7 +291,7 @@ def event_label(kind: str, date: pd.Timestamp, title: str) -> str:
     >>> event_label("war", pd.Timestamp("2022-02-24"), "")
     'Full-scale invasion of Ukraine, 24 Feb 2022'
     """
-    day = f"{date.day} {date:%b %Y}"
+    day = day_words(date, short=True)
     if kind == "war":
         return f"Full-scale invasion of Ukraine, {day}"
     if kind == "swift":

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import ConnectionPatch
@@ -41,12 +42,15 @@ LABEL_BOX = {"boxstyle": "square,pad=0.15", "fc": "white", "ec": "none", "alpha"
 
 @dataclass
 class Layout:
-    """The figure, its data panels, the side column (legend and claim) and legend handles."""
+    """The figure, its data panels, the side column (legend and claim), legend handles, and the
+    point labels :func:`finish` places last: ``(axes, items, keyword arguments)`` for
+    :func:`label_points`."""
 
     fig: Figure
     axes: list[Axes]
     side: Axes | None
     handles: list = field(default_factory=list)
+    labels: list[tuple[Axes, Sequence[tuple], dict]] = field(default_factory=list)
 
 
 def check_ax(ax) -> None:
@@ -167,17 +171,63 @@ def _overlap(box: np.ndarray, others: np.ndarray) -> float:
     return float((np.clip(w, 0, None) * np.clip(h, 0, None)).sum())
 
 
+def marker_boxes(ax: Axes) -> np.ndarray:
+    """Display boxes (n x 4: x0, y0, x1, y1) of every marker drawn in ``ax``: the markers of
+    its lines and of its scatter collections, each with half its edge's width around it.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(dpi=72)
+    >>> _ = ax.plot([0, 1], [0, 1], marker="o", ms=6, mew=1)
+    >>> _ = ax.plot([0, 1], [1, 0])  # no markers: nothing to avoid
+    >>> b = marker_boxes(ax)
+    >>> b.shape, float(b[0, 2] - b[0, 0])
+    ((2, 4), 7.0)
+    >>> plt.close(fig)
+    """
+    px_per_pt = ax.figure.dpi / 72.0
+    centres, halves = [], []
+    for line in ax.get_lines():
+        if not line.get_visible() or line.get_marker() in (None, "", " ", "None", "none"):
+            continue
+        xy = line.get_transform().transform(line.get_xydata())
+        centres.append(xy)
+        halves.append(np.full(len(xy), (line.get_markersize() + line.get_markeredgewidth())
+                              / 2 * px_per_pt))
+    for coll in ax.collections:
+        if not isinstance(coll, PathCollection) or not coll.get_visible():
+            continue
+        xy = coll.get_offset_transform().transform(coll.get_offsets())
+        sizes = coll.get_sizes() if len(coll.get_sizes()) else np.array([36.0])
+        widths = coll.get_linewidths() if len(coll.get_linewidths()) else np.array([0.0])
+        centres.append(xy)
+        halves.append((np.sqrt(np.resize(sizes, len(xy)))
+                       + np.resize(widths, len(xy))) / 2 * px_per_pt)
+    if not centres:
+        return np.empty((0, 4))
+    xy, half = np.concatenate(centres), np.concatenate(halves)
+    keep = np.isfinite(xy).all(axis=1)
+    xy, half = xy[keep], half[keep]
+    return np.column_stack([xy[:, 0] - half, xy[:, 1] - half, xy[:, 0] + half, xy[:, 1] + half])
+
+
 def label_points(ax: Axes, items: Sequence[tuple], *, fontsize: float = 6.5,
                  avoid: tuple[Sequence, Sequence] | None = None) -> list:
-    """Write each ``(x, y, text, color)`` label near its point, clear of the other labels.
+    """Write each ``(x, y, text, color)`` label near its point, clear of the other labels and
+    of every marker.
 
     A direct rule, no iterative repulsion: the labels are placed in the order given, each at
     the first position around its point (right, left, above, below, then the diagonals; 5 pt
     away, then 12, 20, 30, 42, 56, 72 and 90 pt) whose box stays inside the axes and touches no text
-    already in the axes (event labels, earlier labels) and no point of ``avoid`` (x dates,
-    y values; default: the labelled points). A label placed beyond the first ring is joined
-    to its point by a thin leader line. When no position is free the one least covered by
-    other texts is taken. The boxes are measured once, after the figure's layout has run.
+    already in the axes (event labels, earlier labels), no marker drawn in the axes
+    (:func:`marker_boxes`) and no point of ``avoid`` (x dates, y values; default: the
+    labelled points). A label placed beyond the first ring is joined to its point by a thin
+    leader line. When no position is free the one least covered by other texts, then by
+    markers, is taken. The boxes are measured once, after the figure's layout has run (a
+    chart's labels are placed by :func:`finish`, last, against the final layout).
 
     Returns the text artists.
     """
@@ -200,7 +250,8 @@ def label_points(ax: Axes, items: Sequence[tuple], *, fontsize: float = 6.5,
     pts = ax.transData.transform(np.column_stack(
         [mdates.date2num([pd.Timestamp(x) for x in ax_]), np.asarray(ay_, dtype=float)]))
     r = 4.0 * px_per_pt
-    dots = np.column_stack([pts[:, 0] - r, pts[:, 1] - r, pts[:, 0] + r, pts[:, 1] + r])
+    dots = np.vstack([np.column_stack([pts[:, 0] - r, pts[:, 1] - r, pts[:, 0] + r,
+                                       pts[:, 1] + r]), marker_boxes(ax)])
     texts = []
     for x, y, text, color in items:
         t = ax.annotate(text, (x, y), xytext=(0, 0), textcoords="offset points",
@@ -267,7 +318,14 @@ def title(ax: Axes, text: str, subtitle: str | None, width: int) -> None:
 
 def finish(lay: Layout, *, heading: str, subtitle: str | None, claim_ids: Sequence[str],
            source_ids: Sequence[str], rows_function: str, note: str | None) -> Figure:
-    """Title, legend, the article's claim and the source line; return the figure."""
+    """Title, legend, the article's claim and the source line, then the point labels of
+    ``lay.labels``; return the figure.
+
+    The labels come last: the layout is run once with everything else in place and the labels
+    are placed against it (:func:`label_points`). On a figure of its own the chart then keeps
+    that layout (the engine becomes matplotlib's placeholder), so the labels' positions hold
+    when it is saved and the layout is not computed again for each file.
+    """
     fig, ax0 = lay.fig, lay.axes[0]
     title(ax0, heading, subtitle, 95 if lay.side is not None else 70)
     callout, claim_sources = claim_text(claim_ids, 40 if lay.side is not None else 60)
@@ -290,6 +348,21 @@ def finish(lay: Layout, *, heading: str, subtitle: str | None, claim_ids: Sequen
     # wrapping, which measures the text word by word at every draw, would change nothing.
     _plotting.add_wrapped_source_line(fig, [*source_ids, *claim_sources], note=note_text,
                                       width=200)
+    if lay.labels:
+        engine = fig.get_layout_engine()
+        own = engine is not None and lay.side is not None
+        shown_dpi = fig.dpi
+        if own:  # laid out at the resolution it is saved at, as an unlabelled chart is
+            fig.set_dpi(_plotting.RC["savefig.dpi"])
+        try:
+            if engine is not None:
+                engine.execute(fig)
+            if own:  # the chart's own figure: keep the layout the labels were placed against
+                fig.set_layout_engine("none")
+            for ax, items, kwargs in lay.labels:
+                label_points(ax, items, **kwargs)
+        finally:
+            fig.set_dpi(shown_dpi)
     return fig
 
 
@@ -297,6 +370,17 @@ def other_handle(label: str = "Another source, same period (sources disagree)") 
     """Legend entry of the hollow markers of :func:`plot_others`."""
     return Line2D([], [], marker="o", ls="", mfc="white", mec="#444444", mew=1.2, ms=6,
                   label=label)
+
+
+#: Face and edge of a disputed figure's marker: hollow and grey.
+DISPUTED_FACE, DISPUTED_EDGE = "#ececec", "#8c8c8c"
+
+
+def disputed_handle(label: str = "Disputed figure: another source shows it\n"
+                                 "to be another series (see the note)") -> Line2D:
+    """Legend entry of a disputed figure's marker (grey, hollow)."""
+    return Line2D([], [], marker="o", ls="", mfc=DISPUTED_FACE, mec=DISPUTED_EDGE, mew=1.1,
+                  ms=6, label=label)
 
 
 def plot_others(ax: Axes, main: pd.DataFrame, others: pd.DataFrame, keys: Sequence[str],
@@ -336,10 +420,11 @@ def headroom(ax: Axes, top: float, bottom: float = 0.0, frac: float = 0.74) -> N
     ax.set_ylim(bottom, bottom + (top - bottom) / frac)
 
 
-def end_label(ax: Axes, x, y, text: str, color: str) -> None:
-    """A value written just right of the last point of a line."""
-    ax.annotate(text, (x, y), xytext=(5, 0), textcoords="offset points", fontsize=7.5,
-                color=color, va="center")
+def end_label(lay: Layout, ax: Axes, x, y, text: str, color: str) -> None:
+    """A value written beside the last point of a line: just right of it where that is free,
+    else at the first free place :func:`label_points` finds (placed by :func:`finish`, last,
+    clear of every text and marker)."""
+    lay.labels.append((ax, [(x, y, text, color)], {"fontsize": 7.5}))
 
 
 def lane_label(ax: Axes, x, y: float, text: str, side: str, color: str,
@@ -365,15 +450,14 @@ def bound_marks(ax: Axes, rows: pd.DataFrame, y: str, color) -> bool:
     then adds :data:`BOUND_NOTE` to its note)."""
     if "qualifier" not in rows.columns:
         return False
-    drawn = False
-    for rec in rows.itertuples(index=False):
-        q = getattr(rec, "qualifier", None)
-        if q not in ("over", "under"):
-            continue
+    bounded = rows[rows["qualifier"].isin(("over", "under"))]
+    if bounded.empty:  # the usual case: no row is walked through
+        return False
+    for rec in bounded.itertuples(index=False):
         c = color(rec) if callable(color) else color
-        ax.annotate("", (rec.plotted_at, getattr(rec, y)), xytext=(0, 11 if q == "over" else -11),
+        ax.annotate("", (rec.plotted_at, getattr(rec, y)),
+                    xytext=(0, 11 if rec.qualifier == "over" else -11),
                     textcoords="offset points", zorder=6,
                     arrowprops={"arrowstyle": "<-", "color": c, "lw": 1.0,
                                 "shrinkA": 0, "shrinkB": 3})
-        drawn = True
-    return drawn
+    return True

@@ -11,6 +11,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -128,6 +129,30 @@ def short_period(period: str | None) -> str | None:
     return period
 
 
+def period_words(period: str) -> str:
+    """A month, or a range of months, as words; any other period as it is written.
+
+    Examples
+    --------
+    >>> period_words("2025-08"), period_words("2021-01/2021-05"), period_words("2024-12/2025-02")
+    ('Aug 2025', 'Jan–May 2021', 'Dec 2024–Feb 2025')
+    >>> period_words("2025"), period_words("FY2021-22")
+    ('2025', 'FY2021-22')
+    """
+    def one(text: str) -> pd.Timestamp | None:
+        return pd.Timestamp(f"{text}-01") if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text) else None
+
+    a, _, b = period.partition("/")
+    start, end = one(a), one(b) if b else None
+    if start is not None and not b:
+        return start.strftime("%b %Y")
+    if start is not None and end is not None:
+        if start.year == end.year:
+            return f"{start:%b}–{end:%b %Y}"
+        return f"{start:%b %Y}–{end:%b %Y}"
+    return period
+
+
 def month(rec) -> str:
     """The period of a figure, or the month it was stated in ('Nov 2025').
 
@@ -139,7 +164,7 @@ def month(rec) -> str:
     get = rec.get if isinstance(rec, (pd.Series, dict)) else (lambda k: getattr(rec, k, None))
     period = get("period")
     if period is not None and not pd.isna(period) and str(period):
-        return str(period)
+        return period_words(str(period))
     stated = get("stated_on")
     if stated is not None and pd.notna(stated):
         return pd.Timestamp(stated).strftime("%b %Y")

@@ -5,7 +5,9 @@ claims are counted and whose publication day the timeline marks.
 
 Each figure comes with the row function that returns exactly the rows it draws:
 :func:`claims_per_theme_rows` for :func:`claims_per_theme_chart` and
-:func:`events_timeline_rows` for :func:`events_timeline_chart`. The claims themselves come from
+:func:`events_timeline_rows` for :func:`events_timeline_chart`; :func:`draw_claims_per_theme`
+and :func:`draw_events_timeline` draw rows already selected, so a notebook selects them once
+and publishes the figure with them. The claims themselves come from
 :mod:`sco_research.facts`.
 
 Examples
@@ -22,6 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .._checks import check_choices, parse_date
+from .._days import day_words
 from .._plotting import (
     EVENT_COLORS,
     PALETTE,
@@ -36,8 +39,8 @@ from ..facts import EVENT_KINDS, claims, count_by_theme
 from ._frames import cluster_labels
 from ._layout import lane_label
 
-__all__ = ["claims_per_theme_chart", "claims_per_theme_rows", "events_timeline_chart",
-           "events_timeline_rows"]
+__all__ = ["claims_per_theme_chart", "claims_per_theme_rows", "draw_claims_per_theme",
+           "draw_events_timeline", "events_timeline_chart", "events_timeline_rows"]
 
 
 def claims_per_theme_rows(theme: str | None = None, actor: str | None = None,
@@ -71,7 +74,22 @@ def claims_per_theme_chart(theme: str | None = None, actor: str | None = None,
     >>> fig.axes[0].get_xlabel()
     'claims in the article (count)'
     """
-    rows = claims_per_theme_rows(theme, actor, article)
+    return draw_claims_per_theme(claims_per_theme_rows(theme, actor, article), article)
+
+
+def draw_claims_per_theme(rows: pd.DataFrame, article: str | None = None) -> Figure:
+    """Draw exactly ``rows`` (:func:`claims_per_theme_rows`) as :func:`claims_per_theme_chart`
+    does: nothing is selected again. ``article`` names whose claims they are in the subtitle
+    (``None``: every article) and gives the source line when ``rows`` are empty.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> rows = claims_per_theme_rows(article="a1")
+    >>> draw_claims_per_theme(rows, "a1").axes[0].get_title(loc="left")
+    '20 claims; security leads with 7'
+    """
     table = count_by_theme(rows)
     table = table[table.sum(axis=1) > 0].iloc[::-1]
     fig, ax = new_figure((8, 0.45 * max(len(table), 2) + 1.6))
@@ -200,8 +218,35 @@ def events_timeline_chart(start: str | None = None, end: str | None = None,
     >>> fig.axes[0].get_title(loc="left").startswith("From")
     True
     """
+    return draw_events_timeline(events_timeline_rows(start, end, kinds), article)
+
+
+def draw_events_timeline(ev: pd.DataFrame, article: str | None = None) -> Figure:
+    """Draw exactly the rows ``ev`` (:func:`events_timeline_rows`) as
+    :func:`events_timeline_chart` does: nothing is selected again. ``article``: whose
+    publication day is marked (``None``: every article's).
+
+    Raises
+    ------
+    ParameterError
+        ``ev`` hold no event, or ``article`` is not an article.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> rows = events_timeline_rows(start="2020-01-01")
+    >>> fig = draw_events_timeline(rows, "a1")
+    >>> fig.axes[0].get_title(loc="left").startswith("From")
+    True
+    >>> draw_events_timeline(rows.iloc[:0])
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: ev: no event to draw; give rows of events_timeline_rows()
+    """
     check_article(article)
-    ev = events_timeline_rows(start, end, kinds)
+    if ev.empty:
+        raise ParameterError("ev: no event to draw; give rows of events_timeline_rows()")
     n = int(ev["lane"].max()) + 1
     fig, ax = new_figure((11, 0.75 * n + 2.4))
     for lane, sub in ev.groupby("lane"):
@@ -221,9 +266,9 @@ def events_timeline_chart(start: str | None = None, end: str | None = None,
             continue
         ax.axvline(day, color=PALETTE["vermillion"], lw=1.5, zorder=2)
         # inside the frame, one line down per article, so that no two labels meet
-        ax.text(day, 0.995 - 0.03 * i, f"{rec.outlet}, {day.day} {day:%b %Y} ({rec.article_id}) ",
-                rotation=0, transform=ax.get_xaxis_transform(), fontsize=7.5,
-                color=PALETTE["vermillion"], ha="right", va="top")
+        label = f"{rec.outlet}, {day_words(day, short=True)} ({rec.article_id}) "
+        ax.text(day, 0.995 - 0.03 * i, label, rotation=0, transform=ax.get_xaxis_transform(),
+                fontsize=7.5, color=PALETTE["vermillion"], ha="right", va="top")
     for rec in ev[ev["label"].notna()].itertuples(index=False):
         lane_label(ax, rec.date, rec.lane, rec.label, rec.label_side,
                    EVENT_COLORS[str(rec.kind)], fontsize=6.8)

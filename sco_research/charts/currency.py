@@ -42,7 +42,9 @@ __all__ = [
     "settlement_args",
     "settlement_currency_chart",
     "settlement_currency_rows",
+    "settlement_selection",
     "shares_args",
+    "shares_selection",
 ]
 
 #: Series of the currency table drawn by :func:`settlement_currency_chart`.
@@ -184,6 +186,12 @@ def select_settlement(indicators: tuple[str, ...], t0: pd.Timestamp,
                         events=fr.event_rows(*fr.xrange(lo_, hi_)), lo=lo_, hi=hi_, note=note)
 
 
+def settlement_selection(indicators, start, end) -> fr.Selection:
+    """The arguments of :func:`settlement_currency_rows`, checked, and what the chart draws for
+    them (:func:`select_settlement`), in that function's order of arguments."""
+    return select_settlement(*settlement_args(indicators, start, end))
+
+
 def settlement_currency_rows(
     indicators: Sequence[str] | str = SETTLEMENT_INDICATORS,
     start: DateLike = "2014-01-01",
@@ -203,7 +211,7 @@ def settlement_currency_rows(
     >>> sorted(set(rows.loc[rows["table"] == "currency", "series"]))
     ['sco_trade_national_currencies']
     """
-    return select_settlement(*settlement_args(indicators, start, end)).all_rows()
+    return settlement_selection(indicators, start, end).all_rows()
 
 
 def settlement_currency_chart(
@@ -248,7 +256,7 @@ def settlement_currency_chart(
     'Share of settlements, percent'
     >>> plt.close(fig)
     """
-    return draw_settlement(select_settlement(*settlement_args(indicators, start, end)), ax)
+    return draw_settlement(settlement_selection(indicators, start, end), ax)
 
 
 def draw_settlement(sel: fr.Selection, ax: Axes | None = None) -> Figure:
@@ -288,8 +296,8 @@ def draw_settlement(sel: fr.Selection, ax: Axes | None = None) -> Figure:
                    "than a month), or the day it was stated")
     lo.set_date_axis(lay.axes, sel.lo, sel.hi)
     lo.draw_events(lay.axes, sel.events, lay.handles)
-    lo.label_points(axm, labels, avoid=(rows.loc[rows["role"] == "main", "plotted_at"],
-                                        rows.loc[rows["role"] == "main", "value"]))
+    lay.labels.append((axm, labels, {"avoid": (rows.loc[rows["role"] == "main", "plotted_at"],
+                                                rows.loc[rows["role"] == "main", "value"])}))
     data = rows[rows["role"] == "main"]
     combined = data[(data["series"] == "russia_china_trade_settlement")
                     & data["currency"].isin(["RUB+CNY", "national"])]
@@ -376,6 +384,13 @@ def select_shares(indicators: tuple[str, ...], currencies: Sequence[str] | str,
                         extra={"panels": panels, "currencies": currencies})
 
 
+def shares_selection(indicators, currencies, start, end) -> fr.Selection:
+    """The arguments of :func:`reserve_and_payment_shares_rows`, checked, and what the chart
+    draws for them (:func:`select_shares`), in that function's order of arguments."""
+    inds, t0, t1 = shares_args(indicators, start, end)
+    return select_shares(inds, currencies, t0, t1)
+
+
 def reserve_and_payment_shares_rows(
     indicators: Sequence[str] | str = SHARE_INDICATORS,
     currencies: Sequence[str] | str = ("USD", "EUR", "CNY"),
@@ -394,8 +409,7 @@ def reserve_and_payment_shares_rows(
     >>> sorted(set(rows.loc[rows["table"] == "currency", "currency"]))
     ['USD']
     """
-    inds, t0, t1 = shares_args(indicators, start, end)
-    return select_shares(inds, currencies, t0, t1).all_rows()
+    return shares_selection(indicators, currencies, start, end).all_rows()
 
 
 def reserve_and_payment_shares_chart(
@@ -448,8 +462,7 @@ def reserve_and_payment_shares_chart(
     ...
     sco_research.errors.ParameterError: currencies: unknown currency 'GBP'...
     """
-    inds, t0, t1 = shares_args(indicators, start, end)
-    return draw_shares(select_shares(inds, currencies, t0, t1), ax)
+    return draw_shares(shares_selection(indicators, currencies, start, end), ax)
 
 
 def draw_shares(sel: fr.Selection, ax: Axes | None = None) -> Figure:
@@ -491,7 +504,7 @@ def draw_shares(sel: fr.Selection, ax: Axes | None = None) -> Figure:
             lo.plot_others(a, main, c[c["role"] != "main"], ["period"], color, "o")
             last = main.iloc[-1]
             latest[ind][code] = last
-            lo.end_label(a, last["plotted_at"], last["plotted_value"],
+            lo.end_label(lay, a, last["plotted_at"], last["plotted_value"],
                          f"{last['plotted_value']:g}", color)
         a.set_ylabel(_SHARE_LABELS[ind][1], fontsize=8)
         a.text(0.005, 0.5, _SHARE_LABELS[ind][0], transform=a.transAxes, fontsize=8.5,

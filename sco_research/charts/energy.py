@@ -201,7 +201,7 @@ def _draw(sel: fr.Selection, ax: Axes | None) -> Figure:
                                       label=f"{name}: month, quarter or half-year"))
         lo.plot_others(axm, main, g[g["role"] != "main"], ["period"], color, "o")
         last = main.iloc[-1]
-        lo.end_label(axm, last["plotted_at"], last["plotted_value"],
+        lo.end_label(lay, axm, last["plotted_at"], last["plotted_value"],
                      tx.fmt(last["plotted_value"]), color)
         # The headline compares annual figures only, from sources of the same tier.
         first, end_, _ = (fr.like_with_like(annual, invasion) if len(annual)

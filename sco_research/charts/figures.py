@@ -67,8 +67,8 @@ def _columns(rows: pd.DataFrame, wanted: Sequence[str]) -> list[str]:
 _BACKING = ["independent_sources", "corroborated_by"]
 
 _CURRENCY_COLUMNS = ["table", "series", "scope", "currency", "period", "value", "unit",
-                     "stated_by", "stated_on", "role", "event_id", "date", "label", "source_id",
-                     *_BACKING]
+                     "stated_by", "stated_on", "role", "disputed", "event_id", "date", "label",
+                     "source_id", *_BACKING]
 
 
 def check_currency_figures(indicators: Sequence[str] | str, start: DateLike = "2014-01-01",

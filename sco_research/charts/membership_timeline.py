@@ -17,9 +17,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .._checks import FOUNDING_DATE, DateLike, parse_date
+from .._days import day_words
 from .._plotting import STATUS_COLORS, STATUS_LABELS, house_style, set_title
 from .._plotting import add_wrapped_source_line as _source_line
-from .._plotting import fmt_day as _fmt_day
 from ..freshness import freshness_note
 from ..membership import STATUSES
 from . import _frames as fr
@@ -129,8 +129,8 @@ def membership_timeline_chart(end: DateLike = "today") -> Figure:
               title="Status", title_fontsize=8, alignment="left")
     n_members = int(((m["status"] == "member") & (m["end"] >= stop)).sum())
     set_title(ax, "Two decades of SCO enlargement",
-              f"Status of each state from the founding on {_fmt_day(FOUNDING_DATE)} to "
-              f"{_fmt_day(stop)}; {n_members} members at the end")
+              f"Status of each state from the founding on {day_words(FOUNDING_DATE)} to "
+              f"{day_words(stop)}; {n_members} members at the end")
     _source_line(fig, [*m["source_id"].astype(str), *summits["source_id"].astype(str)],
                  note=freshness_note("membership", stop, what="Statuses"), width=170)
     return fig

@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 
 from .. import _plotting
 from .._checks import DateLike, check_choices
+from .._days import day_words
 from ..errors import ParameterError
 from ..freshness import freshness_note
 from . import _frames as fr
@@ -64,7 +65,7 @@ def _measure_line(day_rows: pd.DataFrame, measure: str) -> str:
     else:
         what = f"{n} measures"
     day = day_rows["announced"].iloc[0]
-    return tx.shorten(f"{who}: {what}", 46, lines=1) + f", {day.day} {day:%b %Y}"
+    return tx.shorten(f"{who}: {what}", 46, lines=1) + f", {day_words(day, short=True)}"
 
 
 def _lane_labels(g: pd.DataFrame, measure: str, span: pd.Timedelta) -> list:
@@ -269,8 +270,8 @@ def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
     for k, unit in enumerate(units):
         g = rows[(rows["role"] == "estimate") & (rows["unit"] == unit)]
         i = k + (1 if lanes else 0)
-        lo.label_points(lay.axes[i], label_items[i], fontsize=6.3,
-                        avoid=(g["announced"], g["amount"]))
+        lay.labels.append((lay.axes[i], label_items[i],
+                           {"fontsize": 6.3, "avoid": (g["announced"], g["amount"])}))
     every = sel.extra["selected"]
     measures = sel.extra["measures"]
     parts = []

@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 
 from .. import _plotting
 from .._checks import DateLike, check_choice
+from ..corroboration import is_disputed
 from ..freshness import freshness_note
 from . import _frames as fr
 from . import _layout as lo
@@ -38,6 +39,12 @@ MIX_GROUPS: dict[str, tuple[str, str, str]] = {
     "USD": ("Dollar", "#762A83", "--"),
     "EUR": ("Euro", _plotting.PALETTE["black"], "--"),
 }
+
+
+#: The note under the chart wherever it draws a disputed figure.
+DISPUTED_NOTE = ("Grey hollow markers: disputed figures (another source shows them to be "
+                 "another series; see each row's note): never preferred to another figure for "
+                 "the same period, joined to no line and left out of the title.")
 
 
 def _length(days: float) -> str:
@@ -76,8 +83,12 @@ def select(flow, start, end) -> fr.Selection:
                        period_length=[_length(d) if pd.notna(d) else "day stated"
                                       for d in days])
     rows = fr.mark_main(rows, ["currency", "period", "plotted_at"])
-    main = rows[rows["role"] == "main"].sort_values("plotted_at")
+    rows["disputed"] = is_disputed(rows["note"]).to_numpy()
+    # each line is named at its latest undisputed figure (a disputed one is off the line)
+    main = rows[(rows["role"] == "main") & ~rows["disputed"]].sort_values("plotted_at")
     latest = main.groupby("currency").tail(1).index
+    if rows["disputed"].any():
+        notes.append(DISPUTED_NOTE)
     rows["label"] = [MIX_GROUPS[c][0] if i in latest else None
                      for i, c in zip(rows.index, rows["currency"], strict=True)]
     if fresh := freshness_note("currency", t1, what="Figures"):
@@ -99,7 +110,9 @@ def export_settlement_mix_rows(
     The currency table's columns, then ``period_start``/``period_end``, ``plotted_at``,
     ``plotted_value``/``plotted_unit``, ``period_length`` (month, quarter, year...), ``role``
     (``'main'`` or ``'other source'`` for a second figure for the same group and period),
-    ``label`` (the group's name, at its latest point), ``publisher``, ``url``; then the event
+    ``label`` (the group's name, at its latest undisputed point), ``disputed`` (the note's
+    ``[disputed]`` tag: another source shows the figure to be another series; ranked below any
+    other figure for the same group and period), ``publisher``, ``url``; then the event
     markers.
 
     Examples
@@ -123,7 +136,10 @@ def export_settlement_mix_chart(
     their combinations and parts where a source gives only those (parts are dashed). Each
     figure sits at the middle of its period, with a whisker over periods longer than a month;
     each line is named at its latest figure. Where two sources give a figure for the same group
-    and period, the other one is a hollow marker. Nothing is added up or filled in. The rows
+    and period, the other one is a hollow marker. A disputed figure (tagged ``[disputed]``:
+    another source shows it to be another series) never wins over another figure for its
+    period; it is drawn as a grey hollow marker off the line, named in the legend and the
+    note, and left out of the title. Nothing is added up or filled in. The rows
     drawn are :func:`export_settlement_mix_rows`.
 
     Parameters
@@ -171,11 +187,21 @@ def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
     labels = []
     whiskers = False
     bounded = False
+    disputed = False
     for code, (_, color, ls) in MIX_GROUPS.items():
         g = rows[rows["currency"] == code]
         if g.empty:
             continue
+        doubted = g[g["disputed"]]
+        if len(doubted):
+            axm.scatter(doubted["plotted_at"], doubted["plotted_value"], s=30,
+                        facecolors=lo.DISPUTED_FACE, edgecolors=lo.DISPUTED_EDGE,
+                        linewidths=1.1, zorder=4)
+            disputed = True
+        g = g[~g["disputed"]]
         main = g[g["role"] == "main"].sort_values("plotted_at")
+        if main.empty:
+            continue
         axm.plot(main["plotted_at"], main["plotted_value"], color=color, ls=ls, lw=1.4,
                  zorder=3)
         # Markers over the labels' white ground, so a label never hides its figure.
@@ -191,8 +217,10 @@ def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
         last = main.iloc[-1]
         labels.append((last["plotted_at"], last["plotted_value"],
                        f"{last['label']} {tx.bound(last)}{last['plotted_value']:g}%", color))
-    if rows["role"].ne("main").any():
+    if (rows["role"].ne("main") & ~rows["disputed"]).any():
         lay.handles.append(lo.other_handle())
+    if disputed:
+        lay.handles.append(lo.disputed_handle())
     if whiskers:
         lay.handles.append(Line2D([], [], color="#777777", lw=0.9, alpha=0.6,
                                   label="Period a figure covers (longer than a month)"))
@@ -204,8 +232,9 @@ def draw(sel: fr.Selection, ax: Axes | None = None) -> Figure:
     axm.set_xlabel("Middle of the period each figure covers (or the day it was stated)")
     lo.set_date_axis(lay.axes, sel.lo, sel.hi)
     lo.draw_events(lay.axes, sel.events, lay.handles)
-    lo.label_points(axm, labels, fontsize=7, avoid=(rows["plotted_at"], rows["plotted_value"]))
-    main = rows[rows["role"] == "main"]
+    lay.labels.append((axm, labels,
+                       {"fontsize": 7, "avoid": (rows["plotted_at"], rows["plotted_value"])}))
+    main = rows[(rows["role"] == "main") & ~rows["disputed"]]
     parts = []
     for code, name in (("RUB", "rubles"), ("unfriendly", "'unfriendly' currencies"),
                        ("USD+EUR", "dollar and euro")):

@@ -208,7 +208,7 @@ def _draw(sel: fr.Selection, ax: Axes | None) -> Figure:
             lo.plot_others(axm, main, g[g["role"] != "main"], ["period"], colors[partner],
                            marker)
             last = main.iloc[-1]
-            lo.end_label(axm, last["plotted_at"], last["plotted_value"],
+            lo.end_label(lay, axm, last["plotted_at"], last["plotted_value"],
                          tx.fmt(last["plotted_value"]), colors[partner])
             score = (len(main), reporter == partner)
             if best is None or score > best[0]:

@@ -1,8 +1,9 @@
 """The fact check as a chart: one bar per theme, one box per claim, coloured by its verdict.
 
-:func:`verdicts_per_theme_rows` returns exactly the rows :func:`verdicts_per_theme_chart` draws;
-the verdicts come from :mod:`sco_research.fact_check`, their colours from
-:mod:`sco_research.fact_check_views`.
+:func:`verdicts_per_theme_rows` returns exactly the rows :func:`verdicts_per_theme_chart` draws,
+and :func:`draw_verdicts_per_theme` draws rows already selected (a notebook selects them once
+and publishes the figure with them); the verdicts come from :mod:`sco_research.fact_check`,
+their colours from :mod:`sco_research.fact_check_views`.
 
 Examples
 --------
@@ -16,14 +17,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .._plotting import add_source_line, fmt_day, new_figure, set_title
+from .._days import day_words
+from .._plotting import add_source_line, new_figure, set_title
 from ..corpus import describe
 from ..errors import ParameterError
-from ..fact_check import VERDICTS, claim_checks, evidence
+from ..fact_check import VERDICTS, claim_checks
 from ..fact_check_views import VERDICT_COLORS
 from ..facts import THEMES
 
-__all__ = ["verdicts_per_theme_chart", "verdicts_per_theme_rows"]
+__all__ = ["draw_verdicts_per_theme", "verdicts_per_theme_chart", "verdicts_per_theme_rows"]
 
 
 def _label(verdict: str) -> str:
@@ -41,7 +43,9 @@ def verdicts_per_theme_rows(theme: str | None = None, verdict: str | None = None
     -------
     pandas.DataFrame
         ``theme``, ``position`` (the claim's box along its theme's bar, from 0), ``claim_id``,
-        ``verdict``, ``checks``, ``checked_on``, ``source_id`` (the article) and ``article_id``.
+        ``verdict``, ``checks``, ``checked_on``, ``evidence_sources`` (the sources of its
+        evidence rows, which the source line counts), ``source_id`` (the article) and
+        ``article_id``.
 
     Examples
     --------
@@ -56,8 +60,8 @@ def verdicts_per_theme_rows(theme: str | None = None, verdict: str | None = None
                  _v=c["verdict"].astype(str).map(order).astype(int))
     c = c.sort_values(["_t", "_v", "claim_id"]).reset_index(drop=True)
     c["position"] = c.groupby("theme", observed=True).cumcount()
-    cols = ["theme", "position", "claim_id", "verdict", "checks", "checked_on", "source_id",
-            "article_id"]
+    cols = ["theme", "position", "claim_id", "verdict", "checks", "checked_on",
+            "evidence_sources", "source_id", "article_id"]
     return c[cols].astype({"theme": "string", "verdict": "string", "checks": "string"})
 
 
@@ -107,6 +111,37 @@ and 1 opinion'
         where = f" in article {article!r}" if article is not None else ""
         raise ParameterError(f"theme={theme!r}, verdict={verdict!r}: no claim has this theme "
                              f"and verdict{where}; drop a filter or choose another value")
+    return draw_verdicts_per_theme(rows, article, ax=ax)
+
+
+def draw_verdicts_per_theme(rows: pd.DataFrame, article: str | None = None,
+                            ax=None) -> Figure:
+    """Draw exactly ``rows`` (:func:`verdicts_per_theme_rows`) as :func:`verdicts_per_theme_chart`
+    does: nothing is selected again.
+
+    ``article`` names whose verdicts they are in the subtitle (``None``: every article).
+
+    Raises
+    ------
+    ParameterError
+        ``rows`` hold no claim.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> rows = verdicts_per_theme_rows(theme="us_view")
+    >>> fig = draw_verdicts_per_theme(rows)
+    >>> fig.axes[0].get_title(loc="left")
+    'Of the 2 claims checked: 2 partly supported'
+    >>> draw_verdicts_per_theme(rows.iloc[:0])
+    Traceback (most recent call last):
+    ...
+    sco_research.errors.ParameterError: rows: no claim to draw; give rows of verdicts_per_...
+    """
+    if rows.empty:
+        raise ParameterError("rows: no claim to draw; give rows of verdicts_per_theme_rows() "
+                             "that hold at least one claim")
     themes = list(dict.fromkeys(rows["theme"]))
     fig, ax = new_figure((8.0, 0.45 * len(themes) + 1.6), ax=ax)
     for rec in rows.itertuples(index=False):
@@ -123,10 +158,10 @@ and 1 opinion'
     shown = [v for v in VERDICTS if v in set(rows["verdict"])]
     ax.legend(handles=[Patch(color=VERDICT_COLORS[v], label=_label(v)) for v in shown],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5)
-    day = fmt_day(pd.Timestamp(rows["checked_on"].max()))
+    day = day_words(pd.Timestamp(rows["checked_on"].max()))
     set_title(ax, _title(rows), f"Verdicts on {describe(article)}, by theme; as of {day}")
-    ev = evidence()
-    n_sources = ev.loc[ev["claim_id"].isin(rows["claim_id"]), "source_id"].nunique()
+    n_sources = len({s.strip() for cell in rows["evidence_sources"].dropna()
+                     for s in str(cell).split(",") if s.strip()})
     add_source_line(fig, rows["source_id"], width=110,
                     note=f"Verdicts: our check against {n_sources} cited sources "
                          "(data/claim_evidence.csv).")

@@ -3,20 +3,20 @@
 The modules, in the order a report goes through them:
 
 ``config``    ``reports.yaml`` as pydantic models; grids expanded into :class:`Report`
-``declared``  what a notebook's ``parameters`` cell declares (names, annotations, defaults)
-``params``    each report's parameters against its notebook's parameters cell, values by the
-              notebook's library check, before any kernel starts
+``params``    what a notebook's ``parameters`` cell declares; each report's parameters
+              against it, values by the notebook's library check, before any kernel starts
 ``cache``     what a report depends on, its cache key, the manifest of the last run
-``staging``   the output folder's lock; report folders built aside and swapped in whole
+``layout``    the output folder: its names and marks, its lock, report folders swapped in
 ``execute``   the papermill engine, the worker processes, one report's run
 ``outputs``   output size caps, the figures a notebook published, the thumbnail
-``pages``     the HTML of a report page and of the index (Jinja templates)
 ``results``   the records: :class:`Task` to a worker, :class:`Result` back, :class:`Outcome`,
               :class:`BatchResult`, and the progress lines
 ``pool``      the :class:`Pool` protocol, and the local pool of worker processes
 ``batch``     :func:`render` and :func:`plan`: the whole run
 ``cluster``   the same run on a Dask cluster (``--scheduler``): tasks carry what they need
 ``cli``       the ``sco-research render`` sub-command
+
+The pages themselves (a report's page, the index) are made by :mod:`sco_research.pages`.
 
 Examples
 --------
@@ -38,7 +38,7 @@ _NAMES = {
     "load_config": "config", "select_reports": "config",
     "ENGINE_NAME": "execute", "register_engine": "execute",
     "check_for": "params", "check_parameters": "params",
-    "notebook_parameters": "declared", "BatchResult": "results", "Outcome": "results",
+    "notebook_parameters": "params", "BatchResult": "results", "Outcome": "results",
     "Result": "results", "Task": "results", "Pool": "pool", "LocalPool": "pool",
 }
 

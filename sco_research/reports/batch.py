@@ -4,7 +4,7 @@
 kernel starts (:mod:`.params`), skips the reports whose inputs are unchanged (:mod:`.cache`),
 and hands the others to a :class:`~.pool.Pool` (the local one, or a Dask cluster's), at most one
 per worker (:class:`Batch`), recording each result in ``manifest.json`` and ``index.html``
-(:mod:`.pages`) under the output folder's lock (:mod:`.staging`). Ctrl-C, SIGTERM and SIGHUP
+(:mod:`sco_research.pages`) under the folder's lock (:mod:`.layout`). Ctrl-C, SIGTERM and SIGHUP
 stop it alike (:func:`signals_as_interrupts`): queued reports never start, running ones are
 interrupted; it stops, writing nothing more, when its output folder is removed under it.
 
@@ -32,18 +32,27 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .. import paths
+from .. import pages, paths
 from .._files import atomic_write
+from .._repr import display, first_line, is_number
 from ..errors import ParameterError, RenderError, SCOResearchError
-from . import cache, pages
-from ._text import display, first_line, is_number
+from . import cache
 from .config import Report, load_config, select_reports
 from .datapackage import copy_data_package
-from .layout import EXPLORER_KEY, INDEX, LOCK, MANIFEST, MANIFEST_GOOD, check_out, mark_out
+from .layout import (
+    EXPLORER_KEY,
+    INDEX,
+    LOCK,
+    MANIFEST,
+    MANIFEST_GOOD,
+    check_out,
+    lock,
+    mark_out,
+    recover_staging,
+)
 from .params import RESERVED_PARAMETERS, check_all
 from .pool import STOP_GRACE, LocalPool, Pool
 from .results import BatchResult, Outcome, Progress, Result, Task
-from .staging import lock, recover_staging
 
 __all__ = ["Batch", "check_arguments", "now", "plan", "relative", "render",
            "signals_as_interrupts", "signals_noted"]
@@ -63,19 +72,23 @@ def relative(path: Path, config: Path) -> str:
 
 
 @contextlib.contextmanager
-def signals_as_interrupts() -> Any:
-    """Meanwhile, SIGTERM and SIGHUP stop the batch as Ctrl-C does: running reports stop, the
-    summary is printed and the manifest says ``interrupted`` (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    kinds = [sig for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if sig]
-    old = {sig: signal.signal(sig, signal.default_int_handler) for sig in kinds}
+def _handled(handler: Any, signals: list[int]) -> Any:
+    """Meanwhile, ``handler`` handles ``signals`` (those this system has; main thread only)."""
+    kinds = [sig for sig in signals if sig] if threading.current_thread() is \
+        threading.main_thread() else []
+    old = {sig: signal.signal(sig, handler) for sig in kinds}
     try:
         yield
     finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
+        for sig, previous in old.items():
+            signal.signal(sig, previous)
+
+
+def signals_as_interrupts() -> Any:
+    """Meanwhile, SIGTERM and SIGHUP stop the batch as Ctrl-C does: running reports stop, the
+    summary is printed and the manifest says ``interrupted`` (main thread only)."""
+    return _handled(signal.default_int_handler,
+                    [signal.SIGTERM, getattr(signal, "SIGHUP", None)])
 
 
 @contextlib.contextmanager
@@ -84,23 +97,14 @@ def signals_noted() -> Any:
     raised, so that the manifest and the index are written whole; a second one raises
     KeyboardInterrupt (the user insists). Main thread only; elsewhere nothing changes."""
     noted: list[int] = []
-    if threading.current_thread() is not threading.main_thread():
-        yield noted
-        return
 
     def note(sig: int, frame: Any) -> None:
         noted.append(sig)
         if len(noted) > 1:
             raise KeyboardInterrupt
 
-    kinds = [sig for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None))
-             if sig]
-    old = {sig: signal.signal(sig, note) for sig in kinds}
-    try:
+    with _handled(note, [signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)]):
         yield noted
-    finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
 
 
 def _default_jobs() -> int:

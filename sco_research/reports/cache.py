@@ -28,8 +28,9 @@ from .. import paths
 from .._files import atomic_write, digest, file_digest, tree_digest
 from .config import Report
 from .layout import MANIFEST, MANIFEST_GOOD, REPORT_MARK
+from .params import defaults
 
-__all__ = ["MANIFEST_VERSION", "DataFiles", "PreflightStamps", "cache_dir", "canonical",
+__all__ = ["MANIFEST_VERSION", "DataFiles", "PreflightStamps", "canonical",
            "data_version", "environment", "inputs", "key", "library_digest", "load_manifest",
            "move_aside", "read_manifest", "rebuild_entries",
            "reads", "why"]
@@ -41,11 +42,8 @@ STACK = ("papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "numpy",
          "matplotlib", "geopandas", "shapely", "pyarrow", "jinja2")
 #: Library files that present results rather than compute them: a change re-renders nothing.
 _PRESENTATION = ("cli.py", "render.py")
-
-
-def cache_dir() -> Path:
-    """The per-user cache folder (:data:`sco_research.paths.CACHE_DIR`, read at call time)."""
-    return Path(paths.CACHE_DIR)
+#: Subpackages that run notebooks or make pages of their results: a change re-renders nothing.
+_RENDERING = ("reports", "pages")
 
 
 def _version(dist: str) -> str:
@@ -60,8 +58,9 @@ def _version(dist: str) -> str:
 def library_digest() -> str:
     """Hash of the library modules that compute results (``sco_research/**/*.py``).
 
-    The renderer itself (``reports/``, ``render.py``, ``cli.py``) and templates are left out:
-    a change to a page's CSS or to the command line re-renders nothing.
+    The renderer itself (``reports/``), the pages (``pages/``: their code, templates and CSS)
+    and ``cli.py`` are left out: a change to a page's CSS or to the command line re-renders
+    nothing.
 
     Examples
     --------
@@ -70,7 +69,7 @@ def library_digest() -> str:
     """
     root = paths.PACKAGE_DIR
     files = [p for p in root.rglob("*.py")
-             if "__pycache__" not in p.parts and p.relative_to(root).parts[0] != "reports"
+             if "__pycache__" not in p.parts and p.relative_to(root).parts[0] not in _RENDERING
              and p.relative_to(root).as_posix() not in _PRESENTATION]
     return tree_digest(root, files)
 
@@ -172,25 +171,9 @@ def canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=repr)
 
 
-def effective_parameters(report: Report, declared: dict[str, dict]) -> dict:
-    """The notebook's defaults (as far as they are literals) overridden by the report's values."""
-    import ast
-
-    out = {}
-    for name, spec in declared.items():
-        if name == "output_dir":
-            continue
-        try:
-            out[name] = ast.literal_eval(spec.get("default", ""))
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            pass
-    out.update(report.parameters)
-    return out
-
-
 def inputs(report: Report, declared: dict, lib: str, env: dict, data: dict[str, str]) -> dict:
     """Everything a report's output depends on (the cache key is its hash)."""
-    effective = effective_parameters(report, declared)
+    effective = {**defaults(declared), **report.parameters}
     return {
         "notebook": file_digest(report.notebook),
         "parameters": json.loads(canonical(report.parameters)),
@@ -236,13 +219,8 @@ def _entries(doc: Any) -> tuple[dict[str, dict], int] | None:
     if not isinstance(doc, dict) or doc.get("version") not in (1, MANIFEST_VERSION) \
             or not isinstance(doc.get("reports"), list):
         return None
-    good, dropped = {}, 0
-    for e in doc["reports"]:
-        if _entry_ok(e):
-            good[e["name"]] = e
-        else:
-            dropped += 1
-    return good, dropped
+    ok = [e for e in doc["reports"] if _entry_ok(e)]
+    return {e["name"]: e for e in ok}, len(doc["reports"]) - len(ok)
 
 
 def _entry_ok(e: Any) -> bool:
@@ -258,10 +236,6 @@ def _entry_ok(e: Any) -> bool:
              "parameters": dict, "reads": list, "profile": dict, "versions": dict}
     return all(g.get(k) is None or isinstance(g[k], t) for k, t in kinds.items()) \
         and all(isinstance(f, str) for f in g.get("figures") or [])
-
-
-def _read_doc(path: Path) -> Any:
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def load_manifest(out: Path) -> tuple[dict[str, dict], list[str]]:
@@ -288,7 +262,7 @@ the report folders on disk']
         return {}, []
     problem, parsed = None, None
     try:
-        parsed = _entries(_read_doc(path))
+        parsed = _entries(json.loads(path.read_text(encoding="utf-8")))
         if parsed is None:
             problem = "is not a manifest of this renderer"
     except IsADirectoryError:
@@ -298,7 +272,7 @@ the report folders on disk']
     if parsed is not None and not parsed[1]:
         return parsed[0], []
     try:
-        backup = _entries(_read_doc(out / MANIFEST_GOOD))
+        backup = _entries(json.loads((out / MANIFEST_GOOD).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         backup = None
     if parsed is not None:  # readable, with some malformed entries
@@ -351,7 +325,7 @@ class PreflightStamps:
     """
 
     def __init__(self, library: str, data: dict[str, str]) -> None:
-        self.folder = cache_dir() / "preflight"
+        self.folder = Path(paths.CACHE_DIR) / "preflight"  # read at call time
         self.context = digest(canonical([library, data, _dt.date.today().isoformat()]))
 
     def _path(self, report: Report) -> Path:

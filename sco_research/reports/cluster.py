@@ -40,8 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from .._files import tree_digest
+from .._repr import first_line
 from ..errors import ParameterError, RenderError
-from ._text import first_line
 from .results import Result, Task
 
 __all__ = ["CONNECT_TIMEOUT", "PACKAGE", "ClusterPool", "check_workers", "connect",
@@ -354,7 +354,7 @@ def land_remote(out: str | os.PathLike, result: Result) -> dict:
     :func:`sco_research.reports.execute.land`; return the result (a dict, without its files).
     Only the process holding ``out``'s lock calls this."""
     from . import execute
-    from .staging import staging
+    from .layout import staging
 
     landed = result.as_dict()
     if not result.files and not result.ok:

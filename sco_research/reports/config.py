@@ -36,7 +36,7 @@ import re
 import string
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -49,8 +49,8 @@ from pydantic import (
 )
 
 from .. import paths
+from .._repr import Clipped, clip, display
 from ..errors import ConfigError, ParameterError
-from ._text import Clipped, clip, display
 from .layout import name_problem
 
 __all__ = ["DEFAULT_TIMEOUT", "MAX_CHARS", "MAX_GRID", "MAX_VALUES", "Report", "ReportEntry",
@@ -181,7 +181,7 @@ class ReportEntry(BaseModel):
     title: str | None = None
     notebook: str = Field(min_length=1)
     parameters: dict[str, Any] | None = None
-    grid: dict[str, list[Any]] | None = None
+    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] | None = None
     timeout: float | None = Field(default=None, gt=0, allow_inf_nan=False)
 
     @field_validator("name")
@@ -222,15 +222,6 @@ class ReportEntry(BaseModel):
             raise ValueError(f"notebook {nb!r} {problem}")
         return nb
 
-    @field_validator("grid")
-    @classmethod
-    def _grid_lists_are_not_empty(cls, grid: dict | None) -> dict | None:
-        for key, values in (grid or {}).items():
-            if not values:
-                raise ValueError(f"grid parameter {key!r} needs a non-empty list of values, "
-                                 f"got []")
-        return grid
-
     @model_validator(mode="after")
     def _grid_fits_name_and_title(self) -> ReportEntry:
         grid, params = self.grid or {}, self.parameters or {}
@@ -259,14 +250,13 @@ class ReportEntry(BaseModel):
 class ReportsFile(BaseModel):
     """The top level of ``reports.yaml``: the default ``timeout`` and the ``reports`` list.
 
-    The entries are validated one by one as :class:`ReportEntry`, so each problem names its
-    report.
+    Validate with ``context={"config": path}`` (see :class:`ReportEntry`).
     """
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
     timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0, allow_inf_nan=False)
-    reports: list[Any] = Field(min_length=1)
+    reports: list[ReportEntry] = Field(min_length=1)
 
 
 # -- YAML with line numbers ------------------------------------------------------------------
@@ -357,9 +347,9 @@ _FIELD_MESSAGES = {
 }
 
 
-def _message(error: dict, data: dict, config: Path, keys: Sequence[str]) -> tuple[Any, str]:
-    """The key an error is about and its message, in the words of the old hand-written checks."""
-    loc = error["loc"]
+def _message(error: dict, loc: tuple, data: dict, config: Path, keys: Sequence[str]
+             ) -> tuple[Any, str]:
+    """The key a pydantic error is about (``loc`` inside ``data``) and its message."""
     field = loc[0] if loc else None
     value = Clipped(data.get(field) if field is not None else None)
     if error["type"] == "value_error":
@@ -380,13 +370,25 @@ def _message(error: dict, data: dict, config: Path, keys: Sequence[str]) -> tupl
                                   msg=error["msg"])
 
 
-def _problems(exc: ValidationError, data: dict, config: Path, label: Any, lines: dict,
-              keys: Sequence[str]) -> list[str]:
-    out = []
+def _problems(exc: ValidationError, doc: dict, config: Path) -> list[str]:
+    """One line per pydantic error: file, line, report (or entry), field, value and fix."""
+    shown, out = display(config), []
     for error in exc.errors(include_url=False):
-        key, message = _message(error, data, config, keys)
-        line = lines.get(key) if key is not None else None
-        out.append(f"{label(line)}: {message}")
+        loc = error["loc"]
+        if loc[:1] != ("reports",) or len(loc) == 1:  # the top level
+            key, message = _message(error, loc, doc, config, _TOP_KEYS)
+            out.append(f"{shown} line {doc.key_lines.get(key) or 1}: {message}")
+            continue
+        index, raw = loc[1], doc["reports"][loc[1]]
+        if error["type"] == "model_type":
+            out.append(f"{shown}: reports[{index}] must be a mapping with 'name' and "
+                       f"'notebook', got {clip(raw, 60)}")
+            continue
+        _, message = _message(error, loc[2:], raw, config, _REPORT_KEYS)
+        name = raw.get("name")
+        out.append(f"{shown} line {raw.key_lines.get(loc[2] if len(loc) > 2 else None) or raw.line}"
+                   + (f", report {clip(name)}" if isinstance(name, str) else
+                      f" (reports[{index}])") + f": {message}")
     return out
 
 
@@ -480,8 +482,6 @@ def load_config(config: str | Path | None = None) -> list[Report]:
     if not isinstance(doc, dict):
         raise ConfigError(f"{shown}: expected a mapping with a 'reports:' list at the top, got "
                           f"{type(doc).__name__} {clip(doc, 60)}")
-    lines = getattr(doc, "key_lines", {})
-    problems: list[str] = []
     too_big = _size_problem(doc)
     if too_big:  # before anything prints or validates a value: name the entry if one is
         entries = doc.get("reports") if isinstance(doc.get("reports"), list) else []
@@ -490,42 +490,24 @@ def load_config(config: str | Path | None = None) -> list[Report]:
                  f"{clip(culprit.get('name'))}" if isinstance(culprit, dict) else shown)
         raise refuse([f"{where}: the {'entry' if culprit is not None else 'file'} "
                       f"{_size_problem(culprit) if culprit is not None else too_big}"], path)
+    context = {"config": path}
     try:
-        top = ReportsFile.model_validate(dict(doc))
-        default_timeout, entries = top.timeout, top.reports
+        top = ReportsFile.model_validate(doc, context=context)
+        problems, timeout, entries = [], top.timeout, list(enumerate(top.reports))
     except ValidationError as exc:
-        problems = _problems(exc, dict(doc), path, lambda ln: f"{shown} line {ln or 1}", lines,
-                             _TOP_KEYS)
-        if any(e["loc"][:1] == ("reports",) for e in exc.errors()):
-            raise ConfigError("\n  ".join(problems)) from None
-        default_timeout, entries = DEFAULT_TIMEOUT, doc["reports"]
-
+        problems = _problems(exc, doc, path)
+        if not isinstance(doc.get("reports"), list):
+            raise refuse(problems, path) from None
+        # The entries without a problem are expanded too, to report every problem at once.
+        bad = {e["loc"][1] for e in exc.errors() if e["loc"][:1] == ("reports",)
+               and len(e["loc"]) > 1}
+        timeout = DEFAULT_TIMEOUT  # the reports are refused anyway: only their problems count
+        entries = [(i, ReportEntry.model_validate(raw, context=context))
+                   for i, raw in enumerate(doc["reports"]) if i not in bad]
     reports: list[Report] = []
     first_line: dict[str, int] = {}
-    for index, raw in enumerate(entries):
-        if not isinstance(raw, dict):
-            problems.append(f"{shown}: reports[{index}] must be a mapping with 'name' and "
-                            f"'notebook', got {clip(raw, 60)}")
-            continue
-        line = getattr(raw, "line", 0)
-        klines = getattr(raw, "key_lines", {})
-        name = raw.get("name")
-
-        def label(ln: int | None, name: Any = name, line: int = line, index: int = index) -> str:
-            where = f"{shown} line {ln or line}"
-            return f"{where}, report {clip(name)}" if isinstance(name, str) else \
-                f"{where} (reports[{index}])"
-
-        too_big = _size_problem(raw)
-        if too_big:
-            problems.append(f"{label(None)}: the entry {too_big}")
-            continue
-        try:
-            entry = ReportEntry.model_validate(dict(raw), context={"config": path})
-        except ValidationError as exc:
-            problems += _problems(exc, dict(raw), path, label, klines, _REPORT_KEYS)
-            continue
-        for report in _expand(entry, raw, path, default_timeout, problems):
+    for index, entry in entries:
+        for report in _expand(entry, doc["reports"][index], path, timeout, problems):
             if report.name in first_line:
                 problems.append(
                     f"{shown} line {report.line}: duplicate report name {report.name!r} (first "

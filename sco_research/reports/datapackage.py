@@ -19,8 +19,8 @@ from .layout import DATA
 __all__ = ["copy_data_package"]
 
 
-# ---------------------------------------------------------------------------------------------
-def _package_files(data_dir: Path) -> list[Path]:
+def _package(data_dir: Path) -> tuple[dict, list[Path]]:
+    """The descriptor of the data package in ``data_dir`` and its files (descriptor first)."""
     descriptor = data_dir / "datapackage.json"
     try:
         doc = json.loads(descriptor.read_text(encoding="utf-8"))
@@ -30,12 +30,9 @@ def _package_files(data_dir: Path) -> list[Path]:
     except (ValueError, UnicodeDecodeError) as exc:
         raise DataError(f"{str(descriptor)!r} is not a JSON data package descriptor: "
                         f"{exc}") from None
-    files = [descriptor]
-    for res in doc.get("resources", []):
-        path = res.get("path")
-        if isinstance(path, str) and (data_dir / path).is_file():
-            files.append(data_dir / path)
-    return files
+    rels = [r.get("path") for r in doc.get("resources", [])]
+    return doc, [descriptor, *(data_dir / p for p in rels
+                               if isinstance(p, str) and (data_dir / p).is_file())]
 
 
 def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> dict:
@@ -67,7 +64,7 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
 
     data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     dest = Path(out) / DATA
-    files = _package_files(data_dir)
+    doc, files = _package(data_dir)
     changed = False
     for src in files:
         target = dest / src.relative_to(data_dir)
@@ -88,7 +85,6 @@ def copy_data_package(out: str | Path, data_dir: str | Path | None = None) -> di
             atomic_write(reviews, _claim_reviews_json(files[0]))
         except SCOResearchError:  # a package without the verdict tables, or one that fails
             review_path = None    # validation: the copy and the index go on without reviews
-    doc = json.loads(files[0].read_text(encoding="utf-8"))
     tables = []
     for res in doc.get("resources", []):
         path = res.get("path")

@@ -1,10 +1,10 @@
 """Running one report: the papermill engine, the worker processes, and one report's execution.
 
 Each worker process imports papermill once (:func:`worker_init`), starts its warm-kernel server
-(:mod:`sco_research.reports.kernels`), dies with its parent (a parent-death signal on Linux, and a
+(:mod:`sco_research.reports.warm`), dies with its parent (a parent-death signal on Linux, and a
 watchdog thread everywhere), and runs reports with :func:`render_one`: :func:`run_report`
 executes the notebook into a staging folder, caps its outputs and builds its page
-(:mod:`sco_research.reports.pages`); :func:`land` swaps the folder in whole. A worker writes into
+(:mod:`sco_research.pages`); :func:`land` swaps the folder in whole. A worker writes into
 the output folder only while its parent, which holds the folder's lock, is alive. A cluster worker
 (:mod:`sco_research.reports.cluster`) runs only :func:`run_report` and sends the folder back.
 
@@ -30,12 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from .._files import atomic_write
+from .._repr import first_line, strip_ansi
 from ..errors import RenderError
-from . import kernels, outputs, timings
-from ._text import first_line, strip_ansi
+from . import outputs, timings, warm
 from .cache import reads
-from .layout import mark_report, owned_report_folder
-from .staging import staging, swap_in
+from .layout import mark_report, owned_report_folder, staging, swap_in
 
 __all__ = ["ENGINE_NAME", "KERNEL_START_TIMEOUT", "describe_failure", "land", "register_engine",
            "render_one", "run_report", "worker_init"]
@@ -51,14 +50,17 @@ _WORKER: dict[str, Any] = {}
 
 
 def register_engine() -> str:
-    """Register with papermill an engine whose client does not act as a widget frontend.
+    """Register with papermill the renderer's engine: nbclient's, whose client does not act as a
+    widget frontend, and which passes on what its kernel manager says.
 
-    To fill an ``ipywidgets.Output``, nbclient plays the frontend: from the coroutine reading
-    IOPub it sends comm messages on the shell channel, while another coroutine waits on that same
-    channel for the cell's reply. Now and then the reply is missed and the cell never ends
-    (jupyter/nbclient#312). A static report needs no widget frontend: without it, what the
-    widget displays stays ordinary cell output, which the page can show. Registering again is
-    harmless.
+    To fill an ``ipywidgets.Output``, nbclient sends comm messages on the shell channel while
+    another coroutine waits there for the cell's reply, which is now and then missed: the cell
+    never ends (jupyter/nbclient#312). Without it, a widget's display stays cell output, which
+    the page shows. Kernels come from :mod:`sco_research.reports.warm`, told what the notebook
+    imports, and stop as soon as the last cell has answered (papermill's ``kernel_manager_class``
+    and ``shutdown_kernel``, set as defaults). The engine argument ``env`` is the kernel's
+    environment; ``record`` (a dict) receives the ``notebook`` being run and the kernel
+    ``manager`` (whose ``launch`` says ``"warm"`` or ``"cold: <why>"``).
 
     Returns
     -------
@@ -70,36 +72,36 @@ def register_engine() -> str:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 
-    class StaticWidgetsClient(PapermillNotebookClient):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.comm_open_handlers = {}  # no Output-widget frontend emulation
+    from .imports import notebook_imports
 
-    class StaticWidgetsEngine(NBClientEngine):
+    class ReportClient(PapermillNotebookClient):
+        def __init__(self, nb_man: Any, record: dict, **kwargs: Any) -> None:
+            super().__init__(nb_man, **kwargs)
+            self.comm_open_handlers = {}  # no Output-widget frontend emulation
+            self.record = record
+
+        def create_kernel_manager(self) -> Any:
+            manager = self.record["manager"] = super().create_kernel_manager()
+            if hasattr(manager, "preload"):  # the warm one: what to import before forking
+                manager.preload = notebook_imports(self.nb.cells)
+            return manager
+
+    class ReportEngine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
-                                     stdout_file=None, stderr_file=None, start_timeout=60,
-                                     execution_timeout=None, **kwargs):
+                                     start_timeout=60, execution_timeout=None, record=None,
+                                     env=None, **kwargs):
             kwargs.pop("input_path", None)
-            kwargs.setdefault("kernel_manager_class", kernels.manager_class())
-            # Every output has arrived when the last cell's reply has: nothing is lost by
-            # stopping the kernel at once instead of waiting for it to wind down.
+            kwargs.setdefault("kernel_manager_class", warm.manager_class())
             kwargs.setdefault("shutdown_kernel", "immediate")
-            client = StaticWidgetsClient(
-                nb_man, kernel_name=kernel_name, log=logging.getLogger("papermill"),
-                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
-                startup_timeout=start_timeout, timeout=execution_timeout, **kwargs,
-            )
-            # papermill writes the whole notebook as each cell starts and ends, for someone
-            # watching the file; nobody watches a staging folder. It is written once, when the
-            # run ends (papermill's notebook_complete), whether it succeeded or not.
-            nb_man.save = lambda **_: None
-            try:
-                return client.execute()
-            finally:
-                del nb_man.save
+            record = {} if record is None else record
+            record["notebook"] = nb_man.nb
+            return ReportClient(
+                nb_man, record, kernel_name=kernel_name, log=logging.getLogger("papermill"),
+                log_output=log_output, startup_timeout=start_timeout, timeout=execution_timeout,
+                **kwargs).execute(**({"env": env} if env else {}))
 
-    papermill_engines.register(ENGINE_NAME, StaticWidgetsEngine)
+    papermill_engines.register(ENGINE_NAME, ReportEngine)
     return ENGINE_NAME
 
 
@@ -150,14 +152,8 @@ def parent_alive() -> bool:
 
 def _on_parent_death(parent: int) -> None:
     _WORKER["parent"] = parent
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(Exception):
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            pr_set_pdeathsig = 1
-            signal.signal(signal.SIGTERM, _on_sigterm)
-            libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    warm.die_with_parent(signal.SIGTERM)
     _die_if_orphaned()  # the parent may have died before prctl
     threading.Thread(target=_watch_parent, name="parent-watchdog", daemon=True).start()
 
@@ -177,7 +173,7 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None,
         The parent's process id; when it changes (the parent died) the worker exits.
     data_dir : str, optional
         The data folder the reports read: the warm-kernel server for it starts now, while this
-        worker imports papermill (see :mod:`sco_research.reports.kernels`).
+        worker imports papermill (see :mod:`sco_research.reports.warm`).
     """
     import logging
     import warnings
@@ -193,7 +189,7 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None,
     if pids is not None:
         pids.put(os.getpid())
     if data_dir is not None:
-        kernels.prestart({**os.environ, "SCO_RESEARCH_DATA": data_dir})
+        warm.prestart({**os.environ, "SCO_RESEARCH_DATA": data_dir})
 
     # jsonschema (imported by nbformat) builds an IRI grammar with lark when the optional
     # rfc3987_syntax is installed: ~1 s per process, for "iri" format checks that nbformat's
@@ -202,7 +198,7 @@ def worker_init(pids: Any = None, stop: Any = None, parent: int | None = None,
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
     import papermill
 
-    from . import pages
+    from .. import pages
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     for name in ("papermill", "traitlets", "nbconvert"):
@@ -236,25 +232,6 @@ def _fds_to(path: Path) -> Iterator[None]:
         os.dup2(saved[1], 2)
         for fd in saved:
             os.close(fd)
-
-
-@contextlib.contextmanager
-def _environ(**values: str | None) -> Iterator[None]:
-    """Set (or, for ``None``, remove) environment variables meanwhile; kernels inherit them."""
-    old = {k: os.environ.get(k) for k in values}
-    for k, v in values.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def _details(text: Any) -> list[str]:
@@ -414,36 +391,38 @@ def run_report(task: dict, stage: Path) -> dict:
         started or started.append(time.monotonic())
         return max(0.5, started[0] + timeout - time.monotonic())
 
-    nb = None
+    nb, record = None, {}  # record: the notebook being run, its kernel manager
     warm_died = None  # why a warm kernel was replaced by a cold one, if it was
-    kernel_mode = None  # how the kernel started, when a failed start was asked already
     try:
         try:
-            # MPLBACKEND (e.g. Agg from `make test` or a headless shell) would stop ipykernel
-            # from using its inline backend, and the pages would lose their figures.
             for attempt in (1, 2):
-                # A kernel forked warm that dies before it answers is started again the
-                # ordinary way, once: the report never fails for the warm start's sake.
-                warm = {kernels.WARM_ENV: "0"} if warm_died else {}
+                # MPLBACKEND (e.g. Agg from `make test` or a headless shell) would stop
+                # ipykernel from using its inline backend, and the pages would lose figures.
+                env = {**os.environ, "SCO_RESEARCH_DATA": task["data_dir"],
+                       "SCO_RESEARCH_READ_LOG": str(reads_log),
+                       "SCO_RESEARCH_TIMINGS": str(steps_log)}
+                env.pop("MPLBACKEND", None)
+                if warm_died:
+                    env[warm.WARM_ENV] = "0"
                 try:
-                    with _environ(SCO_RESEARCH_DATA=task["data_dir"], MPLBACKEND=None,
-                                  SCO_RESEARCH_READ_LOG=str(reads_log),
-                                  SCO_RESEARCH_TIMINGS=str(steps_log), **warm), \
-                            _fds_to(kernel_log):
+                    with _fds_to(kernel_log):
+                        # papermill writes the notebook once, at the end (and, when a cell
+                        # fails, before it raises), not as each cell starts and ends.
                         nb = pm.execute_notebook(
                             task["notebook"], str(nb_path), parameters=params,
                             engine_name=ENGINE_NAME, cwd=task["cwd"], progress_bar=False,
                             log_output=False, start_timeout=KERNEL_START_TIMEOUT,
-                            timeout_func=budget,
-                        )
+                            timeout_func=budget, request_save_on_cell_execute=False,
+                            record=record, env=env)
                     break
                 except RuntimeError as exc:
-                    kernel_mode = kernels.launch_mode(str(reads_log))
-                    if attempt == 2 or kernel_mode != "warm" or not started_dead(exc):
+                    # A kernel forked warm that dies before it answers is started again the
+                    # ordinary way, once: the report never fails for the warm start's sake.
+                    if attempt == 2 or _launch(record) != "warm" or not started_dead(exc):
                         raise
-                    kernel_mode = None
                     warm_died = first_line(exc)
                     started.clear()
+                    record.clear()
                     reads_log.write_text("#trace\n", encoding="utf-8")
         except BaseException as exc:  # the report fails; the batch goes on
             result["error"] = describe_failure(exc, timeout)
@@ -451,8 +430,11 @@ def run_report(task: dict, stage: Path) -> dict:
             result["interrupted"] = isinstance(exc, KeyboardInterrupt) or _stopped()
             if result["interrupted"]:
                 result["error"] = "interrupted"
+            if not nb_path.exists() and record.get("notebook") is not None:  # the partial run
+                atomic_write(nb_path, json.dumps(record["notebook"], ensure_ascii=False,
+                                                 indent=1) + "\n")
         result["timings"]["execute"] = round(time.perf_counter() - t0, 3)
-        result["kernel"] = kernel_mode or kernels.launch_mode(str(reads_log))
+        result["kernel"] = _launch(record)
         if warm_died:
             result["kernel"] = f"cold: the warm kernel died at start ({warm_died})"
         if result["error"] is None:
@@ -479,6 +461,11 @@ def run_report(task: dict, stage: Path) -> dict:
         _publishable(nb_path, stage, task)
     result["duration_s"] = round(time.perf_counter() - t0, 3)
     return result
+
+
+def _launch(record: dict) -> str:
+    """How the run's kernel started: ``"warm"`` or ``"cold: <why>"``."""
+    return getattr(record.get("manager"), "launch", None) or "cold: not the warm kernel manager"
 
 
 def started_dead(exc: BaseException) -> bool:

@@ -1,5 +1,6 @@
-"""The output folder's layout: every name the renderer writes at its top, the marks on the
-folders it made, and the checks that keep it from writing or deleting anywhere else.
+"""The output folder: every name the renderer writes at its top, the marks on the folders it
+made, the checks that keep it from writing or deleting anywhere else, its lock, and report
+folders swapped in whole.
 
 The renderer replaces and deletes only folders it made itself. It marks the output folder with
 :data:`OUTPUT_MARK` and each report folder with :data:`REPORT_MARK`, and checks the mark before
@@ -8,6 +9,11 @@ the project, inside its data or notebooks, or a non-empty folder that is not a r
 (:func:`check_out`), and a report name that is one of its own files or too long for the file
 system (:func:`name_problem`).
 
+Only the process holding the folder's :func:`lock` writes into it. A report is built in
+``.staging/<name>~new~<id>`` and swapped in with two renames (:func:`swap_in`), so an
+interrupted run never leaves a half-written report; :func:`recover_staging` repairs what a
+killed run left.
+
 Examples
 --------
 >>> name_problem("membership-map")
@@ -15,19 +21,30 @@ Examples
 "'Index.html' is a file the renderer writes at the top of the output folder; reserved names: ..."
 >>> sorted(RESERVED_NAMES)[:3]
 ['.explorer.key', '.lock', '.manifest.good.json']
+>>> import tempfile, pathlib
+>>> out = pathlib.Path(tempfile.mkdtemp())
+>>> with lock(out):
+...     recover_staging(out)
+[]
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from .._published import EXPLORER_FILE
+from .._repr import display
 from ..errors import ParameterError, RenderError
-from ._text import display
 
 __all__ = ["DATA", "INDEX", "LOCK", "MANIFEST", "MANIFEST_GOOD", "MAX_NAME", "OUTPUT_MARK",
-           "REPORT_MARK", "RESERVED_NAMES", "STAGING", "check_out", "mark_out", "mark_report",
-           "name_problem", "owned_report_folder"]
+           "REPORT_MARK", "RESERVED_NAMES", "STAGING", "check_out", "lock", "mark_out",
+           "mark_report", "name_problem", "owned_report_folder", "recover_staging", "staging",
+           "swap_in"]
 
 #: The reports' index page.
 INDEX = "index.html"
@@ -109,11 +126,7 @@ def check_out(out: str | Path, *, project: Path | list[Path],
     ...
     sco_research.errors.ParameterError: out: ...
     """
-    shown = str(out)
-    if shown in ("", "."):
-        shown = f"{shown!r} (the current folder)" if shown == "" else "'.' (the current folder)"
-    else:
-        shown = repr(shown)
+    shown = repr(str(out)) + (" (the current folder)" if str(out) in ("", ".") else "")
     target = Path(out or ".").resolve()
     hint = "; pass --out a new folder or an earlier reports folder (default: reports/)"
     roots = project if isinstance(project, list) else [project]
@@ -173,3 +186,78 @@ def owned_report_folder(final: Path) -> None:
     raise RenderError(f"{display(final)!r} exists and was not made by the renderer (no "
                       f"{REPORT_MARK} mark); it was left as it is: move it away or rename the "
                       f"report")
+
+
+# -- building aside and swapping in, under the lock ------------------------------------------
+def staging(out: Path) -> Path:
+    """The folder where reports are built before they are swapped in."""
+    return Path(out) / STAGING
+
+
+def recover_staging(out: Path) -> list[str]:
+    """Clean up after an interrupted run; return the names of the report folders restored.
+
+    A report folder is replaced by renaming the old one to ``.staging/<name>~old~<id>`` and the
+    new one into place. If a run died between the two renames, the old folder is put back.
+    Everything else in ``.staging`` is an unfinished render and is removed.
+    """
+    stage = staging(out)
+    restored: list[str] = []
+    if not stage.is_dir():
+        return restored
+    for entry in sorted(stage.iterdir()):
+        parts = entry.name.rsplit("~", 2)
+        if len(parts) == 3 and parts[1] == "old" and entry.is_dir():
+            final = Path(out) / parts[0]
+            if not final.exists():
+                os.replace(entry, final)
+                restored.append(parts[0])
+                continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+    return restored
+
+
+def swap_in(new: Path, final: Path, stage: Path) -> None:
+    """Replace the folder ``final`` by ``new`` with two renames (see :func:`recover_staging`).
+
+    A ``final`` the renderer did not make is never replaced: :class:`RenderError`.
+    """
+    owned_report_folder(final)
+    old = None
+    if final.exists():
+        old = stage / f"{final.name}~old~{uuid.uuid4().hex[:8]}"
+        os.replace(final, old)
+    os.replace(new, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def lock(out: Path) -> Iterator[None]:
+    """Hold the output folder's lock meanwhile; refuse if another render holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        fh = open(Path(out) / LOCK, "a+b")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise RenderError(f"out: cannot write to the output folder {display(out)!r} "
+                          f"({exc.strerror or type(exc).__name__}); make it writable or pass "
+                          f"another --out") from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise RenderError(
+                f"out: another `sco-research render` is writing to {display(out)!r}; wait for it "
+                f"to finish or pass a different --out") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

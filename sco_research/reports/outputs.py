@@ -16,8 +16,9 @@ import base64
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OUTPUT_CAP", "cap_outputs", "collect_figures", "published_figures",
-           "relative_paths"]
+from .._published import published
+
+__all__ = ["OUTPUT_CAP", "cap_outputs", "collect_figures", "relative_paths"]
 
 #: Characters of text one output may keep (per MIME type); the rest is cut with a visible note.
 OUTPUT_CAP = 2_000_000
@@ -77,19 +78,6 @@ def cap_outputs(nb: Any, cap: int | None = None) -> int:
     return count
 
 
-def published_figures(nb: Any) -> list[dict]:
-    """The metadata records of the figures a notebook published (see :mod:`..publish`)."""
-    from .._published import METADATA_KEY
-
-    records = []
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []) or []:
-            record = (output.get("metadata") or {}).get(METADATA_KEY)
-            if isinstance(record, dict) and record.get("kind") == "figure":
-                records.append(record)
-    return records
-
-
 def _thumbnail(source: Path, stage: Path) -> str | None:
     try:
         from PIL import Image
@@ -133,7 +121,7 @@ def collect_figures(stage: Path, nb: Any) -> tuple[list[str], str | None]:
         files = [p for p in figdir.rglob("*") if p.is_file()]
     files.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
     rel = [p.relative_to(stage).as_posix() for p in files]
-    for record in published_figures(nb):
+    for record in published(nb, "figure"):
         png = (record.get("files") or {}).get("png")
         if png and (figdir / png).is_file():
             return rel, _thumbnail(figdir / png, stage) or f"figures/{png}"

@@ -2,7 +2,9 @@
 
 Each notebook declares its parameters once, in its cell tagged ``parameters``: names,
 defaults, and a type (an annotation, a type at the start of the comment, or the type of the
-default). :mod:`.declared` reads the cell. This module checks a report's parameters against it:
+default). :func:`notebook_parameters` reads the cell with :mod:`ast` (papermill's
+``inspect_notebook`` misses ``x: str | None = None``, nteract/papermill#695). This module then
+checks a report's parameters against it:
 unknown or reserved names, types (with a pydantic ``TypeAdapter`` in strict mode), a missing
 default; then the values, by calling the notebook's one library check function
 (:data:`NOTEBOOK_CHECKS`) with the declared defaults and the report's values. The notebook calls
@@ -19,6 +21,9 @@ Examples
 'check_map_parameters'
 >>> fits("list[str]", ["IND", 1]), fits("str | None", None), fits("pd.Timestamp", "x")
 (False, True, None)
+>>> from sco_research import paths
+>>> notebook_parameters(paths.NOTEBOOKS_DIR / "02-membership-map.ipynb")["as_of"]["default"]
+'"today"'
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ import ast
 import difflib
 import importlib
 import inspect
+import json
+import re
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -34,13 +41,12 @@ from typing import Any, Literal, Optional, Union  # noqa: UP035 - annotations by
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from ..errors import ParameterError
-from ._text import clip, display
+from .._repr import clip, display
+from ..errors import ConfigError, ParameterError
 from .config import Report, refuse
-from .declared import notebook_parameters
 
 __all__ = ["NOTEBOOK_CHECKS", "RESERVED_PARAMETERS", "check_all", "check_for",
-           "check_parameters", "fits", "notebook_parameters"]
+           "check_parameters", "defaults", "fits", "notebook_parameters"]
 
 #: Parameters the renderer sets itself; ``reports.yaml`` may not set them.
 RESERVED_PARAMETERS = ("output_dir",)
@@ -65,6 +71,69 @@ def check_for(notebook: str | Path) -> Callable[..., Any] | None:
         return None
     module, _, name = target.partition(":")
     return getattr(importlib.import_module(module), name)
+
+
+# -- the parameters cell ---------------------------------------------------------------------
+def notebook_parameters(notebook: str | Path) -> dict[str, dict]:
+    """The parameters a notebook declares in its cell tagged ``parameters``.
+
+    Returns
+    -------
+    dict
+        ``{name: {"type": annotation or None, "default": source text, "help": comment}}`` in
+        the cell's order; empty when the notebook has no ``parameters`` cell.
+
+    Examples
+    --------
+    >>> from sco_research import paths
+    >>> list(notebook_parameters(paths.NOTEBOOKS_DIR / "04-trade.ipynb"))[:2]
+    ['partners', 'start']
+    """
+    try:
+        nb = json.loads(Path(notebook).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"notebook {display(notebook)!r}: cannot read it as a notebook: "
+                          f"{type(exc).__name__}") from None
+    cell = next((c for c in nb.get("cells", [])
+                 if "parameters" in (c.get("metadata", {}).get("tags") or [])), {})
+    src = cell.get("source", "")
+    # IPython magics and shell lines are not Python: blank them, keeping the line numbers.
+    source = re.sub(r"(?m)^\s*[%!].*$", "", "".join(src) if isinstance(src, list) else str(src))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ConfigError(f"notebook {display(notebook)!r}: its cell tagged 'parameters' is not "
+                          f"valid Python (line {exc.lineno}: {exc.msg}); fix that cell") from None
+    lines = source.splitlines()
+    out: dict[str, dict] = {}
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            name, ann = node.target.id, ast.get_source_segment(source, node.annotation)
+        elif (isinstance(node, ast.Assign) and len(node.targets) == 1
+              and isinstance(node.targets[0], ast.Name)):
+            name, ann = node.targets[0].id, None
+        else:
+            continue
+        tail = lines[node.end_lineno - 1][node.end_col_offset:]
+        out[name] = {"type": ann, "default": ast.get_source_segment(source, node.value) or "",
+                     "help": tail.split("#", 1)[1].strip() if "#" in tail else ""}
+    return out
+
+
+def defaults(declared: dict[str, dict]) -> dict[str, Any]:
+    """The declared defaults that are Python literals, as values (``output_dir`` aside).
+
+    Examples
+    --------
+    >>> defaults({"top": {"default": "10"}, "when": {"default": "pd.Timestamp.now()"}})
+    {'top': 10}
+    """
+    out = {}
+    for name, spec in declared.items():
+        ok, value = _literal(spec.get("default", ""))
+        if ok and name not in RESERVED_PARAMETERS:
+            out[name] = value
+    return out
 
 
 # -- types declared in a parameters cell -----------------------------------------------------
@@ -149,28 +218,11 @@ def _declared_type(spec: dict) -> tuple[str | None, str]:
     return None, "any value"
 
 
-def _type_label(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
-
-
 # -- the checks ----------------------------------------------------------------------------------
-def _type_message(report: Report, config: str | Path, pname: str, value: Any, described: str,
-                  nb: str) -> str:
-    hint = "; quote it in reports.yaml" if described.replace(" ", "").startswith("str") and \
-        isinstance(value, (int, float)) else ""
-    return (f"{report.where(config, pname)}: parameter {pname!r} = {clip(value)} "
-            f"({_type_label(value)}) does not match the declared type {described} of {nb}{hint}")
-
-
 def _value_problems(report: Report, check: Callable[..., Any], declared: dict[str, dict],
                     config: str | Path) -> list[str]:
     """Values: the notebook's library check, called with the defaults and the report's values."""
-    values = {}
-    for pname, spec in declared.items():
-        ok, default = _literal(spec.get("default", ""))
-        if ok:
-            values[pname] = default
-    values.update(report.parameters)
+    values = {**defaults(declared), **report.parameters}
     accepted = inspect.signature(check).parameters
     values = {k: v for k, v in values.items() if k in accepted and k not in RESERVED_PARAMETERS}
     try:
@@ -236,7 +288,12 @@ declared type bool of m.ipynb"
             continue
         ann, described = _declared_type(declared[pname])
         if fits(ann, value) is False:
-            problems.append(_type_message(report, config, pname, value, described, nb))
+            hint = "; quote it in reports.yaml" if described.replace(" ", "").startswith(
+                "str") and isinstance(value, (int, float)) else ""
+            problems.append(
+                f"{where}: parameter {pname!r} = {clip(value)} ("
+                f"{'null' if value is None else type(value).__name__}) does not match the "
+                f"declared type {described} of {nb}{hint}")
     for pname, spec in declared.items():
         if pname in report.parameters or pname in RESERVED_PARAMETERS:
             continue

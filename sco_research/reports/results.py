@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .._repr import display
 from ..errors import RenderError
-from ._text import display
 
 __all__ = ["BatchResult", "Outcome", "Progress", "Result", "Task"]
 

@@ -89,6 +89,50 @@ def overlapping_texts(fig, tolerance: float = 1.0) -> list[tuple[str, str]]:
     return clashes
 
 
+def marker_boxes(ax) -> list[tuple[float, float, float, float]]:
+    """Display boxes (x0, y0, x1, y1) of every marker ``ax`` draws: the markers of its lines
+    (``markersize`` in points) and of its scatter collections (``sizes`` in points squared),
+    each with half its edge's width around it."""
+    px_per_pt = ax.figure.dpi / 72.0
+    boxes = []
+    for line in ax.get_lines():
+        if not line.get_visible() or line.get_marker() in (None, "", " ", "None", "none"):
+            continue
+        half = (line.get_markersize() + line.get_markeredgewidth()) / 2 * px_per_pt
+        for x, y in line.get_transform().transform(line.get_xydata()):
+            if np.isfinite(x) and np.isfinite(y):
+                boxes.append((x - half, y - half, x + half, y + half))
+    for coll in ax.collections:
+        if not isinstance(coll, PathCollection) or not coll.get_visible():
+            continue
+        offsets = coll.get_offset_transform().transform(coll.get_offsets())
+        sizes = np.resize(coll.get_sizes(), len(offsets)) if len(coll.get_sizes()) else \
+            np.full(len(offsets), 36.0)
+        widths = np.resize(coll.get_linewidths(), len(offsets)) if len(
+            coll.get_linewidths()) else np.zeros(len(offsets))
+        for (x, y), s, lw in zip(offsets, sizes, widths, strict=True):
+            half = (np.sqrt(s) + lw) / 2 * px_per_pt
+            if np.isfinite(x) and np.isfinite(y):
+                boxes.append((x - half, y - half, x + half, y + half))
+    return boxes
+
+
+def texts_over_markers(fig, tolerance: float = 1.0) -> list[tuple[str, tuple[float, float]]]:
+    """Texts of an axes whose box covers a marker of the same axes by more than ``tolerance``
+    pixels each way: ``(text, marker centre in pixels)`` for each such pair."""
+    clashes = []
+    boxes = {}
+    for ax, text, b in text_boxes(fig):
+        if ax not in boxes:
+            boxes[ax] = marker_boxes(ax)
+        for x0, y0, x1, y1 in boxes[ax]:
+            w = min(b.x1, x1) - max(b.x0, x0)
+            h = min(b.y1, y1) - max(b.y0, y0)
+            if w > tolerance and h > tolerance:
+                clashes.append((text, (round((x0 + x1) / 2), round((y0 + y1) / 2))))
+    return clashes
+
+
 def texts_outside_figure(fig) -> list[str]:
     """Texts of the axes that stick out of the figure (they would be cut when saved)."""
     fig.savefig(io.BytesIO(), format="png", dpi=100)
@@ -137,5 +181,6 @@ def check_common(fig, rows: pd.DataFrame, claim_ids, rows_function: str, *,
     assert (events["role"] == "event marker").all()
     assert sorted(vertical_lines(ax)) == sorted(events["date"])
     assert overlapping_texts(fig) == [], "labels must not overlap"
+    assert texts_over_markers(fig) == [], "no label covers a marker"
     assert all(n <= 8 for n in legend_sizes(fig)), legend_sizes(fig)
     return data

@@ -12,7 +12,7 @@ from PIL import Image
 from sco_research import charts
 from sco_research.errors import ParameterError
 
-from .helpers import legend_sizes, overlapping_texts, texts_outside_figure
+from .helpers import legend_sizes, overlapping_texts, texts_outside_figure, texts_over_markers
 
 SHIPPED = {
     "trade": lambda: charts.trade_chart(("CHN", "IND")),
@@ -25,6 +25,8 @@ SHIPPED = {
     "events": lambda: charts.events_timeline_chart(),
     "themes": lambda: charts.claims_per_theme_chart(),
     "timeline": lambda: charts.membership_timeline_chart(),
+    "verdicts": lambda: charts.verdicts_per_theme_chart(),
+    "sources": lambda: charts.sources_chart(charts.sources_chart_rows()),
 }
 
 
@@ -32,6 +34,7 @@ SHIPPED = {
 def test_shipped_figures_are_legible(name):
     fig = SHIPPED[name]()
     assert overlapping_texts(fig) == []
+    assert texts_over_markers(fig) == []
     assert texts_outside_figure(fig) == []
     assert all(n <= 8 for n in legend_sizes(fig)), legend_sizes(fig)
     assert not [k for k in vars(fig) if k.startswith("_sco")]
@@ -90,3 +93,30 @@ def test_trade_figures_skip_partners_without_energy_rows():
         "trade-turnover"]
     assert [f.name for f in charts.trade_figures(["CHN", "IND"])] == [
         "trade-turnover", "energy-crude-oil"]
+
+
+@pytest.mark.parametrize("name", sorted(charts.CHARTS))
+def test_chart_figure_draws_the_rows_it_returns_selected_once(name, monkeypatch):
+    from sco_research.charts import _frames
+
+    fig_ref = charts.CHARTS[name]()
+    expected = charts.chart_rows(name)
+    selections = []  # every selection asks once for the event markers of its x-range
+    event_rows = _frames.event_rows
+    monkeypatch.setattr(_frames, "event_rows",
+                        lambda *a: selections.append(a) or event_rows(*a))
+    fig, rows = charts.chart_figure(name)
+    assert len(selections) == 1
+    pd.testing.assert_frame_equal(rows, expected)
+    assert fig.axes[0].get_title(loc="left") == fig_ref.axes[0].get_title(loc="left")
+    plt.close(fig)
+    plt.close(fig_ref)
+
+
+def test_chart_figure_bad_arguments():
+    with pytest.raises(ParameterError, match=r"chart: unknown chart 'trade'"):
+        charts.chart_figure("trade")
+    with pytest.raises(ParameterError, match=r"flow: unknown flow 'export'"):
+        charts.chart_figure("trade_chart", flow="export")
+    with pytest.raises(TypeError, match="flows"):
+        charts.chart_figure("trade_chart", flows="exports")

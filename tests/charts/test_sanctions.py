@@ -79,3 +79,10 @@ def test_sanctions_bad_parameters(kwargs, message):
 def test_sanctions_rows_follow_the_window():
     rows = charts.chart_rows("sanctions_timeline_chart", start="2023-01-01")
     assert (rows["announced"] >= pd.Timestamp("2023-01-01")).all()
+
+
+def test_each_measure_line_ends_with_its_day_in_short_words():
+    rows = charts.sanctions_timeline_rows()
+    lines = "\n".join(rows["label"].dropna()).splitlines()
+    assert "EU: 7 banks, 2 Mar 2022" in lines
+    assert "JPN: Bank of Russia, 1 Mar 2022" in lines

@@ -57,3 +57,17 @@ def test_verdicts_per_theme_chart_of_every_article_counts_them_all():
     with pytest.raises(ParameterError, match=r"theme='trade', verdict=None: no claim has this "
                        r"theme and verdict in article 'a2'"):
         charts.verdicts_per_theme_chart(theme="trade", article="a2")
+
+
+def test_draw_verdicts_per_theme_draws_the_rows_given():
+    rows = charts.verdicts_per_theme_rows(article="a1")
+    fig = charts.draw_verdicts_per_theme(rows.iloc[:5], "a1")
+    ax = fig.axes[0]
+    assert len(ax.patches) == 5
+    assert ax.get_title(loc="left").startswith("Of the 5 claims checked: ")
+    sources = {s.strip() for cell in rows.iloc[:5]["evidence_sources"].dropna()
+               for s in cell.split(",")}
+    assert f"our check against {len(sources)} cited sources" in fig.texts[-1].get_text()
+    plt.close(fig)
+    with pytest.raises(ParameterError, match=r"rows: no claim to draw"):
+        charts.draw_verdicts_per_theme(rows.iloc[:0])

@@ -61,11 +61,12 @@ def test_library_digest_hashes_only_the_modules_that_compute_results(tmp_path, m
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     monkeypatch.setattr(paths, "PACKAGE_DIR", pkg)
     before = cache.library_digest()
-    for presentation in ("cli.py", "render.py", "reports/batch.py", "reports/pages.py"):
+    for presentation in ("cli.py", "render.py", "reports/batch.py", "pages/report.py",
+                         "pages/index.py"):
         with (pkg / presentation).open("a", encoding="utf-8") as fh:
             fh.write("# a change that computes nothing\n")
-    (pkg / "reports" / "templates").mkdir(exist_ok=True)
-    (pkg / "reports" / "templates" / "page.css").write_text("body{}", encoding="utf-8")
+    (pkg / "pages" / "templates").mkdir(exist_ok=True)
+    (pkg / "pages" / "templates" / "page.css").write_text("body{}", encoding="utf-8")
     assert cache.library_digest() == before
     with (pkg / "membership.py").open("a", encoding="utf-8") as fh:
         fh.write("# a change in a module that computes results\n")

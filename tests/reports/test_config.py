@@ -74,6 +74,8 @@ reports:
          "    grid: {n: [1, 2]}\n", r"placeholder\(s\) \{x\} that are not grid parameters"),
         ("reports:\n  - name: a\n    notebook: notebooks/plain.ipynb\n    grid: {n: 1}\n",
          r"grid parameter 'n' needs a non-empty list of values, got 1"),
+        ("reports:\n  - name: a\n    notebook: notebooks/plain.ipynb\n    grid: {n: []}\n",
+         r"line 4, report 'a': grid parameter 'n' needs a non-empty list of values, got \[\]"),
         ("reports:\n  - name: a\n    notebook: notebooks/plain.ipynb\n"
          f"    grid: {{n: {list(range(config.MAX_GRID + 1))}}}\n",
          r"expands into 51 reports; at most 50"),

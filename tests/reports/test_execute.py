@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import nbformat
 import pytest
 
@@ -72,14 +74,14 @@ class _DyingKernels:
     def __init__(self, first: str = "warm") -> None:
         self.first, self.calls = first, []
 
-    def execute_notebook(self, *args, **kwargs):
-        import os
+    def execute_notebook(self, *args, env, record, **kwargs):
+        from types import SimpleNamespace
 
-        from sco_research.reports import kernels
+        from sco_research.reports import warm
 
-        log = os.environ["SCO_RESEARCH_READ_LOG"]
-        self.calls.append(os.environ.get(kernels.WARM_ENV))
-        kernels._LAUNCHES[log] = self.first if len(self.calls) == 1 else "cold: turned off"
+        self.calls.append(env.get(warm.WARM_ENV))
+        launch = self.first if len(self.calls) == 1 else "cold: turned off"
+        record["manager"] = SimpleNamespace(launch=launch)  # what the kernel manager says
         raise RuntimeError("Kernel died before replying to kernel_info")
 
 
@@ -106,3 +108,29 @@ def test_a_warm_kernel_that_dies_at_start_is_replaced_by_a_cold_one_once(
                                     "replying to kernel_info)")
     else:
         assert result["kernel"] == "cold: turned off"
+
+
+def test_papermill_writes_the_notebook_once_per_report(project, monkeypatch):
+    # Not as each cell starts and ends (papermill's default): once, when the run is done.
+    import papermill.engines
+    import papermill.execute
+
+    written: list[str] = []
+    for module in (papermill.engines, papermill.execute):
+        real = module.write_ipynb
+        monkeypatch.setattr(module, "write_ipynb",
+                            lambda nb, path, real=real: written.append(path) or real(nb, path))
+    stage = project / "stage"
+    stage.mkdir()
+    task = {"name": "plain", "title": "Plain", "parameters": {"n": 4}, "declared": [],
+            "notebook": str(project / "notebooks" / "plain.ipynb"), "cwd": str(project),
+            "notebook_rel": "notebooks/plain.ipynb", "inject_output_dir": False, "timeout": 60,
+            "out": str(project / "out"), "data_dir": str(project / "data"),
+            "rendered_at": "now", "package_version": "0", "data_version": "0"}
+    handler = signal.getsignal(signal.SIGINT)  # a worker ignores Ctrl-C; this test is not one
+    try:
+        result = execute.run_report(task, stage)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert result["ok"], result["error"]
+    assert written == [str(stage / "plain.ipynb")]

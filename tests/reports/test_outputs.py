@@ -7,6 +7,7 @@ import os
 
 import nbformat
 
+from sco_research import _published
 from sco_research.reports import outputs
 
 from .conftest import PNG
@@ -38,7 +39,7 @@ def test_thumbnail_comes_from_the_first_published_figure(tmp_path):
         "sco_research": {"kind": "figure", "name": n, "files": {"png": f"{n}.png"}}})
         for n in ("first", "second")]
     nb.cells = [cell]
-    assert [r["name"] for r in outputs.published_figures(nb)] == ["first", "second"]
+    assert [r["name"] for r in _published.published(nb, "figure")] == ["first", "second"]
     _, thumb = outputs.collect_figures(stage, nb)
     assert thumb == "thumb.png"
     from PIL import Image, ImageChops

@@ -5,7 +5,9 @@ from __future__ import annotations
 import ast
 import inspect
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_notebook
 
 from sco_research import cli, paths
 from sco_research.errors import ConfigError
@@ -251,3 +253,30 @@ def test_the_sources_check_is_the_bibliography_check(values, expected):
     problems = params.check_parameters(Report("s", "S", nb, values),
                                        params.notebook_parameters(nb))
     assert len(problems) == 1 and expected in problems[0], problems
+
+
+def test_notebook_parameters_include_pep604_annotations(project):
+    # papermill's inspect_notebook misses ``x: str | None = None`` (nteract/papermill#695).
+    found = params.notebook_parameters(project / "notebooks" / "reader.ipynb")
+    assert list(found) == ["table", "output_dir", "fail"]
+    assert found["output_dir"]["type"] == "str | None"
+    assert found["table"] == {"type": "str", "default": '"a"', "help": found["table"]["help"]}
+
+
+def test_notebook_parameters_skip_magics_and_refuse_a_non_notebook(tmp_path):
+    nb = tmp_path / "m.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(
+        "%matplotlib inline\nx = [1,\n     2]  # list[int]: values\n!ls\ny: str = 'a'",
+        metadata={"tags": ["parameters"]})]), nb)
+    found = params.notebook_parameters(nb)
+    assert found == {"x": {"type": None, "default": "[1,\n     2]", "help": "list[int]: values"},
+                     "y": {"type": "str", "default": "'a'", "help": ""}}
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1\ny = [2,", metadata={
+        "tags": ["parameters"]})]), tmp_path / "broken.ipynb")
+    with pytest.raises(ConfigError, match=r"notebook '.*broken.ipynb': its cell tagged "
+                                          r"'parameters' is not valid Python \(line 2: "):
+        params.notebook_parameters(tmp_path / "broken.ipynb")
+    (tmp_path / "bad.ipynb").write_text("not json")
+    with pytest.raises(ConfigError, match=r"notebook '.*bad.ipynb': cannot read it as a "
+                                          r"notebook: JSONDecodeError"):
+        params.notebook_parameters(tmp_path / "bad.ipynb")

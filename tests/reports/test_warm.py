@@ -1,17 +1,16 @@
-"""Warm kernels: forked from a server that has imported, with no state carried between reports."""
+"""Warm kernels: forked from a server that has imported, with no state carried between reports,
+the exit status kept, and the cold start whenever anything fails."""
 
 from __future__ import annotations
 
 import json
 import os
 import signal
-import sys
-import time
 
 import nbformat
 import pytest
 
-from sco_research.reports import kernels, zygote
+from sco_research.reports import execute, warm
 
 from .conftest import make_notebook, manifest, run, write_config
 
@@ -90,118 +89,160 @@ reports:
 
 
 def test_warm_kernels_can_be_turned_off(project, monkeypatch):
-    monkeypatch.setenv(kernels.WARM_ENV, "0")
+    monkeypatch.setenv(warm.WARM_ENV, "0")
     write_config(project, "reports:\n  - name: plain\n    notebook: notebooks/plain.ipynb\n")
     result = run(project, jobs=1)
     assert result.ok, result.summary()
     assert manifest(project)["reports"][0]["kernel"] == "cold: SCO_RESEARCH_WARM_KERNELS=0"
 
 
+def _task(project, notebook: str) -> dict:
+    return {"name": "r", "title": "R", "notebook": str(project / "notebooks" / notebook),
+            "notebook_rel": f"notebooks/{notebook}", "parameters": {}, "declared": [],
+            "inject_output_dir": False, "timeout": 60.0, "out": str(project / "out"),
+            "data_dir": str(project / "data"), "cwd": str(project), "rendered_at": "now",
+            "package_version": "0", "data_version": "0"}
+
+
+def _run_report(task: dict, stage) -> dict:
+    stage.mkdir()
+    handler = signal.getsignal(signal.SIGINT)  # a worker ignores Ctrl-C; this test is not one
+    try:
+        return execute.run_report(task, stage)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+
+
+@pytest.mark.parametrize("warm_kernels", ["1", "0"])
+def test_the_server_imports_what_the_notebook_imports_before_forking(project, monkeypatch,
+                                                                     warm_kernels):
+    # The first cell looks before the notebook's own import: a warm kernel has it already.
+    make_notebook(project / "notebooks" / "mail.ipynb", "n: int = 1",
+                  "import sys\nprint('mailbox' in sys.modules)", "import mailbox")
+    monkeypatch.setenv(warm.WARM_ENV, warm_kernels)
+    result = _run_report(_task(project, "mail.ipynb"), project / "stage")
+    assert result["ok"], result["error"]
+    assert result["kernel"] == ("warm" if warm_kernels == "1"
+                                else "cold: SCO_RESEARCH_WARM_KERNELS=0")
+    nb = nbformat.read(str(project / "stage" / "r.ipynb"), as_version=4)
+    assert nb.cells[2].outputs[0].text == ("True\n" if warm_kernels == "1" else "False\n")
+
+
 def test_a_dead_server_is_a_clear_error_and_the_kernel_starts_cold(tmp_path):
-    server = kernels.KernelServer({**os.environ, "MPLBACKEND": kernels.INLINE_BACKEND})
+    server = warm.KernelServer(dict(os.environ))
     try:
         server.proc.kill()
         server.proc.wait()
-        with pytest.raises(kernels.ZygoteError, match=r"^the warm-kernel server (exited|is "
-                                                       r"gone)"):
+        with pytest.raises(warm.WarmError, match=r"^the warm-kernel server (exited|is gone)"):
             server.fork(["-f", str(tmp_path / "k.json")], dict(os.environ), str(tmp_path))
     finally:
         server.close()
 
 
-def test_a_server_forks_a_kernel_that_runs_in_the_folder_and_environment_given(tmp_path):
-    from jupyter_client import BlockingKernelClient
-    from jupyter_client.connect import write_connection_file
+class _Forked:
+    """A kernel forked by a fresh server, with a client connected to it."""
 
-    env = {**os.environ, "MPLBACKEND": kernels.INLINE_BACKEND, "SCO_PROBE": "given"}
-    server = kernels.KernelServer(env)
-    conn, _ = write_connection_file(str(tmp_path / "kernel.json"), ip="127.0.0.1")
-    log = tmp_path / "kernel.log"
-    kernel = None
-    printed: list[str] = []
-    try:
-        for _ in range(600):  # let it finish importing, so the kernel finds pandas
-            status = server.status()
-            if not status["pending"]:
-                break
-            time.sleep(0.1)
-        assert status["pending"] == 0 and status["failed"] == [], status
-        with open(log, "ab") as fh:  # the kernel writes to our stdout/stderr: point them here
+    def __init__(self, tmp_path, **env: str) -> None:
+        from jupyter_client import BlockingKernelClient
+        from jupyter_client.connect import write_connection_file
+
+        self.env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                    **env}
+        self.server = warm.KernelServer(self.env)
+        conn, _ = write_connection_file(str(tmp_path / "kernel.json"), ip="127.0.0.1")
+        with open(tmp_path / "kernel.log", "ab") as fh:  # the kernel writes to our fds 1 and 2
             saved = os.dup(1), os.dup(2)
             os.dup2(fh.fileno(), 1)
             os.dup2(fh.fileno(), 2)
             try:
-                kernel = server.fork(["-f", conn], env, str(tmp_path))
+                self.kernel = self.server.fork(["-f", conn], self.env, str(tmp_path),
+                                               preload=["pandas"])
             finally:
                 os.dup2(saved[0], 1)
                 os.dup2(saved[1], 2)
                 for fd in saved:
                     os.close(fd)
-        assert kernel.poll() is None and kernel.pid != server.proc.pid
-        client = BlockingKernelClient(connection_file=conn)
-        client.load_connection_file()
-        client.start_channels()
-        client.wait_for_ready(timeout=30)
-        reply = client.execute_interactive(
-            "import os, sys\nprint(os.getcwd(), os.environ['SCO_PROBE'], "
-            "'pandas' in sys.modules)", timeout=30,
-            output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
+        self.client = BlockingKernelClient(connection_file=conn)
+        self.client.load_connection_file()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
+
+    def run(self, code: str) -> tuple[dict, str]:
+        printed: list[str] = []
+        reply = self.client.execute_interactive(
+            code, timeout=60, output_hook=lambda m: printed.append(m["content"].get("text", "")))
+        return reply, "".join(printed)
+
+    def close(self) -> None:
+        self.client.stop_channels()
+        if self.kernel.poll() is None:
+            self.kernel.kill()
+        self.server.close()
+
+
+def test_a_server_forks_a_kernel_that_runs_in_the_folder_and_environment_given(tmp_path):
+    forked = _Forked(tmp_path, SCO_PROBE="given")
+    try:
+        assert forked.kernel.poll() is None and forked.kernel.pid != forked.server.proc.pid
+        reply, printed = forked.run("import os, sys\nprint(os.getcwd(), os.environ['SCO_PROBE'],"
+                                    " 'pandas' in sys.modules)")
         assert reply["content"]["status"] == "ok"
-        assert "".join(printed).split() == [str(tmp_path), "given", "True"]
-        client.shutdown()
-        client.stop_channels()
-        assert kernel.wait(timeout=30) == -1  # gone (its exit status is the server's to know)
+        assert printed.split() == [str(tmp_path), "given", "True"]
+        forked.client.shutdown()
+        assert forked.kernel.wait(timeout=60) == 0  # the status the server reaped
     finally:
-        if kernel is not None and kernel.poll() is None:
-            kernel.kill()
-        server.close()
-    assert server.proc.returncode is not None
+        forked.close()
+    assert forked.server.proc.returncode is not None
 
 
-def test_only_this_pythons_ipykernel_is_forked():
-    assert zygote.kernel_arguments([sys.executable, "-m", "ipykernel_launcher", "-f", "c.json"]) \
-        == ["-f", "c.json"]
-    assert zygote.kernel_arguments(["julia", "-i", "kernel.jl", "c.json"]) is None
+@pytest.mark.parametrize(("end", "status"), [
+    ("import os, signal; os.kill(os.getpid(), signal.SIGKILL)", -9),
+    ("import os; os._exit(3)", 3),
+])
+def test_a_forked_kernel_keeps_its_exit_status(tmp_path, end, status):
+    forked = _Forked(tmp_path)
+    try:
+        forked.client.execute(end)  # no reply comes: the kernel is gone
+        assert forked.kernel.wait(timeout=60) == status
+        assert forked.kernel.poll() == status  # and stays so
+    finally:
+        forked.close()
+
+
+def test_a_kernel_of_a_server_that_died_is_reported_killed(tmp_path):
+    forked = _Forked(tmp_path)
+    try:
+        forked.server.proc.kill()  # its kernels get SIGKILL with it (parent-death signal)
+        assert forked.kernel.wait(timeout=60) == -9
+    finally:
+        forked.close()
 
 
 @pytest.mark.parametrize(("error", "why"), [
-    (kernels.ZygoteError("the warm-kernel server exited (-9)"),
-     "the warm-kernel server exited (-9)"),
+    (warm.WarmError("the warm-kernel server exited (-9)"), "the warm-kernel server exited (-9)"),
     (OSError(24, "Too many open files"), "OSError: [Errno 24] Too many open files"),
 ])
 def test_a_report_whose_server_fails_runs_in_a_kernel_started_the_ordinary_way(project,
                                                                                monkeypatch,
                                                                                error, why):
-    from sco_research.reports import execute
-
     def broken(env):
         raise error  # e.g. socketpair or Popen failing as the server starts
 
-    monkeypatch.setattr(kernels, "server_for", broken)
-    stage = project / "stage"
-    stage.mkdir()
-    task = {"name": "plain", "title": "Plain", "notebook": str(project / "notebooks" /
-                                                               "plain.ipynb"),
-            "notebook_rel": "notebooks/plain.ipynb", "parameters": {"n": 4}, "declared": [],
-            "inject_output_dir": False, "timeout": 60.0, "out": str(project / "out"),
-            "data_dir": str(project / "data"), "cwd": str(project), "rendered_at": "now",
-            "package_version": "0", "data_version": "0"}
-    handler = signal.getsignal(signal.SIGINT)  # a worker ignores Ctrl-C; this test is not one
-    try:
-        result = execute.run_report(task, stage)
-    finally:
-        signal.signal(signal.SIGINT, handler)
+    monkeypatch.setattr(warm, "server_for", broken)
+    task = {**_task(project, "plain.ipynb"), "parameters": {"n": 4}}
+    result = _run_report(task, project / "stage")
     assert result["ok"], result["error"]
     assert result["kernel"] == f"cold: {why}"
-    assert "n squared is 16" in (stage / "plain.ipynb").read_text(encoding="utf-8")
+    assert "n squared is 16" in (project / "stage" / "r.ipynb").read_text(encoding="utf-8")
 
 
 def test_a_server_that_cannot_start_raises_and_leaves_no_socket_open(monkeypatch):
     def no_process(*args, **kwargs):
         raise OSError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(kernels.subprocess, "Popen", no_process)
+    monkeypatch.setattr(warm.subprocess, "Popen", no_process)
     before = set(os.listdir("/proc/self/fd"))
     with pytest.raises(OSError, match="Resource temporarily unavailable"):
-        kernels.KernelServer({})
+        warm.KernelServer({})
     assert set(os.listdir("/proc/self/fd")) <= before  # both ends of the socket pair closed
+    warm.prestart({})  # and a worker's early start says nothing: its kernels will start cold

@@ -24,8 +24,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from .._days import dates_in_words
 from .._published import COLLAPSE_ROWS, blank_columns
-from .words import dates_in_words
 
 __all__ = ["URL", "host", "link_sections", "table_block"]
 

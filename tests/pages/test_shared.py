@@ -1,4 +1,4 @@
-"""Values in people's words on the pages: dates, times, lists, yes/no, and None per parameter."""
+"""Tests of sco_research.pages._shared: parameter values in the pages' words."""
 
 from __future__ import annotations
 
@@ -8,14 +8,7 @@ import json
 
 import pytest
 
-from sco_research import paths
-from sco_research.reports.words import (
-    NONE_MEANS,
-    dates_in_words,
-    day_words,
-    time_words,
-    value_words,
-)
+from sco_research import pages, paths
 
 
 @pytest.mark.parametrize(("name", "value", "words"), [
@@ -33,19 +26,11 @@ from sco_research.reports.words import (
     ("something_else", None, "none"),
     ("top", 10, "10"),
     ("flow", "turnover", "turnover"),
+    ("top", 10.0, "10"),
+    ("share", float("nan"), ""),
 ])
 def test_value_words(name, value, words):
-    assert value_words(name, value) == words
-
-
-def test_times_and_dates_in_words():
-    assert time_words("2026-12-02T06:42:29+00:00") == "2 December 2026, 06:42 UTC"
-    assert time_words("2026-12-02T07:42:29+01:00") == "2 December 2026, 06:42 UTC"
-    assert time_words("2026-12-02T06:42:29Z") == "2 December 2026, 06:42 UTC"
-    assert time_words(None) == "" and time_words("not a time") == "not a time"
-    assert day_words("2023-02-30") == "2023-02-30"  # not a day: left as written
-    assert dates_in_words("Map on 2024-07-04, then 2025-09-01") == (
-        "Map on 4 July 2024, then 1 September 2025")
+    assert pages.value_words(name, value) == words
 
 
 def test_every_parameter_that_may_be_none_says_what_none_means():
@@ -58,4 +43,5 @@ def test_every_parameter_that_may_be_none_says_what_none_means():
             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
                     and node.value.value is None:
                 name = node.targets[0].id
-                assert name in NONE_MEANS, f"{path.name}: {name} = None has no meaning in words"
+                assert name in pages.NONE_MEANS, \
+                    f"{path.name}: {name} = None has no meaning in words"

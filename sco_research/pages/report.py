@@ -1,8 +1,8 @@
-"""Report pages: the HTML page of one executed notebook, and the index of all reports.
+"""The HTML page of one executed notebook (the index of all reports is :mod:`.index`).
 
-The pages come from Jinja templates (``sco_research/reports/templates/``) over the executed
-notebook. They are self-contained and offline: CSS and the index's small search script are
-inline, figures are embedded as PNG ``data:`` URIs, and nothing else is loaded. Every piece of
+The page comes from a Jinja template (``sco_research/pages/templates/``) over the executed
+notebook. It is self-contained and offline: its CSS is inline, figures are the PNGs in its
+``figures/`` folder or embedded as ``data:`` URIs, and nothing else is loaded. Every piece of
 text from the data, the parameters or the notebook's outputs is escaped (Jinja autoescaping);
 only two kinds of output are passed through as HTML: an output whose publish record says
 ``"kind": "interactive"`` (a chart with its own inline script), and other HTML outputs after
@@ -11,7 +11,7 @@ sanitising them with ``bleach`` (tables and text markup only, no scripts, styles
 What a page shows, in the order of the notebook:
 
 - the report's title, a one-paragraph summary (:func:`report_summary`) and its parameters,
-  in words (:mod:`sco_research.reports.words`: "9 June 2017", "yes", "all", not Python);
+  in words (:func:`sco_research.pages.value_words`: "9 June 2017", "yes", "all", not Python);
 - the notebook's narrative (Markdown cells; code cells are hidden);
 - each figure published with :func:`sco_research.publish_figure` as a ``<figure>`` with its alt
   text, caption, downloads (PNG, SVG, CSV) and numbered links to its sources;
@@ -38,25 +38,23 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import functools
 import json
 import re
 import struct
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-from .._published import COLLAPSE_ROWS, METADATA_KEY, TABLE_MIME
+from .._days import dates_in_words, day_words, time_words
+from .._published import METADATA_KEY, TABLE_MIME, published
+from .._repr import strip_ansi
+from ._shared import env, join, markdown, package_version, squash, value_words
 from .tables import URL as _URL
 from .tables import host as _host
 from .tables import link_sections, table_block
-from .words import dates_in_words, day_words, time_words, value_words
 
-__all__ = ["report_page", "report_summary", "index_page", "COLLAPSE_ROWS"]
+__all__ = ["report_page", "report_summary"]
 
-_TEMPLATES = Path(__file__).resolve().parent / "templates"
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # HTML a notebook output may keep after sanitising (pandas tables and text markup).
 _SAFE_TAGS = {"a", "abbr", "b", "br", "caption", "code", "details", "div", "em", "h1", "h2",
               "h3", "h4", "h5", "h6", "i", "li", "ol", "p", "pre", "section", "small", "span",
@@ -75,55 +73,8 @@ _SAFE_ATTRS = {"*": ["class", "title"], "a": ["href"], "div": ["class", "title",
                "section": _section_attr}
 
 
-# ---------------------------------------------------------------------------------------------
-# shared helpers
-# ---------------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def _env():
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
-        autoescape=jinja2.select_autoescape(["html"]),
-        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-    )
-    env.filters["text"] = _text
-    return env
-
-
-def _text(value: Any):
-    """Escape for a text node only (quotes stay as they are: ``'a'``, not ``&#39;a&#39;``)."""
-    import html
-
-    from markupsafe import Markup
-
-    return Markup(html.escape("" if value is None else str(value), quote=False))
-
-
-@functools.lru_cache(maxsize=1)
-def _markdown():
-    from markdown_it import MarkdownIt
-
-    # Raw HTML in Markdown is shown as text, and images would be a request: both are off.
-    return MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
-
-
-def _join(value: Any) -> str:
-    return "".join(value) if isinstance(value, list) else str(value)
-
-
-def _squash(text: Any) -> str:
-    return " ".join(str(text or "").split())
-
-
 def _rows(n: Any) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
-
-
-def _package_version() -> str:
-    from .. import __version__
-
-    return __version__
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,7 +93,7 @@ def _plain(tokens: Iterable[Any]) -> str:
                                  for c in tok.children or []))
         elif tok.type in ("fence", "code_block") and not in_heading:
             parts.append(tok.content)
-    return _squash(" ".join(parts))
+    return squash(" ".join(parts))
 
 
 def _first_markdown(nb: Mapping) -> int | None:
@@ -154,14 +105,8 @@ def _first_markdown(nb: Mapping) -> int | None:
 
 def _published_summary(nb: Mapping) -> str:
     """The sentences the notebook published with ``publish_summary``, joined."""
-    found = []
-    for cell in nb.get("cells", []):
-        for out in cell.get("outputs") or []:
-            record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
-            if record.get("kind") == "summary" and _squash(record.get("title")):
-                text = _squash(record.get("title"))
-                found.append(text if text.endswith((".", "!", "?")) else text + ".")
-    return " ".join(found)
+    found = [squash(r.get("title")) for r in published(nb, "summary")]
+    return " ".join(t if t.endswith((".", "!", "?")) else t + "." for t in found if t)
 
 
 def report_summary(nb: Mapping) -> str:
@@ -189,7 +134,7 @@ def report_summary(nb: Mapping) -> str:
     ''
     """
     i = _first_markdown(nb)
-    intro = "" if i is None else _plain(_markdown().parse(_join(nb["cells"][i].get("source", ""))))
+    intro = "" if i is None else _plain(markdown().parse(join(nb["cells"][i].get("source", ""))))
     return " ".join(t for t in (_published_summary(nb), intro) if t)
 
 
@@ -240,12 +185,12 @@ def _sanitise(html: str) -> str:
 def _image(data: Mapping) -> tuple[str, tuple[int, int] | None]:
     """A ``data:`` URI for the image of an output bundle, and its size in pixels (PNG only)."""
     if "image/png" in data:
-        b64 = "".join(_join(data["image/png"]).split())
+        b64 = "".join(join(data["image/png"]).split())
         return f"data:image/png;base64,{b64}", _png_size(b64)
     if "image/svg+xml" in data:
-        raw = _join(data["image/svg+xml"]).encode("utf-8")
+        raw = join(data["image/svg+xml"]).encode("utf-8")
         return f"data:image/svg+xml;base64,{base64.b64encode(raw).decode()}", None
-    return f"data:image/jpeg;base64,{''.join(_join(data['image/jpeg']).split())}", None
+    return f"data:image/jpeg;base64,{''.join(join(data['image/jpeg']).split())}", None
 
 
 def _figure_block(data: Mapping, record: Mapping, sources: _Sources, figures_dir: str) -> dict:
@@ -261,8 +206,8 @@ def _figure_block(data: Mapping, record: Mapping, sources: _Sources, figures_dir
     return {
         "type": "figure", "name": record.get("name", ""), "src": src,
         "width": size[0] if size else None, "height": size[1] if size else None,
-        "alt": _squash(record.get("alt")) or _squash(record.get("title")) or record.get("name"),
-        "title": _squash(record.get("title")), "subtitle": _squash(record.get("subtitle")),
+        "alt": squash(record.get("alt")) or squash(record.get("title")) or record.get("name"),
+        "title": squash(record.get("title")), "subtitle": squash(record.get("subtitle")),
         "downloads": [{"label": labels[k], "href": f"{figures_dir}/{files[k]}"}
                       for k in ("png", "svg", "pdf", "csv") if files.get(k)],
         "refs": sources.refs(record.get("source_ids") or []),
@@ -279,7 +224,7 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
     for out in outputs:
         kind = out.get("output_type")
         if kind == "stream":
-            text = _ANSI.sub("", _join(out.get("text", "")))
+            text = strip_ansi(join(out.get("text", "")))
             name = out.get("name", "stdout")
             if blocks and blocks[-1]["type"] == "stream" and blocks[-1]["name"] == name:
                 blocks[-1]["text"] += text
@@ -288,8 +233,8 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
             continue
         if kind == "error":
             blocks.append({"type": "error", "ename": out.get("ename", "Error"),
-                           "evalue": out.get("evalue", ""), "traceback": _ANSI.sub(
-                               "", "\n".join(_join(t) for t in out.get("traceback", [])))})
+                           "evalue": out.get("evalue", ""), "traceback": strip_ansi(
+                               "\n".join(join(t) for t in out.get("traceback", [])))})
             continue
         data = out.get("data") or {}
         record = (out.get("metadata") or {}).get(METADATA_KEY) or {}
@@ -304,7 +249,7 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
             blocks.append({"type": "html", "html": jsonld_script(doc), "cls": "jsonld"})
         elif rkind == "interactive" and "text/html" in data:
             ctx["sources"].refs(record.get("source_ids") or [])
-            blocks.append({"type": "html", "html": _join(data["text/html"]), "cls": "interactive"})
+            blocks.append({"type": "html", "html": join(data["text/html"]), "cls": "interactive"})
         elif rkind == "figure" and "image/png" in data:
             blocks.append(_figure_block(data, record, ctx["sources"], ctx["figures_dir"]))
         elif rkind == "table" and TABLE_MIME in data:
@@ -316,7 +261,7 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
         elif kind == "execute_result" and published and set(data) <= {"text/plain"}:
             continue  # the record a publish call returned, echoed by the cell
         elif "text/html" in data:
-            blocks.append({"type": "html", "html": _sanitise(_join(data["text/html"])),
+            blocks.append({"type": "html", "html": _sanitise(join(data["text/html"])),
                            "cls": "output-html"})
         elif "image/png" in data or "image/svg+xml" in data or "image/jpeg" in data:
             heading = ctx["heading"]
@@ -327,15 +272,15 @@ def _output_blocks(cell: Mapping, ctx: dict) -> list[dict]:
                                  "when the notebook runs in JupyterLab.")
             blocks.append(block)
         elif "text/markdown" in data:
-            blocks.append({"type": "html", "html": _markdown().render(_join(data["text/markdown"])),
+            blocks.append({"type": "html", "html": markdown().render(join(data["text/markdown"])),
                            "cls": "output-markdown"})
         elif "text/plain" in data:
-            blocks.append({"type": "stream", "name": "result", "text": _join(data["text/plain"])})
+            blocks.append({"type": "stream", "name": "result", "text": join(data["text/plain"])})
     return blocks
 
 
 def _cell_blocks(nb: Mapping, title: str) -> tuple[list[dict], list[str]]:
-    md = _markdown()
+    md = markdown()
     ctx: dict[str, Any] = {"sources": _Sources(), "heading": "", "title": title,
                            "figures_dir": "figures"}
     blocks: list[dict] = []
@@ -345,7 +290,7 @@ def _cell_blocks(nb: Mapping, title: str) -> tuple[list[dict], list[str]]:
         if ctype == "markdown":
             if i == first:  # shown as the page's title and summary
                 continue
-            tokens = md.parse(_join(cell.get("source", "")))
+            tokens = md.parse(join(cell.get("source", "")))
             for tok, nxt in zip(tokens, tokens[1:], strict=False):
                 if tok.type == "heading_open":
                     ctx["heading"] = nxt.content
@@ -392,14 +337,14 @@ def _bibtex_escape(text: str) -> str:
 
 
 def _citation(report: Mapping) -> dict:
-    name, title = str(report.get("name", "")), _squash(report.get("title", ""))
+    name, title = str(report.get("name", "")), squash(report.get("title", ""))
     rendered = str(report.get("rendered_at") or "")
     try:
         when = _dt.datetime.fromisoformat(rendered.replace("Z", "+00:00"))
         date, year = when.date().isoformat(), str(when.year)
     except ValueError:
         date, year = rendered[:10], rendered[:4]
-    version = str(report.get("package_version") or _package_version())
+    version = str(report.get("package_version") or package_version())
     data = str(report.get("data_version") or "unknown")
     path = f"{name}/{name}.html"
     plain = (f"sco-research developers ({year or 'n.d.'}). {dates_in_words(title)}. Report "
@@ -454,96 +399,13 @@ def report_page(nb: Mapping, *, report: Mapping, sources: Any = None,
     >>> '<pre class="stream stdout">&lt;b&gt;1&lt;/b&gt;</pre>' in page
     True
     """
-    title = dates_in_words(_squash(report.get("title") or report.get("name")))
+    title = dates_in_words(squash(report.get("title") or report.get("name")))
     blocks, ids = _cell_blocks(nb, title)
     meta = {k: report.get(k) or "" for k in ("name", "notebook")}
     meta["rendered_at"] = time_words(report.get("rendered_at"))
-    return _env().get_template("report.html").render(
+    return env().get_template("report.html").render(
         title=title, summary=report_summary(nb), report=meta, blocks=blocks,
         parameters=_parameters(report), sources=_source_rows(ids, sources),
-        cite=_citation(report), version=report.get("package_version") or _package_version(),
+        cite=_citation(report), version=report.get("package_version") or package_version(),
         data_version=report.get("data_version") or "", index_href=index_href,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# the index
-# ---------------------------------------------------------------------------------------------
-def _card(entry: Mapping) -> dict:
-    figures = [f for f in entry.get("figures") or [] if f != entry.get("thumbnail")]
-    duration = entry.get("duration_s")
-    return {
-        **{k: entry.get(k) for k in ("name", "html", "ipynb", "thumbnail", "error",
-                                     "failed_ipynb", "reason", "notebook")},
-        "title": dates_in_words(_squash(entry.get("title") or entry.get("name"))),
-        "rendered_at": time_words(entry.get("rendered_at")),
-        "status": entry.get("status") or "never-rendered",
-        "summary": _squash(entry.get("summary")),
-        "duration": f"{duration:.1f} s" if isinstance(duration, (int, float)) else None,
-        "parameters": [{"name": str(k), "value": value_words(str(k), v)}
-                       for k, v in (entry.get("parameters") or {}).items()],
-        "files": [{"href": f, "label": Path(f).name} for f in figures],
-        "article": (entry.get("parameters") or {}).get("article"),
-    }
-
-
-def _groups(reports: list[dict], articles: list[Mapping]) -> list[dict]:
-    """The cards grouped by the article they are about, then the rest (no heading if alone)."""
-    known = {str(a.get("article_id")): a for a in articles}
-    ids = list(dict.fromkeys([*known, *(r["article"] for r in reports if r["article"])]))
-    groups = []
-    for aid in ids:
-        cards = [r for r in reports if r["article"] == aid]
-        if not cards:
-            continue
-        a = known.get(aid) or {}
-        title = (f"{a['outlet']}, {a.get('published', '')}: {a['headline']}"
-                 if a.get("outlet") and a.get("headline") else f"Article {aid}")
-        groups.append({"id": f"article-{aid}", "title": title, "article": aid,
-                       "url": a.get("url"), "reports": cards})
-    rest = [r for r in reports if not r["article"]]
-    if rest or not groups:
-        groups.append({"id": "context", "title": "Context: the SCO's members, trade, currencies "
-                       "and sources" if groups else "", "article": None, "url": None,
-                       "reports": rest})
-    return groups
-
-
-def index_page(manifest: Mapping) -> str:
-    """The index of the rendered reports (``reports/index.html``).
-
-    One card per report (thumbnail, title, status, summary, parameters, run time, links),
-    grouped by the article a report is about (its ``article`` parameter; headed with the
-    outlet, date and headline from ``manifest["articles"]``), the other reports last; a
-    search box that filters the cards (without JavaScript all cards are shown), a link to the
-    membership explorer when ``manifest["explorer"]`` names it, and a "Data and sources"
-    section that links the copied data package and its tables when ``manifest`` has the keys
-    that :func:`sco_research.reports.datapackage.copy_data_package` returns.
-
-    Parameters
-    ----------
-    manifest : dict
-        What the renderer writes to ``manifest.json``: ``reports`` (entries with ``name``,
-        ``title``, ``status``, ``html``, ``ipynb``, ``figures``, ``thumbnail``, ``parameters``,
-        ``duration_s``, ``error``, ``summary``...) and optionally ``generated_at``,
-        ``explorer``, ``data_package`` (paths relative to the index) and ``data_tables``.
-
-    Examples
-    --------
-    >>> page = index_page({"reports": [{"name": "a", "title": "<A>", "status": "ok",
-    ...                                 "html": "a/a.html", "summary": "About A."}]})
-    >>> '<a href="a/a.html">&lt;A&gt;</a>' in page and "About A." in page
-    True
-    """
-    reports = [_card(e) for e in manifest.get("reports") or []]
-    counts: dict[str, int] = {}
-    for r in reports:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    package = manifest.get("data_package")
-    return _env().get_template("index.html").render(
-        reports=reports, groups=_groups(reports, manifest.get("articles") or []),
-        counts=counts, generated_at=time_words(manifest.get("generated_at")),
-        explorer=manifest.get("explorer"), data_package=package,
-        tables=manifest.get("data_tables") or [] if package else [],
-        version=_package_version(),
     )

@@ -1,4 +1,4 @@
-"""Tests of sco_research.reports.pages: the report page, its summary, the index, the citation.
+"""Tests of sco_research.pages.report: the report page, its summary, the citation.
 
 The notebooks here are built in memory with the outputs a kernel would record (the publish
 functions' real records and PNG bytes), so no kernel starts. The browser checks of the
@@ -8,9 +8,9 @@ rendered project reports are in tests/test_browser.py.
 from __future__ import annotations
 
 import base64
+import json
 import re
 
-import html5lib
 import pandas as pd
 import pytest
 import tomllib
@@ -22,6 +22,8 @@ from PIL import Image
 
 import sco_research as sco
 from sco_research import paths
+from sco_research.pages import COLLAPSE_ROWS, report_page, report_summary
+from sco_research.pages import report as report_module
 from sco_research.publish import (
     METADATA_KEY,
     TABLE_MIME,
@@ -29,9 +31,8 @@ from sco_research.publish import (
     publish_figure,
     publish_table,
 )
-from sco_research.reports import pages
-from sco_research.reports.datapackage import copy_data_package
-from sco_research.reports.pages import COLLAPSE_ROWS, index_page, report_page, report_summary
+
+from .conftest import parse_strict
 
 TEMPO = "tempo-2024-07-04-eurasian-security-club"
 REUTERS = "reuters-2024-07-04-xi-putin-eurasian-security-club"
@@ -41,11 +42,6 @@ REPORT = {"name": "demo", "title": "Demo report", "notebook": "notebooks/demo.ip
                          {"name": "actor", "value": None, "origin": "notebook default"}],
           "rendered_at": "2026-11-29T01:02:03+00:00", "package_version": "9.8.7",
           "data_version": "0.1.0+abcdef123456"}
-
-
-def parse_strict(page: str) -> None:
-    """Fail on any HTML5 parse error (html5lib implements the WHATWG parsing algorithm)."""
-    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
 
 
 def ids_of(page: str) -> list[str]:
@@ -307,63 +303,6 @@ def test_page_is_self_contained_with_unique_ids(tmp_path):
     assert len(ids) == len(set(ids))
 
 
-# ---------------------------------------------------------------------------------------------
-# the index
-# ---------------------------------------------------------------------------------------------
-MANIFEST = {
-    "generated_at": "2026-11-29T01:00:00+00:00",
-    "reports": [
-        {"name": "trade", "title": "Trade <between> states", "status": "ok",
-         "html": "trade/trade.html", "ipynb": "trade/trade.ipynb",
-         "figures": ["trade/figures/a.png", "trade/figures/a.csv"],
-         "thumbnail": "trade/thumb.png", "parameters": {"flow": EVIL}, "duration_s": 5.94,
-         "error": None, "summary": "Russia's trade with SCO states.", "notebook": "nb/04.ipynb"},
-        {"name": "boom", "title": "Boom", "status": "failed", "html": None, "ipynb": None,
-         "figures": [], "thumbnail": None, "parameters": {}, "duration_s": None,
-         "error": "cell [2] raised RuntimeError: <bad>", "failed_ipynb": "boom/boom.failed.ipynb",
-         "summary": None},
-    ],
-}
-
-
-def test_index_cards_have_summary_status_parameters_and_links():
-    page = index_page(MANIFEST)
-    parse_strict(page)
-    assert page.count('<article class="card') == 2
-    assert '<a href="trade/trade.html">Trade &lt;between&gt; states</a>' in page
-    assert "Russia&#39;s trade with SCO states." in page
-    assert '<img src="trade/thumb.png" alt="First figure of Trade &lt;between&gt; states">' in page
-    assert "5.9 s" in page and '<span class="badge ok">ok</span>' in page
-    assert "&lt;script&gt;" in page and "<script>alert" not in page
-    for f in ("trade/figures/a.png", "trade/figures/a.csv", "trade/trade.ipynb",
-              "boom/boom.failed.ipynb"):
-        assert f'href="{f}"' in page
-    assert "Last attempt failed: cell [2] raised RuntimeError: &lt;bad&gt;." in page
-    assert "2 reports (1 ok, 1 failed)" in page
-
-
-def test_index_search_is_inline_hidden_without_script_and_the_only_script():
-    page = index_page(MANIFEST)
-    assert '<form id="search-form" class="search" role="search" hidden>' in page
-    assert page.count("<script") == 1 and "<script src" not in page
-    assert "form.hidden = false" in page
-
-
-def test_index_links_explorer_and_data_package_only_when_given(tmp_path):
-    bare = index_page(MANIFEST)
-    assert "Explore SCO membership" not in bare and 'href="data/datapackage.json"' not in bare
-    info = copy_data_package(tmp_path)
-    page = index_page({**MANIFEST, "explorer": "explorer/index.html", **info})
-    parse_strict(page)
-    assert '<a class="explore" href="explorer/index.html">Explore SCO membership over time</a>' \
-        in page
-    assert 'href="data/datapackage.json"' in page
-    n_sources = len(sco.load("sources"))
-    assert f'<a href="data/sources.csv">The sources (CSV, {n_sources} rows)</a>' in page
-    for t in info["data_tables"]:
-        assert f'<a href="{t["path"]}">{t["name"]}</a>' in page
-
-
 def test_citation_cff_is_valid_and_matches_the_package():
     cff = yaml.safe_load((paths.PROJECT_ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     project = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text())["project"]
@@ -372,7 +311,7 @@ def test_citation_cff_is_valid_and_matches_the_package():
     assert cff["title"].startswith("sco-research")
     assert cff["authors"] == [{"name": "sco-research developers"}]  # as the pages cite
     assert cff["message"] and cff["license"] == "MIT"
-    assert "sco-research developers" in pages._citation(REPORT)["plain"]
+    assert "sco-research developers" in report_module._citation(REPORT)["plain"]
 
 
 @pytest.mark.parametrize("html_in, kept", [
@@ -381,7 +320,7 @@ def test_citation_cff_is_valid_and_matches_the_package():
     ("<script>x()</script><b>b</b>", "<b>b</b>"),
 ])
 def test_sanitiser_keeps_markup_and_drops_behaviour(html_in, kept):
-    assert pages._sanitise(html_in) == kept
+    assert report_module._sanitise(html_in) == kept
 
 
 # ---------------------------------------------------------------------------------------------
@@ -398,21 +337,6 @@ def test_a_published_summary_opens_the_page_summary_and_is_not_repeated():
                                   "What the demo shows.")
     page = report_page(nb, report=REPORT)
     assert page.count("India and Pakistan joined") == 1  # in the lede, not again as an output
-
-
-def test_index_shows_words_not_python_or_timestamps():
-    page = index_page({"generated_at": "2026-12-02T06:42:29+00:00", "reports": [
-        {"name": "map", "title": "SCO membership map on 2017-06-09", "status": "ok",
-         "html": "map/map.html", "rendered_at": "2026-12-02T06:40:00+00:00",
-         "parameters": {"as_of": "2017-06-09", "explorer": False, "highlight": ["IND", "PAK"],
-                        "dates": None}}]})
-    assert "Updated 2 December 2026, 06:42 UTC" in page
-    assert "rendered 2 December 2026, 06:40 UTC" in page
-    assert "SCO membership map on 9 June 2017" in page
-    for words in ("<td>9 June 2017</td>", "<td>no</td>", "<td>IND, PAK</td>",
-                  "<td>each enlargement</td>"):
-        assert words in page
-    assert not re.search(r"\d{4}-\d\d-\d\dT|'2017|\[|False|None", page.split("<main>")[1])
 
 
 def test_claim_sections_are_anchored_folded_and_linked_from_the_verdict_table(tmp_path):
@@ -443,7 +367,8 @@ def test_claim_sections_are_anchored_folded_and_linked_from_the_verdict_table(tm
     assert page.index('id="table-verdicts"') < page.index('id="parameters"')  # opens the page
 
 
-# the articles: ClaimReview JSON-LD on a page, anchors, and the index's groups
+# ---------------------------------------------------------------------------------------------
+# the articles: ClaimReview JSON-LD on a page, anchors
 # ---------------------------------------------------------------------------------------------
 def test_a_jsonld_output_is_embedded_whole_and_other_scripts_still_dropped():
     from sco_research.claim_review import CLAIM_REVIEW_KEY, claim_review_graph
@@ -459,45 +384,7 @@ def test_a_jsonld_output_is_embedded_whole_and_other_scripts_still_dropped():
     parse_strict(page)
     scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert len(scripts) == 1
-    import json
 
     assert json.loads(scripts[0]) == graph
     assert "alert(" not in page  # the sanitised output keeps its anchor, not its script
     assert '<div class="sco-claim" id="claim-a2-c01">' in page
-
-
-ARTICLES_MANIFEST = {
-    "articles": [{"article_id": "a1", "outlet": "Outlet One", "headline": "First <story>",
-                  "published": "2024-07-04", "url": "https://example.org/1"},
-                 {"article_id": "a2", "outlet": "Outlet Two", "headline": "Second",
-                  "published": "2025-09-01", "url": "https://example.org/2"}],
-    "reports": [
-        {"name": "trade", "title": "Trade", "status": "ok", "parameters": {}},
-        {"name": "claims-check-a2", "title": "Check a2", "status": "ok",
-         "parameters": {"article": "a2"}},
-        {"name": "article-facts-a1", "title": "Facts a1", "status": "ok",
-         "parameters": {"article": "a1"}},
-        {"name": "claims-check-a1", "title": "Check a1", "status": "ok",
-         "parameters": {"article": "a1"}},
-    ],
-}
-
-
-def test_the_index_groups_the_pages_by_article():
-    page = index_page(ARTICLES_MANIFEST)
-    parse_strict(page)
-    heads = re.findall(r'<h2 class="group" id="([^"]+)">(.*?)</h2>', page, re.S)
-    assert [h[0] for h in heads] == ["article-a1", "article-a2", "context"]
-    assert "Outlet One, 2024-07-04: First &lt;story&gt;" in heads[0][1]
-    assert '<a href="https://example.org/2">the article</a>' in heads[1][1]
-    order = [page.index(f'id="{n}"') for n in ("article-a1", "article-facts-a1",
-                                               "claims-check-a1", "article-a2",
-                                               "claims-check-a2", "context", "trade")]
-    assert order == sorted(order)
-
-
-def test_an_index_without_articles_has_no_group_headings():
-    page = index_page({"reports": ARTICLES_MANIFEST["reports"][:1]})
-    assert 'class="group"' not in page and page.count('<article class="card') == 1
-    page = index_page({"reports": ARTICLES_MANIFEST["reports"][1:2]})
-    assert re.search(r'<h2 class="group" id="article-a2">Article a2', page)
