@@ -216,7 +216,7 @@ class LocalPool:
         # told, every report counts it (as if its own worker had died).
         lost = ({self.holders.get(pid) for pid in self.dead} & {h.task.name for h in held_now}
                 if self.dead and not overdue else set())
-        own = (lambda h: h.task.name in lost) if lost or overdue else (lambda h: True)
+        own = (lambda h: h.task.name in lost) if self.dead or overdue else (lambda h: True)
         why = (f"the worker running {', '.join(map(repr, overdue))} was killed for overrunning "
                f"its budget" if overdue else
                f"the worker running {', '.join(map(repr, sorted(lost)))} died" if lost else

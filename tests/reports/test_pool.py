@@ -139,6 +139,39 @@ reports:
     assert list((out / ".staging").iterdir()) == []
 
 
+def test_an_idle_worker_killed_costs_the_running_report_no_retry(project, steady_library):
+    flag = _waiter(project)
+    write_config(project, f"""\
+reports:
+  - name: waiter
+    notebook: notebooks/waiter.ipynb
+    parameters:
+      flag: {str(flag)!r}
+  - name: plain
+    notebook: notebooks/plain.ipynb
+""")
+    out = project / "out"
+
+    def kill_the_idle_worker() -> None:
+        import psutil
+
+        until(lambda: (out / "plain" / "plain.html").is_file(), "plain rendered")
+        busy = until(lambda: _worker_of(out, "waiter"), "waiter running")
+        idle = [p.pid for p in psutil.Process().children() if p.pid != busy
+                and "spawn_main" in " ".join(p.cmdline()) and p.status() != "zombie"]
+        assert len(idle) == 1, idle
+        os.kill(idle[0], signal.SIGKILL)
+        flag.write_text("go on", encoding="utf-8")
+
+    helper = Beside(kill_the_idle_worker)
+    helper.start()
+    result = run(project, jobs=2)
+    helper.result()
+    assert [o.action for o in result.outcomes] == ["rendered", "rendered"], result.summary()
+    assert ("waiter: stopped with the other workers when an idle worker died; running it again "
+            "(not counted as a retry)" in result.log), result.log
+
+
 def test_a_stopped_worker_is_killed_by_the_parent_and_the_rest_run(project, steady_library,
                                                                    monkeypatch):
     monkeypatch.setattr(execute, "KERNEL_START_TIMEOUT", 0)  # the parent's count only
