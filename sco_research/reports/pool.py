@@ -132,6 +132,7 @@ class LocalPool:
         self.held: dict[str, _Held] = {}
         self.broken = False
         self.lock = threading.Lock()  # the pid queue is read from two threads
+        self.marking = threading.Lock()  # and both may find the executor broken
         self._start()
 
     def _start(self) -> None:
@@ -160,7 +161,7 @@ class LocalPool:
         exc = fut.exception()
         if isinstance(exc, BrokenProcessPool) and not self.stop.is_set():
             if not self.broken:  # the executor stops the other workers after these callbacks
-                self.dead = {pid for pid in self._workers() if _dead(pid)}
+                self._mark_broken({pid for pid in self._workers() if _dead(pid)})
             self.broken = True  # poll() restarts the executor and decides
             return
         self.held.pop(held.task.name, None)
@@ -170,6 +171,13 @@ class LocalPool:
             held.outer.set_exception(exc)
         else:
             held.outer.set_result(fut.result())
+
+    def _mark_broken(self, dead: set[int]) -> None:
+        """The first to find the executor broken says which workers were dead then (a later
+        look may find the others, which the executor stops once it knows)."""
+        with self.marking:
+            if not self.broken:
+                self.dead, self.broken = dead, True
 
     def _workers(self) -> set[int]:
         """The worker processes' ids: each sends its own as it starts, and then ``(pid,
@@ -203,7 +211,7 @@ class LocalPool:
             # (seen on Python 3.11, a report beside it running on): look for the dead here too.
             dead = {pid for pid in self._workers() if _dead(pid)}
             if dead:
-                self.dead, self.broken = dead, True
+                self._mark_broken(dead)
         return notes + (self._restart() if self.broken else [])
 
     def _restart(self) -> list[str]:
