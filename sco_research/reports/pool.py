@@ -34,7 +34,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from . import execute
+from . import execute, warm
 from .results import Result, Task
 
 __all__ = ["MAX_TRIES", "STALL_GRACE", "STOP_GRACE", "LocalPool", "Pool", "run_local"]
@@ -192,13 +192,15 @@ class LocalPool:
             return set(self.worker_pids)
 
     def poll(self) -> list[str]:
-        """Kill the workers when a report is past its budget plus the kernel's start-up limit
-        plus :data:`STALL_GRACE` (the executor breaks, as it would for one); replace a broken
-        executor, or one with a dead worker, and run its reports once more (except one killed
-        for overrunning, or lost a second time)."""
+        """Kill the workers when a report is past its budget, the warm server's answer limit,
+        the kernel's start-up limit and :data:`STALL_GRACE` (the executor breaks, as it would
+        for one); replace a broken executor, or one with a dead worker, and run its reports
+        once more (except one killed for overrunning, or lost a second time)."""
         notes = []
         for held in list(self.held.values()):
-            late = held.task.timeout + execute.KERNEL_START_TIMEOUT + STALL_GRACE
+            # A warm start may wait for the server (warm.TIMEOUT) before it falls back cold.
+            late = (held.task.timeout + warm.TIMEOUT + execute.KERNEL_START_TIMEOUT
+                    + STALL_GRACE)
             if not held.killed and time.monotonic() - held.since > late:
                 held.killed = True
                 notes.append(f"{held.task.name}: its worker has not answered long past the "

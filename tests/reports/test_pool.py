@@ -19,7 +19,7 @@ import pytest
 
 from sco_research import cli, paths
 from sco_research.errors import RenderError
-from sco_research.reports import batch, execute, layout, pool
+from sco_research.reports import batch, execute, layout, pool, warm
 
 from .conftest import BUDGET, Beside, make_notebook, manifest, run, until, write_config
 
@@ -161,6 +161,15 @@ reports:
                 and "spawn_main" in " ".join(p.cmdline()) and p.status() != "zombie"]
         assert len(idle) == 1, idle
         os.kill(idle[0], signal.SIGKILL)
+        # The broken executor stops the busy worker too; only then may the waiter finish, or
+        # it could finish before the pool has noticed the death at all.
+        def busy_gone() -> bool:
+            try:
+                return psutil.Process(busy).status() == psutil.STATUS_ZOMBIE
+            except psutil.NoSuchProcess:
+                return True
+
+        until(busy_gone, "busy worker stopped")
         flag.write_text("go on", encoding="utf-8")
 
     helper = Beside(kill_the_idle_worker)
@@ -175,6 +184,7 @@ reports:
 def test_a_stopped_worker_is_killed_by_the_parent_and_the_rest_run(project, steady_library,
                                                                    monkeypatch):
     monkeypatch.setattr(execute, "KERNEL_START_TIMEOUT", 0)  # the parent's count only
+    monkeypatch.setattr(warm, "TIMEOUT", 0)
     monkeypatch.setattr(pool, "STALL_GRACE", 10.0**9)  # no kill before the worker is stopped
     write_config(project, SLEEPY_AND_PLAIN.format(seconds=120, timeout=2))
     out = project / "out"
@@ -209,6 +219,7 @@ def test_a_report_beside_a_stopped_worker_runs_again_and_is_told_why(project, st
     """Killing the overdue report's worker stops the other workers too: the report beside it
     runs again, and the note says it was stopped for the other report's sake."""
     monkeypatch.setattr(execute, "KERNEL_START_TIMEOUT", 0)
+    monkeypatch.setattr(warm, "TIMEOUT", 0)
     monkeypatch.setattr(pool, "STALL_GRACE", 10.0**9)
     flag = _waiter(project)
     write_config(project, f"""\
