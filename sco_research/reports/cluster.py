@@ -61,8 +61,8 @@ PLUGIN = "sco-research-prepare"
 
 _ADDRESS = re.compile(r"^(?:(?P<scheme>[a-z][a-z0-9+]*)://)?(?P<host>\[[0-9a-fA-F:.]+\]|"
                       r"[A-Za-z0-9_.-]+)(?::(?P<port>\d{1,5}))?$")
-#: One report at a time per worker process: run_report sets process-wide environment variables
-#: and redirects the process's stdout/stderr while its kernel runs.
+#: One report at a time per worker process: run_report redirects the process's stdout and
+#: stderr (file descriptors 1 and 2) to the report's kernel log while its kernel runs.
 _ONE_AT_A_TIME = threading.Lock()
 
 
