@@ -35,6 +35,8 @@ _NUMBER = re.compile(r"^[+-]?(\d[\d,]*)?(\.\d+)?%?$")
 _SPLIT_IDS = re.compile(r"\s*[;,]\s*")
 #: Columns whose values name a section of the page (``claim-c05``): a cell links to it.
 _ANCHOR_COLUMNS = {"claim_id": "claim", "finding_id": "finding"}
+#: A verdict as the claims table stores it: shown in words, coloured by the pages' style sheet.
+_VERDICT = re.compile(r"^[a-z]+(_[a-z]+)*$")
 
 
 def host(url: str) -> str:
@@ -86,12 +88,15 @@ def table_block(payload: Mapping, record: Mapping, sources, figures_dir: str) ->
         cells = []
         for j in keep:
             col, value = columns[j], row[j]
-            cell: dict[str, Any] = {"text": value, "href": None, "title": None, "refs": None}
+            cell: dict[str, Any] = {"text": value, "href": None, "title": None, "refs": None,
+                                    "badge": None}
             if col == "source_id" and value:
                 cell["refs"] = [{"n": sources.number(s), "id": s}
                                 for s in _SPLIT_IDS.split(value) if s]
             elif URL.match(value):
                 cell.update(href=value, title=value, text=host(value))
+            elif col == "verdict" and _VERDICT.match(value):
+                cell.update(badge=f"sco-verdict sco-verdict-{value}", text=value.replace("_", " "))
             cells.append(cell)
         rows.append(cells)
     files = record.get("files") or {}

@@ -388,3 +388,16 @@ def test_a_jsonld_output_is_embedded_whole_and_other_scripts_still_dropped():
     assert json.loads(scripts[0]) == graph
     assert "alert(" not in page  # the sanitised output keeps its anchor, not its script
     assert '<div class="sco-claim" id="claim-a2-c01">' in page
+
+
+def test_a_verdict_cell_reads_as_words_in_its_colour(tmp_path):
+    rows = pd.DataFrame({"claim_id": ["c04", "c05"], "verdict": ["partly_supported", "supported"],
+                         "source_id": [TEMPO, TEMPO]})
+    page = report_page(notebook(cell(table_output(tmp_path, rows, "verdicts"))), report=REPORT)
+    parse_strict(page)
+    block = page.split('<div class="table-block" id="table-verdicts">')[1].split("<section")[0]
+    cells = re.findall(r"<td\b[^>]*>(.*?)</td>", block)
+    assert cells[1] == ('<span class="sco-verdict sco-verdict-partly_supported">'
+                        'partly supported</span>')
+    assert cells[4] == '<span class="sco-verdict sco-verdict-supported">supported</span>'
+    assert "partly_supported<" not in block  # the CSV keeps the value; the page shows words
