@@ -12,8 +12,6 @@ Examples
 --------
 >>> from nbformat.v4 import new_markdown_cell, new_notebook
 >>> nb = new_notebook(cells=[new_markdown_cell("# Demo\\n\\nWhat this report *shows*.")])
->>> report_summary(nb)
-'What this report shows.'
 >>> "<h1>Demo</h1>" in report_page(nb, report={"name": "demo", "title": "Demo"})
 True
 >>> 'href="demo/demo.html"' in index_page({"reports": [{"name": "demo", "title": "Demo",
